@@ -1,0 +1,770 @@
+"""Load a catalog YAML file into the immutable model, reporting every problem at once.
+
+The builder never stops at the first problem: it records each one with its line and
+a stable code (see :mod:`desktop.catalog.errors`) and goes on, so that an author
+fixing next year's file sees the whole list in one run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from desktop.catalog import errors as E
+from desktop.catalog.model import (
+    ALL_OF,
+    CHECK,
+    COMBINE_BEST_OF,
+    COMBINE_RULES,
+    COMBINE_SUM,
+    COUNT,
+    CUMULATIVE_RULES,
+    EXTERNAL,
+    GROUP_KINDS,
+    ITEM_RULES,
+    OPTION_RULES,
+    STATE_SCORED_KINDS,
+    Catalog,
+    Frame,
+    Goal,
+    Grant,
+    Group,
+    Indicator,
+    Item,
+    Option,
+    Part,
+)
+from desktop.catalog.yamlsource import LocatedDict, YamlSyntaxError, line_of, parse
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+LEVELS = ("municipal", "prefectural")
+STATUSES = ("draft", "final")
+GOAL_CODES = ("I", "II", "III", "IV")
+
+HEADER_KEYS = {
+    "catalog",
+    "title",
+    "fiscal_year",
+    "level",
+    "revision",
+    "status",
+    "sources",
+    "total_max",
+    "national_avg",
+    "grants",
+    "common",
+    "frames",
+    "notes",
+}
+GRANT_KEYS = {"id", "name", "short", "max", "national_avg", "goals"}
+GOAL_KEYS = {"id", "code", "name", "max", "national_avg", "groups"}
+GROUP_KEYS = {"id", "kind", "max", "national_avg", "indicators"}
+FRAME_KEYS = {"id", "grant", "name", "max", "indicators"}
+INDICATOR_KEYS = {
+    "id",
+    "number",
+    "title",
+    "title_source",
+    "max",
+    "combine",
+    "national_avg",
+    "notes",
+    "items",
+}
+ITEM_KEYS = {
+    "id",
+    "label",
+    "rule",
+    "points",
+    "rate",
+    "wording",
+    "wording_source",
+    "hint",
+    "options",
+    "parts",
+    "requires",
+    "requires_inferred",
+    "state_scored",
+    "notes",
+}
+OPTION_KEYS = {"label", "points", "rate", "note", "at"}
+PART_KEYS = {"id", "label", "wording", "hint"}
+
+
+def content_hash(text: str) -> str:
+    """Hash of a catalog's text, independent of the line endings a checkout uses."""
+    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+def load_catalog(path: str | Path) -> Catalog:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise E.CatalogError(
+            str(path),
+            [
+                E.CatalogProblem(
+                    str(path), 0, E.UNREADABLE, f"ファイルを読めません（{exc.strerror}）"
+                )
+            ],
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise E.CatalogError(
+            str(path),
+            [
+                E.CatalogProblem(
+                    str(path),
+                    0,
+                    E.UNREADABLE,
+                    "文字コードが UTF-8 ではありません。UTF-8 で保存してください。",
+                )
+            ],
+        ) from None
+    return load_catalog_text(text, str(path))
+
+
+def load_catalog_text(text: str, name: str = "<catalog>") -> Catalog:
+    builder = _Builder(name)
+    catalog = builder.build(text)
+    if builder.problems or catalog is None:
+        raise E.CatalogError(name, builder.problems)
+    return catalog
+
+
+class _Builder:
+    def __init__(self, name: str):
+        self.name = name
+        self.file = Path(name).name if name and not name.startswith("<") else name
+        self.problems: list[E.CatalogProblem] = []
+        self.ids: dict[str, int] = {}
+
+    # --- reporting ------------------------------------------------------------
+    def problem(self, line: int, code: str, message: str) -> None:
+        self.problems.append(E.CatalogProblem(self.file, line, code, message))
+
+    def check_keys(self, data: LocatedDict, allowed: set[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                known = "、".join(sorted(allowed))
+                self.problem(
+                    data.line_of(key),
+                    E.UNKNOWN_KEY,
+                    f"{what}に知らない項目「{key}」があります（使える項目: {known}）。",
+                )
+
+    def require(self, data: LocatedDict, key: str, what: str, kind=str):
+        if key not in data or data[key] is None or data[key] == "":
+            self.problem(data.line, E.MISSING, f"{what}に必須項目「{key}」がありません。")
+            return None
+        value = data[key]
+        return self.coerce(data, key, value, kind, what)
+
+    def optional(self, data: LocatedDict, key: str, what: str, kind=str, default=None):
+        if key not in data or data[key] is None:
+            return default
+        return self.coerce(data, key, data[key], kind, what)
+
+    def coerce(self, data: LocatedDict, key: str, value, kind, what: str):
+        line = data.line_of(key)
+        if kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.problem(
+                    line,
+                    E.BAD_VALUE,
+                    f"{what}の「{key}」は整数で書いてください（いまは「{value}」）。",
+                )
+                return None
+            return value
+        if kind is float:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                self.problem(
+                    line,
+                    E.BAD_VALUE,
+                    f"{what}の「{key}」は数値で書いてください（いまは「{value}」）。",
+                )
+                return None
+            return float(value)
+        if kind is bool:
+            if not isinstance(value, bool):
+                self.problem(
+                    line, E.BAD_VALUE, f"{what}の「{key}」は true か false で書いてください。"
+                )
+                return None
+            return value
+        if kind is str:
+            if isinstance(value, dict | list):
+                self.problem(line, E.BAD_VALUE, f"{what}の「{key}」は文字列で書いてください。")
+                return None
+            return str(value)
+        if kind is list:
+            if not isinstance(value, list):
+                self.problem(
+                    line, E.BAD_VALUE, f"{what}の「{key}」は一覧（- で始まる行）で書いてください。"
+                )
+                return None
+            return value
+        raise AssertionError(kind)
+
+    def mapping(self, value, line: int, what: str) -> LocatedDict | None:
+        if not isinstance(value, LocatedDict):
+            self.problem(
+                line_of(value, line), E.BAD_VALUE, f"{what}は「項目: 値」の形で書いてください。"
+            )
+            return None
+        return value
+
+    def register_id(self, node_id: str | None, line: int, what: str) -> str | None:
+        if node_id is None:
+            return None
+        if not ID_PATTERN.match(node_id):
+            self.problem(
+                line,
+                E.BAD_ID,
+                f"{what}の ID「{node_id}」には半角の英字・数字・「.」「-」「_」だけを使ってください。",
+            )
+        if node_id in self.ids:
+            self.problem(
+                line,
+                E.DUPLICATE_ID,
+                f"ID「{node_id}」が重複しています（最初の定義は {self.ids[node_id]} 行目）。",
+            )
+        else:
+            self.ids[node_id] = line
+        return node_id
+
+    # --- building -------------------------------------------------------------
+    def build(self, text: str) -> Catalog | None:
+        try:
+            parsed = parse(text)
+        except YamlSyntaxError as exc:
+            self.problem(exc.line, E.SYNTAX, str(exc))
+            return None
+        for key, line in parsed.repeated_keys:
+            self.problem(
+                line, E.DUPLICATE_ID, f"同じ項目名「{key}」が一つの場所に二度書かれています。"
+            )
+        root = parsed.data
+        if not isinstance(root, LocatedDict):
+            self.problem(1, E.BAD_HEADER, "ファイルの先頭に catalog: などのヘッダーがありません。")
+            return None
+        self.check_keys(root, HEADER_KEYS, "ヘッダー")
+        catalog_id = self.require(root, "catalog", "ヘッダー")
+        if catalog_id:
+            self.register_id(catalog_id, root.line_of("catalog"), "評価指標ファイル")
+        title = self.optional(root, "title", "ヘッダー", default="")
+        fiscal_year = self.require(root, "fiscal_year", "ヘッダー", int)
+        if fiscal_year is not None and not 2019 <= fiscal_year <= 2100:
+            self.problem(
+                root.line_of("fiscal_year"),
+                E.BAD_HEADER,
+                f"fiscal_year は西暦の年度で書いてください（令和8年度なら 2026。いまは {fiscal_year}）。",
+            )
+        level = self.require(root, "level", "ヘッダー")
+        if level is not None and level not in LEVELS:
+            self.problem(
+                root.line_of("level"),
+                E.BAD_HEADER,
+                f"level は municipal（市町村分）か prefectural（都道府県分）です（いまは「{level}」）。",
+            )
+        revision = self.require(root, "revision", "ヘッダー", int)
+        if revision is not None and revision < 1:
+            self.problem(root.line_of("revision"), E.BAD_HEADER, "revision は 1 以上の整数です。")
+        status = self.require(root, "status", "ヘッダー")
+        if status is not None and status not in STATUSES:
+            self.problem(
+                root.line_of("status"),
+                E.BAD_HEADER,
+                f"status は draft（暫定）か final（確定）です（いまは「{status}」）。",
+            )
+        sources = self.optional(root, "sources", "ヘッダー", list, default=[])
+        if not sources:
+            self.problem(
+                root.line, E.MISSING, "ヘッダーに出典（sources）を一つ以上書いてください。"
+            )
+        total_max = self.require(root, "total_max", "ヘッダー", int)
+        national_avg = self.optional(root, "national_avg", "ヘッダー", float)
+
+        common = None
+        if "common" in root and root["common"] is not None:
+            data = self.mapping(root["common"], root.line_of("common"), "common（目標Ⅳ）")
+            if data is not None:
+                common = self.goal(data, "common")
+        grants = []
+        grant_list = self.require(root, "grants", "ヘッダー", list) or []
+        for raw in grant_list:
+            data = self.mapping(raw, root.line_of("grants"), "交付金")
+            if data is not None:
+                grant = self.grant(data, common)
+                if grant:
+                    grants.append(grant)
+        frames = []
+        for raw in self.optional(root, "frames", "ヘッダー", list, default=[]) or []:
+            data = self.mapping(raw, root.line_of("frames"), "配分枠")
+            if data is not None:
+                frame = self.frame(data)
+                if frame:
+                    frames.append(frame)
+
+        if total_max is not None and grants:
+            actual = sum(g.max_points for g in grants)
+            if actual != total_max:
+                self.problem(
+                    root.line_of("total_max"),
+                    E.ALLOCATION_MISMATCH,
+                    f"合計の配点 total_max={total_max} と交付金の配点の合計 {actual} が一致しません。",
+                )
+        if not all([catalog_id, fiscal_year, level, revision, status, total_max is not None]):
+            return None
+        catalog = Catalog(
+            id=catalog_id,
+            title=title or "",
+            fiscal_year=fiscal_year,
+            level=level,
+            revision=revision,
+            status=status,
+            sources=tuple(str(s) for s in sources),
+            total_max=total_max,
+            grants=tuple(grants),
+            common=common,
+            frames=tuple(frames),
+            national_avg_total=national_avg,
+            content_hash=content_hash(text),
+            path=self.name,
+        )
+        self.check_references(catalog)
+        return catalog
+
+    def grant(self, data: LocatedDict, common: Goal | None) -> Grant | None:
+        self.check_keys(data, GRANT_KEYS, "交付金")
+        grant_id = self.register_id(
+            self.require(data, "id", "交付金"), data.line_of("id"), "交付金"
+        )
+        name = self.require(data, "name", f"交付金 {grant_id}")
+        short = self.optional(data, "short", f"交付金 {grant_id}", default=name)
+        max_points = self.require(data, "max", f"交付金 {grant_id}", int)
+        national_avg = self.optional(data, "national_avg", f"交付金 {grant_id}", float)
+        goals = []
+        for raw in self.require(data, "goals", f"交付金 {grant_id}", list) or []:
+            goal_data = self.mapping(raw, data.line_of("goals"), "目標")
+            if goal_data is not None:
+                goal = self.goal(goal_data, grant_id)
+                if goal:
+                    goals.append(goal)
+        if max_points is not None:
+            actual = sum(g.max_points for g in goals) + (common.max_points if common else 0)
+            if actual != max_points:
+                self.problem(
+                    data.line_of("max"),
+                    E.ALLOCATION_MISMATCH,
+                    f"交付金「{name}」の配点 {max_points} と目標の配点の合計 {actual}"
+                    "（目標Ⅳを含む）が一致しません。",
+                )
+        if grant_id is None or name is None or max_points is None:
+            return None
+        return Grant(
+            id=grant_id,
+            name=name,
+            short_name=short,
+            max_points=max_points,
+            goals=tuple(goals),
+            national_avg_points=national_avg,
+            line=data.line,
+        )
+
+    def goal(self, data: LocatedDict, owner: str) -> Goal | None:
+        self.check_keys(data, GOAL_KEYS, "目標")
+        goal_id = self.register_id(self.require(data, "id", "目標"), data.line_of("id"), "目標")
+        what = f"目標 {goal_id}"
+        code = self.require(data, "code", what)
+        if code is not None and code not in GOAL_CODES:
+            self.problem(
+                data.line_of("code"), E.BAD_VALUE, f"{what}の code は I・II・III・IV のどれかです。"
+            )
+        name = self.require(data, "name", what)
+        max_points = self.require(data, "max", what, int)
+        national_avg = self.optional(data, "national_avg", what, float)
+        groups = []
+        for raw in self.require(data, "groups", what, list) or []:
+            group_data = self.mapping(raw, data.line_of("groups"), "指標群")
+            if group_data is not None:
+                group = self.group(group_data)
+                if group:
+                    groups.append(group)
+        if max_points is not None and groups:
+            actual = sum(g.max_points for g in groups)
+            if actual != max_points:
+                self.problem(
+                    data.line_of("max"),
+                    E.ALLOCATION_MISMATCH,
+                    f"{what} の配点 {max_points} と指標群の配点の合計 {actual} が一致しません。",
+                )
+        if None in (goal_id, code, name, max_points):
+            return None
+        return Goal(
+            id=goal_id,
+            code=code,
+            name=name,
+            max_points=max_points,
+            groups=tuple(groups),
+            national_avg_points=national_avg,
+            line=data.line,
+        )
+
+    def group(self, data: LocatedDict) -> Group | None:
+        self.check_keys(data, GROUP_KEYS, "指標群")
+        group_id = self.register_id(
+            self.require(data, "id", "指標群"), data.line_of("id"), "指標群"
+        )
+        what = f"指標群 {group_id}"
+        kind = self.require(data, "kind", what)
+        if kind is not None and kind not in GROUP_KINDS:
+            self.problem(
+                data.line_of("kind"),
+                E.BAD_VALUE,
+                f"{what} の kind「{kind}」は使えません（process・activity・outcome のどれか）。",
+            )
+            kind = None
+        max_points = self.require(data, "max", what, int)
+        national_avg = self.optional(data, "national_avg", what, float)
+        indicators = self.indicators(data, what, kind in STATE_SCORED_KINDS if kind else False)
+        self.check_sum(data, what, max_points, indicators, "評価指標")
+        if None in (group_id, kind, max_points):
+            return None
+        return Group(
+            id=group_id,
+            kind=kind,
+            max_points=max_points,
+            indicators=tuple(indicators),
+            national_avg_points=national_avg,
+            line=data.line,
+        )
+
+    def frame(self, data: LocatedDict) -> Frame | None:
+        self.check_keys(data, FRAME_KEYS, "配分枠")
+        frame_id = self.register_id(
+            self.require(data, "id", "配分枠"), data.line_of("id"), "配分枠"
+        )
+        what = f"配分枠 {frame_id}"
+        grant = self.require(data, "grant", what)
+        name = self.require(data, "name", what)
+        max_points = self.require(data, "max", what, int)
+        indicators = self.indicators(data, what, True)
+        self.check_sum(data, what, max_points, indicators, "評価指標")
+        if None in (frame_id, grant, name, max_points):
+            return None
+        return Frame(
+            id=frame_id,
+            grant=grant,
+            name=name,
+            max_points=max_points,
+            indicators=tuple(indicators),
+            line=data.line,
+        )
+
+    def check_sum(self, data: LocatedDict, what: str, max_points, children, child_name: str):
+        if max_points is None or not children:
+            return
+        actual = sum(child.max_points for child in children)
+        if actual != max_points:
+            self.problem(
+                data.line_of("max"),
+                E.ALLOCATION_MISMATCH,
+                f"{what} の配点 {max_points} と{child_name}の配点の合計 {actual} が一致しません。",
+            )
+
+    def indicators(
+        self, data: LocatedDict, what: str, state_scored_default: bool
+    ) -> list[Indicator]:
+        result = []
+        raw_list = self.require(data, "indicators", what, list) or []
+        if not raw_list and "indicators" in data:
+            self.problem(
+                data.line_of("indicators"), E.EMPTY_LIST, f"{what} に評価指標がありません。"
+            )
+        for raw in raw_list:
+            indicator_data = self.mapping(raw, data.line_of("indicators"), "評価指標")
+            if indicator_data is not None:
+                indicator = self.indicator(indicator_data, state_scored_default)
+                if indicator:
+                    result.append(indicator)
+        return result
+
+    def indicator(self, data: LocatedDict, state_scored_default: bool) -> Indicator | None:
+        self.check_keys(data, INDICATOR_KEYS, "評価指標")
+        indicator_id = self.register_id(
+            self.require(data, "id", "評価指標"), data.line_of("id"), "評価指標"
+        )
+        what = f"評価指標 {indicator_id}"
+        number = self.require(data, "number", what)
+        title = self.require(data, "title", what)
+        max_points = self.require(data, "max", what, int)
+        combine = self.optional(data, "combine", what, default=COMBINE_SUM)
+        if combine not in COMBINE_RULES:
+            self.problem(
+                data.line_of("combine"),
+                E.UNKNOWN_RULE,
+                f"{what} の combine「{combine}」は使えません（sum か best_of）。",
+            )
+            combine = COMBINE_SUM
+        national_avg = self.optional(data, "national_avg", what, float)
+        items = []
+        raw_items = self.require(data, "items", what, list) or []
+        for raw in raw_items:
+            item_data = self.mapping(raw, data.line_of("items"), "小項目")
+            if item_data is not None:
+                item = self.item(item_data, state_scored_default)
+                if item:
+                    items.append(item)
+        if max_points is not None and items:
+            reachable = (
+                max(i.points for i in items)
+                if combine == COMBINE_BEST_OF
+                else sum(i.points for i in items)
+            )
+            if reachable < max_points:
+                self.problem(
+                    data.line_of("max"),
+                    E.UNREACHABLE_MAX,
+                    f"{what} の配点 {max_points} に小項目の配点（最大 {reachable}）が届きません。",
+                )
+        if None in (indicator_id, number, title, max_points):
+            return None
+        return Indicator(
+            id=indicator_id,
+            number=str(number),
+            title=title,
+            max_points=max_points,
+            items=tuple(items),
+            combine=combine,
+            title_source=self.optional(data, "title_source", what),
+            national_avg_points=national_avg,
+            notes=self.optional(data, "notes", what),
+            line=data.line,
+        )
+
+    def item(self, data: LocatedDict, state_scored_default: bool) -> Item | None:
+        self.check_keys(data, ITEM_KEYS, "小項目")
+        item_id = self.register_id(self.require(data, "id", "小項目"), data.line_of("id"), "小項目")
+        what = f"小項目 {item_id}"
+        label = self.require(data, "label", what)
+        rule = self.optional(data, "rule", what, default=CHECK)
+        if rule not in ITEM_RULES:
+            self.problem(
+                data.line_of("rule"),
+                E.UNKNOWN_RULE,
+                f"{what} の rule「{rule}」は使えません（使えるのは {'・'.join(ITEM_RULES)}）。",
+            )
+            return None
+        rate = self.optional(data, "rate", what, float)
+        self.check_rate(data, "rate", rate, what)
+        options: list[Option] = []
+        parts: list[Part] = []
+        points = None
+        if rule in OPTION_RULES:
+            if "points" in data:
+                self.problem(
+                    data.line_of("points"),
+                    E.BAD_VALUE,
+                    f"{what} は選択肢ごとに配点を書きます（小項目の points は書きません）。",
+                )
+            options = self.options(data, what, rule)
+            if options:
+                cumulative = rule in CUMULATIVE_RULES
+                points = (
+                    sum(o.points for o in options) if cumulative else max(o.points for o in options)
+                )
+            else:
+                points = 0
+        elif rule == EXTERNAL:
+            points = self.require(data, "points", what, int)
+        else:
+            points = self.require(data, "points", what, int)
+            if rule == ALL_OF:
+                parts = self.parts(data, what)
+        if points is not None and points < 0:
+            self.problem(data.line_of("points"), E.BAD_VALUE, f"{what} の配点が負の数です。")
+        requires = self.optional(data, "requires", what, list, default=[]) or []
+        state_scored = self.optional(data, "state_scored", what, bool, default=state_scored_default)
+        if None in (item_id, label, points):
+            return None
+        return Item(
+            id=item_id,
+            label=str(label),
+            rule=rule,
+            points=points,
+            wording=self.optional(data, "wording", what),
+            wording_source=self.optional(data, "wording_source", what),
+            hint=self.optional(data, "hint", what),
+            national_rate_pct=rate,
+            options=tuple(options),
+            parts=tuple(parts),
+            requires=tuple(str(r) for r in requires),
+            requires_inferred=bool(
+                self.optional(data, "requires_inferred", what, bool, default=False)
+            ),
+            state_scored=bool(state_scored),
+            notes=self.optional(data, "notes", what),
+            line=data.line,
+        )
+
+    def check_rate(self, data: LocatedDict, key: str, rate, what: str) -> None:
+        if rate is not None and not 0 <= rate <= 100:
+            self.problem(
+                data.line_of(key),
+                E.BAD_RATE,
+                f"{what} の全国該当率 {rate} は 0〜100 の範囲にありません。",
+            )
+
+    def options(self, data: LocatedDict, what: str, rule: str) -> list[Option]:
+        raw_list = self.require(data, "options", what, list) or []
+        if not raw_list:
+            if "options" in data:
+                self.problem(
+                    data.line_of("options"), E.EMPTY_LIST, f"{what} に選択肢がありません。"
+                )
+            return []
+        result = []
+        seen: set[str] = set()
+        for raw in raw_list:
+            option_data = self.mapping(raw, data.line_of("options"), f"{what} の選択肢")
+            if option_data is None:
+                continue
+            self.check_keys(option_data, OPTION_KEYS, f"{what} の選択肢")
+            label = self.require(option_data, "label", f"{what} の選択肢")
+            option_what = f"{what} の選択肢「{label}」"
+            if "points" not in option_data or option_data["points"] is None:
+                self.problem(
+                    option_data.line,
+                    E.OPTION_WITHOUT_POINTS,
+                    f"{option_what}に配点（points）がありません。",
+                )
+                points = None
+            else:
+                points = self.coerce(option_data, "points", option_data["points"], int, option_what)
+            rate = self.optional(option_data, "rate", option_what, float)
+            self.check_rate(option_data, "rate", rate, option_what)
+            at = self.optional(option_data, "at", option_what, int)
+            if rule == COUNT and at is None:
+                self.problem(
+                    option_data.line, E.MISSING, f"{option_what}に件数の基準（at）がありません。"
+                )
+            if label in seen:
+                self.problem(
+                    option_data.line, E.DUPLICATE_ID, f"{what} に選択肢「{label}」が二つあります。"
+                )
+            seen.add(label)
+            if label is None or points is None:
+                continue
+            result.append(
+                Option(
+                    label=str(label),
+                    points=points,
+                    note=self.optional(option_data, "note", option_what),
+                    national_rate_pct=rate,
+                    at=at,
+                    line=option_data.line,
+                )
+            )
+        return result
+
+    def parts(self, data: LocatedDict, what: str) -> list[Part]:
+        raw_list = self.require(data, "parts", what, list) or []
+        result = []
+        for raw in raw_list:
+            part_data = self.mapping(raw, data.line_of("parts"), f"{what} の条件")
+            if part_data is None:
+                continue
+            self.check_keys(part_data, PART_KEYS, f"{what} の条件")
+            part_id = self.register_id(
+                self.require(part_data, "id", f"{what} の条件"),
+                part_data.line_of("id"),
+                f"{what} の条件",
+            )
+            label = self.require(part_data, "label", f"{what} の条件")
+            if part_id is None or label is None:
+                continue
+            result.append(
+                Part(
+                    id=part_id,
+                    label=str(label),
+                    wording=self.optional(part_data, "wording", f"{what} の条件"),
+                    hint=self.optional(part_data, "hint", f"{what} の条件"),
+                    line=part_data.line,
+                )
+            )
+        if len(result) < 2 and raw_list is not None:
+            self.problem(
+                data.line, E.EMPTY_LIST, f"{what}（all_of）には条件（parts）が二つ以上必要です。"
+            )
+        return result
+
+    # --- cross references -------------------------------------------------------
+    def check_references(self, catalog: Catalog) -> None:
+        items = {item.id: item for item in catalog.all_items()}
+        for item in items.values():
+            for ref in item.requires:
+                if ref not in items:
+                    self.problem(
+                        item.line,
+                        E.UNKNOWN_REFERENCE,
+                        f"小項目 {item.id} の前提条件「{ref}」という小項目はありません。",
+                    )
+                elif ref == item.id:
+                    self.problem(
+                        item.line,
+                        E.REQUIRES_CYCLE,
+                        f"小項目 {item.id} が自分自身を前提にしています。",
+                    )
+        self.check_cycles(items)
+        for frame in catalog.frames:
+            if frame.grant not in {g.id for g in catalog.grants}:
+                self.problem(
+                    frame.line,
+                    E.UNKNOWN_REFERENCE,
+                    f"配分枠 {frame.id} の交付金「{frame.grant}」がありません。",
+                )
+        for item in items.values():
+            if item.rule == EXTERNAL and not item.state_scored:
+                self.problem(
+                    item.line,
+                    E.BAD_VALUE,
+                    f"小項目 {item.id} は external（国が算定）なので state_scored を false にできません。",
+                )
+
+    def check_cycles(self, items: dict[str, Item]) -> None:
+        """Report each prerequisite cycle once, naming both ends of the closing edge."""
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        reported: set[frozenset] = set()
+
+        def visit(item_id: str, path: list[str]) -> None:
+            state[item_id] = 1
+            path.append(item_id)
+            for ref in items[item_id].requires:
+                if ref not in items or ref == item_id:
+                    continue
+                if state.get(ref) == 1:
+                    cycle = path[path.index(ref) :]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        chain = " → ".join([*cycle, ref])
+                        self.problem(
+                            items[item_id].line,
+                            E.REQUIRES_CYCLE,
+                            f"前提条件が循環しています: {item_id} は {ref} を前提にし、"
+                            f"{ref} も（間接的に）{item_id} を前提にしています（{chain}、"
+                            f"{ref} は {items[ref].line} 行目）。",
+                        )
+                elif state.get(ref) is None:
+                    visit(ref, path)
+            path.pop()
+            state[item_id] = 2
+
+        for item_id in items:
+            if state.get(item_id) is None:
+                visit(item_id, [])

@@ -1,0 +1,113 @@
+"""The ``hyoka-desk`` command: the GUI by default, headless sub-commands for scripts.
+
+Errors are one clear Japanese line on stderr with a non-zero exit status; ``--debug``
+adds the traceback. Exit status: 0 success, 1 an error the message explains, 2 a
+mistake in the command line itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from desktop import APP_NAME_JA, __version__
+from desktop.cli.parser import JapaneseParser, install_japanese_messages
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    install_japanese_messages()
+    parser = JapaneseParser(
+        prog="hyoka-desk",
+        description=f"{APP_NAME_JA}: 保険者機能強化推進交付金・介護保険保険者努力支援交付金の自己評価",
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"hyoka-desk {__version__}", help="版を表示する"
+    )
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        help="開く評価ファイル（省略時はユーザーのデータフォルダの既定ファイル）",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="メイン画面を 1280×800 で画面外に描画して PNG に保存し、終了する",
+    )
+    parser.add_argument(
+        "--user", metavar="NAME", help="変更履歴に記録する名前（省略時は OS のユーザー名）"
+    )
+    parser.add_argument("--takeover", action="store_true", help="異常終了で残ったロックを引き継ぐ")
+    parser.add_argument("--read-only", action="store_true", help="読み取り専用で開く（GUI）")
+    parser.add_argument(
+        "--debug", action="store_true", help="エラー時に詳しい情報（トレースバック）を表示する"
+    )
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="コマンド", parser_class=JapaneseParser
+    )
+
+    from desktop.cli import catalog_commands, evaluation_commands, file_commands
+
+    catalog_commands.register(subparsers)
+    evaluation_commands.register(subparsers)
+    file_commands.register(subparsers)
+    _register_optional(subparsers)
+    return parser
+
+
+def _register_optional(subparsers) -> None:
+    """Commands whose modules pull in heavier libraries (openpyxl, Qt) register lazily."""
+    import importlib
+
+    for name in ("workbook_commands", "report_commands", "year_commands"):
+        try:
+            module = importlib.import_module(f"desktop.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"desktop.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from desktop.ui.app import run_gui
+
+        return run_gui(args)
+    return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    from desktop.catalog.errors import CatalogError
+    from desktop.catalog.registry import UnknownCatalog
+    from desktop.cli.common import CommandError
+    from desktop.store.errors import StoreError
+
+    try:
+        return args.handler(args)
+    except (CommandError, StoreError, UnknownCatalog) as exc:
+        return _fail(args, str(exc))
+    except CatalogError as exc:
+        return _fail(args, str(exc))
+    except KeyboardInterrupt:
+        return _fail(args, "中断しました。")
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # an unexpected failure: still one line unless --debug
+        return _fail(
+            args,
+            f"予期しないエラーが起きました（{type(exc).__name__}: {exc}）。--debug で詳細を表示できます。",
+        )
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    print(f"hyoka-desk: エラー: {message}", file=sys.stderr)
+    return EXIT_ERROR

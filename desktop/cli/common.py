@@ -1,0 +1,80 @@
+"""Helpers shared by the command-line commands: opening files, printing, failing cleanly."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from desktop.session import Session
+from desktop.store import EvaluationFile
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for; printed as one line, exit status 1."""
+
+
+def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="FILE",
+        default=argparse.SUPPRESS,
+        help="評価ファイル（SQLite）" + ("" if required else "（省略時は既定の場所）"),
+    )
+
+
+def add_year(parser: argparse.ArgumentParser) -> None:
+    from desktop.cli.parser import year
+
+    parser.add_argument(
+        "--year",
+        type=year,
+        default=None,
+        metavar="R8",
+        help="年度（例: R8、令和8年度。省略時は最新）",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    value = getattr(args, "db", None)
+    if not value:
+        raise CommandError("--db FILE で評価ファイルを指定してください。")
+    return Path(value)
+
+
+def open_store(args: argparse.Namespace, *, read_only: bool) -> EvaluationFile:
+    return EvaluationFile.open(
+        db_path(args),
+        user=getattr(args, "user", None),
+        read_only=read_only,
+        takeover=getattr(args, "takeover", False),
+        create=False,
+        backup_on_open=False,
+    )
+
+
+def open_session(args: argparse.Namespace, *, read_only: bool) -> Session:
+    store = open_store(args, read_only=read_only)
+    try:
+        return Session.open(store, getattr(args, "year", None))
+    except BaseException:
+        store.close()
+        raise
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+    sys.stdout.write("\n")
+
+
+def fmt_points(value: float | int | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:.1f}"
+    return str(int(value))
+
+
+def fmt_rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

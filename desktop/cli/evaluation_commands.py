@@ -1,0 +1,332 @@
+"""Commands on one evaluation: new, show, answer, score, note, history."""
+
+from __future__ import annotations
+
+import argparse
+
+from desktop.catalog import registry
+from desktop.cli.common import (
+    CommandError,
+    add_db,
+    add_year,
+    db_path,
+    fmt_points,
+    fmt_rate,
+    open_session,
+    print_json,
+)
+from desktop.cli.parser import positive_int
+from desktop.scoring.answers import AnswerError
+from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
+from desktop.session import Session, create_evaluation
+from desktop.store import EvaluationFile
+from desktop.store.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
+
+
+def register(subparsers) -> None:
+    new = subparsers.add_parser("new", help="評価ファイルに新しい年度の評価を作る")
+    add_db(new)
+    new.add_argument(
+        "--catalog", required=True, metavar="ID", help="評価指標の ID（例: municipal-r8）"
+    )
+    new.add_argument("--municipality", required=True, metavar="NAME", help="市町村名")
+    new.add_argument("--code", metavar="CODE", help="保険者番号または市町村コード")
+    new.add_argument("--prefecture", metavar="NAME", help="都道府県名")
+    new.add_argument("--insured", type=positive_int, metavar="N", help="第1号被保険者数")
+    new.set_defaults(handler=run_new)
+
+    show = subparsers.add_parser("show", help="評価を木構造で出力する")
+    add_db(show)
+    add_year(show)
+    show.add_argument("--json", action="store_true", help="JSON で出力する")
+    show.set_defaults(handler=run_show)
+
+    answer = subparsers.add_parser("answer", help="小項目に回答する")
+    add_db(answer)
+    add_year(answer)
+    answer.add_argument("id", metavar="ID", help="小項目の ID")
+    answer.add_argument(
+        "value", metavar="VALUE", help="該当・非該当（yes/no）、選択肢（例: ウ）、なし、未回答"
+    )
+    answer.set_defaults(handler=run_answer)
+
+    score = subparsers.add_parser("score", help="得点を集計する（自己評価と見込み）")
+    add_db(score)
+    add_year(score)
+    score.add_argument("--json", action="store_true", help="JSON で出力する")
+    score.set_defaults(handler=run_score)
+
+    note = subparsers.add_parser("note", help="評価指標のメモ・根拠資料・担当・状況を記録する")
+    add_db(note)
+    add_year(note)
+    note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
+    note.add_argument("--memo", metavar="TEXT", help="メモ")
+    note.add_argument("--evidence", metavar="TEXT", help="根拠資料（資料名と保存場所）")
+    note.add_argument("--section", metavar="TEXT", help="担当課")
+    note.add_argument("--assignee", metavar="TEXT", help="担当者")
+    note.add_argument("--status", metavar="S", help=f"状況（{'・'.join(INDICATOR_STATUSES)}）")
+    note.set_defaults(handler=run_note)
+
+    history = subparsers.add_parser("history", help="変更履歴（監査ログ）を表示する")
+    add_db(history)
+    add_year(history)
+    history.add_argument("--json", action="store_true", help="JSON で出力する")
+    history.set_defaults(handler=run_history)
+
+
+# --- new --------------------------------------------------------------------------
+def run_new(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    catalog = registry.find(args.catalog)
+    municipality = Municipality(
+        name=args.municipality.strip(),
+        code=args.code,
+        prefecture=args.prefecture,
+        insured=args.insured,
+    )
+    if not municipality.name:
+        raise CommandError("--municipality に市町村名を指定してください。")
+    with EvaluationFile.open(path, user=args.user, takeover=args.takeover) as store:
+        existing = store.municipality()
+        if existing is not None and existing.name and existing.name != municipality.name:
+            raise CommandError(
+                f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
+            )
+        create_evaluation(store, catalog, municipality=municipality)
+        print(
+            f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
+            f"（{catalog.id} 第{catalog.revision}版）。"
+        )
+    return 0
+
+
+# --- show ---------------------------------------------------------------------------
+def run_show(args: argparse.Namespace) -> int:
+    session = open_session(args, read_only=True)
+    try:
+        tree = session.score()
+        data = tree.root.to_dict()
+        data.update(evaluation_header(session))
+        if args.json:
+            print_json(data)
+        else:
+            print(header_line(session))
+            for line in render_tree(tree.root):
+                print(line)
+    finally:
+        session.store.close()
+    return 0
+
+
+def evaluation_header(session: Session) -> dict:
+    municipality = session.municipality()
+    return {
+        "catalog": session.catalog.id,
+        "catalog_revision": session.catalog.revision,
+        "catalog_hash": session.catalog.content_hash,
+        "fiscal_year": session.catalog.fiscal_year,
+        "year": session.catalog.year_code,
+        "municipality": municipality.name if municipality else None,
+    }
+
+
+def header_line(session: Session) -> str:
+    municipality = session.municipality()
+    name = municipality.name if municipality else "（市町村名未設定）"
+    return f"{name} {session.catalog.year_label}（{session.catalog.id} 第{session.catalog.revision}版）"
+
+
+def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:
+    indent = "  " * depth
+    figures = f"{node.points}/{node.max_points}（見込み {node.projected_points}）"
+    if node.level == "item":
+        answer = node.answer if node.answer is not None else "未回答"
+        mark = "［国が算定・見込み］" if node.state_scored else ""
+        lines = [f"{indent}{node.label} {answer} {figures}{mark}  {node.id}"]
+        if node.reason:
+            lines.append(f"{indent}  ※ {node.reason}")
+        return lines
+    title = node.title if node.level == "indicator" else node.label
+    lines = [f"{indent}{title} {figures}  {node.id}"]
+    for child in node.children:
+        lines.extend(render_tree(child, depth + 1))
+    return lines
+
+
+# --- answer -------------------------------------------------------------------------
+def run_answer(args: argparse.Namespace) -> int:
+    session = open_session(args, read_only=False)
+    try:
+        try:
+            changes = session.answer(args.id, args.value, source="コマンド")
+        except KeyError:
+            raise CommandError(
+                f"{session.catalog.id} に小項目「{args.id}」はありません（hyoka-desk show で ID を確認できます）。"
+            ) from None
+        except AnswerError as exc:
+            raise CommandError(str(exc)) from None
+        tree = session.score()
+        node = tree.node(_item_of(session, args.id))
+        answer = node.answer if node.answer is not None else "未回答"
+        saved = "保存しました" if changes else "変更はありません"
+        print(
+            f"{args.id}: {answer}（{node.points}/{node.max_points}点） 合計 {tree.root.points}点"
+            f"（見込み {tree.root.projected_points}点）— {saved}"
+        )
+    finally:
+        session.store.close()
+    return 0
+
+
+def _item_of(session: Session, target_id: str) -> str:
+    if session.catalog.has_part(target_id):
+        item, _part = session.catalog.part(target_id)
+        return item.id
+    return target_id
+
+
+# --- score ----------------------------------------------------------------------------
+def run_score(args: argparse.Namespace) -> int:
+    session = open_session(args, read_only=True)
+    try:
+        tree = session.score()
+        if args.json:
+            print_json(score_json(session, tree))
+        else:
+            print(header_line(session))
+            for line in score_table(tree):
+                print(line)
+    finally:
+        session.store.close()
+    return 0
+
+
+def _figures(node: ScoreNode) -> dict:
+    data = {
+        "id": node.id,
+        "label": node.label,
+        "title": node.title,
+        "points": node.points,
+        "projected_points": node.projected_points,
+        "max_points": node.max_points,
+        "rate": round(node.rate, 4) if node.rate is not None else None,
+        "projected_rate": round(node.projected_rate, 4)
+        if node.projected_rate is not None
+        else None,
+        "answered": node.answered,
+        "answerable": node.answerable,
+    }
+    if node.national_avg_points is not None:
+        data["national_avg_points"] = round(node.national_avg_points, 2)
+        data["national_avg_rate"] = round(node.national_avg_rate, 4)
+    return data
+
+
+def score_json(session: Session, tree: ScoreTree) -> dict:
+    grants = []
+    for grant in tree.grants:
+        goals = []
+        for goal in grant.children:
+            goal_data = _figures(goal) | {"goal": goal.goal}
+            goal_data["groups"] = [
+                _figures(group) | {"group": group.group} for group in goal.children
+            ]
+            goals.append(goal_data)
+        grants.append(_figures(grant) | {"grant": grant.grant, "goals": goals})
+    return {
+        **evaluation_header(session),
+        "total": _figures(tree.root),
+        "grants": grants,
+        "frames": [_figures(frame) | {"outside_total": True} for frame in tree.frames],
+        "note": "points = 自己評価（国が算定する項目を含まない）、projected_points = 見込み（国が算定する項目の見込みを含む）",
+    }
+
+
+def score_table(tree: ScoreTree) -> list[str]:
+    lines = [f"{'区分':<28}{'配点':>6}{'自己評価':>8}{'得点率':>8}{'見込み':>8}{'全国平均':>8}"]
+
+    def row(node: ScoreNode, name: str, depth: int) -> str:
+        label = ("  " * depth + name)[:28]
+        avg = fmt_points(node.national_avg_points)
+        return (
+            f"{label:<28}{node.max_points:>6}{node.points:>8}{fmt_rate(node.rate):>8}"
+            f"{node.projected_points:>8}{avg:>8}"
+        )
+
+    for grant in tree.grants:
+        lines.append(row(grant, grant.label, 0))
+        for goal in grant.children:
+            lines.append(row(goal, f"{goal.label} {goal.title}", 1))
+            for group in goal.children:
+                if group.level == GROUP:
+                    lines.append(row(group, group.label, 2))
+    lines.append(row(tree.root, f"合計（{tree.root.max_points}点満点）", 0))
+    for frame in tree.frames:
+        lines.append(row(frame, f"{frame.label}（別枠）", 0))
+    lines.append(
+        "自己評価 = 市町村の回答による得点。見込み = 国が算定する項目の見込みを加えた得点（見込み）。"
+    )
+    return lines
+
+
+# --- note ---------------------------------------------------------------------------
+def run_note(args: argparse.Namespace) -> int:
+    fields = {
+        name: getattr(args, name)
+        for name in ("memo", "evidence", "section", "assignee", "status")
+        if getattr(args, name) is not None
+    }
+    if not fields:
+        raise CommandError(
+            "--memo・--evidence・--section・--assignee・--status のどれかを指定してください。"
+        )
+    session = open_session(args, read_only=False)
+    try:
+        indicator_id = args.id
+        if session.catalog.has_item(indicator_id):
+            indicator_id = session.catalog.indicator_of(indicator_id).id
+        if not session.catalog.has_indicator(indicator_id):
+            raise CommandError(f"{session.catalog.id} に評価指標「{args.id}」はありません。")
+        changes = session.note(indicator_id, source="コマンド", **fields)
+        if changes:
+            for change in changes:
+                print(
+                    f"{indicator_id} の{NOTE_FIELD_LABELS[change.field]}: "
+                    f"「{change.old or ''}」→「{change.new}」 保存しました"
+                )
+        else:
+            print("変更はありません。")
+    finally:
+        session.store.close()
+    return 0
+
+
+# --- history ------------------------------------------------------------------------
+def run_history(args: argparse.Namespace) -> int:
+    session = open_session(args, read_only=True)
+    try:
+        entries = session.store.history(session.evaluation_id)
+        if args.json:
+            print_json(
+                {
+                    **evaluation_header(session),
+                    "entries": [
+                        entry.to_dict() | {"action_label": entry.action_label} for entry in entries
+                    ],
+                }
+            )
+        else:
+            for entry in entries:
+                old = entry.old if entry.old is not None else "（なし）"
+                new = entry.new if entry.new is not None else "（なし）"
+                source = f" ［{entry.source}］" if entry.source else ""
+                field = (
+                    f" {NOTE_FIELD_LABELS.get(entry.field, '')}" if entry.action == "note" else ""
+                )
+                print(
+                    f"{entry.at.replace('T', ' ')[:19]}  {entry.user}  {entry.action_label}{field}  "
+                    f"{entry.target or ''}  {old} → {new}{source}"
+                )
+    finally:
+        session.store.close()
+    return 0

@@ -1,0 +1,52 @@
+"""Commands on the file itself: backup and restore."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from desktop.cli.common import CommandError, add_db, db_path
+from desktop.store import EvaluationFile
+from desktop.store.backup import list_backups
+from desktop.store.restore import restore_backup
+
+
+def register(subparsers) -> None:
+    backup = subparsers.add_parser("backup", help="評価ファイルのバックアップを作る")
+    add_db(backup)
+    backup.add_argument("--list", action="store_true", help="作らずに、あるバックアップを一覧する")
+    backup.set_defaults(handler=run_backup)
+
+    restore = subparsers.add_parser(
+        "restore", help="バックアップから復元する（先に現在の状態を保存）"
+    )
+    add_db(restore)
+    restore.add_argument("backup", metavar="BACKUP", help="復元するバックアップファイル")
+    restore.set_defaults(handler=run_restore)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if args.list:
+        backups = list_backups(path)
+        if not backups:
+            print(f"{path} のバックアップはまだありません。")
+        for info in backups:
+            print(f"{info.created:%Y-%m-%d %H:%M:%S}  {info.reason_label}  {info.path}")
+        return 0
+    with EvaluationFile.open(
+        path, user=args.user, takeover=args.takeover, create=False, backup_on_open=False
+    ) as store:
+        target = store.backup("manual")
+    print(f"バックアップを作りました: {target}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    source = Path(args.backup)
+    if source.resolve() == path.resolve():
+        raise CommandError("復元するバックアップと評価ファイルが同じです。")
+    safety = restore_backup(path, source, user=args.user, takeover=args.takeover)
+    print(f"{source.name} から復元しました。復元前の状態は {safety} に保存してあります。")
+    return 0

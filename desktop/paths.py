@@ -1,0 +1,39 @@
+"""Where the app finds what it ships (catalogs, resources) and where it keeps data.
+
+One place for this, because the same code runs from a source checkout, from an
+installed wheel (``desktop/bundled/…``) and from the PyInstaller one-folder build
+(``sys._MEIPASS``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_SOURCE_ROOT = _PACKAGE_DIR.parent
+
+
+def _bundled(name: str) -> Path:
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / name
+    in_checkout = _SOURCE_ROOT / name
+    if in_checkout.is_dir() and (_SOURCE_ROOT / "pyproject.toml").is_file():
+        return in_checkout
+    return _PACKAGE_DIR / "bundled" / name
+
+
+def catalogs_dir() -> Path:
+    """The folder holding the shipped catalogs (``municipal/r8.yaml`` …)."""
+    override = os.environ.get("HYOKA_CATALOGS_DIR")
+    return Path(override) if override else _bundled("catalogs")
+
+
+def resources_dir() -> Path:
+    return _bundled("resources")
+
+
+def resource(*parts: str) -> Path:
+    return resources_dir().joinpath(*parts)

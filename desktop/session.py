@@ -1,0 +1,248 @@
+"""One evaluation at work: its file, its pinned catalog and its answers, scored.
+
+The command line, the main window, the workbooks and the report all go through a
+:class:`Session`, so that validation (what an answer may be), the automatic status
+(未着手 → 入力中) and the catalog pinning behave the same everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from desktop.catalog import registry
+from desktop.catalog.errors import CatalogError
+from desktop.catalog.loader import content_hash, load_catalog_text
+from desktop.catalog.model import Catalog
+from desktop.scoring import ScoreTree, score
+from desktop.scoring.answers import expand_all_of, normalize
+from desktop.store import errors
+from desktop.store.evaluation_file import EvaluationFile
+from desktop.store.records import (
+    STATUS_IN_PROGRESS,
+    STATUS_NOT_STARTED,
+    Change,
+    ChangeSet,
+    EvaluationRecord,
+    Municipality,
+)
+
+
+@lru_cache(maxsize=16)
+def _parse_snapshot(text: str, name: str) -> Catalog:
+    return load_catalog_text(text, name)
+
+
+def pinned_catalog(store: EvaluationFile, record: EvaluationRecord) -> Catalog:
+    """The exact catalog an evaluation was started with, from the file's own copy."""
+    text = store.catalog_text(record.catalog_hash)
+    try:
+        return _parse_snapshot(text, f"{record.catalog_id}（評価ファイル内の控え）")
+    except CatalogError as exc:
+        raise errors.DamagedFile(
+            store.path, f"評価指標の控えを読めません: {exc.details()}"
+        ) from None
+
+
+def catalog_source_text(catalog: Catalog) -> str:
+    text = Path(catalog.path).read_text(encoding="utf-8-sig")
+    return text
+
+
+@dataclass
+class CatalogUpgrade:
+    """What moving an evaluation to a newer catalog revision would change."""
+
+    current: Catalog
+    newer: Catalog
+    added: list[str]
+    removed: list[str]
+    points_changed: list[tuple[str, int, int]]
+    answers_dropped: list[str]
+
+    def summary(self) -> str:
+        parts = [f"{self.current.id} 第{self.current.revision}版 → 第{self.newer.revision}版"]
+        if self.added:
+            parts.append(f"追加 {len(self.added)} 件")
+        if self.removed:
+            parts.append(f"削除 {len(self.removed)} 件")
+        if self.points_changed:
+            parts.append(f"配点変更 {len(self.points_changed)} 件")
+        if self.answers_dropped:
+            parts.append(f"消える回答 {len(self.answers_dropped)} 件")
+        if len(parts) == 1:
+            parts.append("小項目と配点の変更なし（文言・注記のみ）")
+        return "、".join(parts)
+
+
+class Session:
+    def __init__(self, store: EvaluationFile, record: EvaluationRecord, catalog: Catalog):
+        self.store = store
+        self.record = record
+        self.catalog = catalog
+
+    @classmethod
+    def open(cls, store: EvaluationFile, fiscal_year: int | None = None) -> Session:
+        record = store.evaluation_for_year(fiscal_year)
+        return cls(store, record, pinned_catalog(store, record))
+
+    @property
+    def evaluation_id(self) -> int:
+        return self.record.id
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    def municipality(self) -> Municipality | None:
+        return self.store.municipality()
+
+    # --- scoring ---------------------------------------------------------------
+    def answers(self) -> dict[str, str]:
+        return self.store.answers(self.evaluation_id)
+
+    def score(self) -> ScoreTree:
+        return score(self.catalog, self.answers())
+
+    # --- answering -------------------------------------------------------------
+    def validate_answers(self, raw: dict[str, str | None]) -> dict[str, str | None]:
+        """Normalized values per stored id (all-of items expanded to their parts).
+
+        Raises KeyError (unknown id) or AnswerError (value not allowed).
+        """
+        values: dict[str, str | None] = {}
+        for target_id, raw_value in raw.items():
+            if not (self.catalog.has_item(target_id) or self.catalog.has_part(target_id)):
+                raise KeyError(target_id)
+            value = normalize(self.catalog, target_id, raw_value)
+            values.update(expand_all_of(self.catalog, target_id, value))
+        return values
+
+    def answer(
+        self, target_id: str, raw_value: str | None, *, source: str | None = None
+    ) -> list[Change]:
+        return self.set_answers({target_id: raw_value}, source=source)
+
+    def set_answers(self, raw: dict[str, str | None], *, source: str | None = None) -> list[Change]:
+        """Validate and record answers as one action; an indicator being answered becomes 入力中."""
+        values = self.validate_answers(raw)
+        change_set = ChangeSet(answers=values)
+        notes = self.store.indicator_notes(self.evaluation_id)
+        for indicator_id in self._indicators_touched(values):
+            note = notes.get(indicator_id)
+            if note is None or note.status == STATUS_NOT_STARTED:
+                change_set.notes[indicator_id] = {"status": STATUS_IN_PROGRESS}
+        changes = self.store.apply(self.evaluation_id, change_set, source=source)
+        return changes
+
+    def _indicators_touched(self, values: dict[str, str | None]) -> list[str]:
+        touched = []
+        for target_id, value in values.items():
+            if value is None:
+                continue
+            if self.catalog.has_part(target_id):
+                item, _part = self.catalog.part(target_id)
+                indicator = self.catalog.indicator_of(item.id)
+            else:
+                indicator = self.catalog.indicator_of(target_id)
+            if indicator.id not in touched:
+                touched.append(indicator.id)
+        return touched
+
+    def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
+        if not self.catalog.has_indicator(indicator_id):
+            raise KeyError(indicator_id)
+        return self.store.update_indicator_note(
+            self.evaluation_id, indicator_id, source=source, **fields
+        )
+
+    # --- catalog revisions -----------------------------------------------------------
+    def available_upgrade(self) -> Catalog | None:
+        """A shipped catalog with the same id and a newer revision, if there is one."""
+        try:
+            shipped = registry.find(self.catalog.id)
+        except (registry.UnknownCatalog, CatalogError):
+            return None
+        if (
+            shipped.revision > self.catalog.revision
+            and shipped.content_hash != self.catalog.content_hash
+        ):
+            return shipped
+        return None
+
+    def plan_upgrade(self, newer: Catalog) -> CatalogUpgrade:
+        old_items = {i.id: i for i in self.catalog.all_items()}
+        new_items = {i.id: i for i in newer.all_items()}
+        old_targets = set(old_items) | {p.id for i in old_items.values() for p in i.parts}
+        new_targets = set(new_items) | {p.id for i in new_items.values() for p in i.parts}
+        answers = self.answers()
+        return CatalogUpgrade(
+            current=self.catalog,
+            newer=newer,
+            added=sorted(set(new_items) - set(old_items)),
+            removed=sorted(set(old_items) - set(new_items)),
+            points_changed=sorted(
+                (item_id, old_items[item_id].points, new_items[item_id].points)
+                for item_id in set(old_items) & set(new_items)
+                if old_items[item_id].points != new_items[item_id].points
+            ),
+            answers_dropped=sorted(
+                target
+                for target in answers
+                if (target in old_targets and target not in new_targets)
+                or not _still_valid(newer, target, answers[target])
+            ),
+        )
+
+    def upgrade(self, newer: Catalog) -> CatalogUpgrade:
+        plan = self.plan_upgrade(newer)
+        self.store.repin_catalog(
+            self.evaluation_id,
+            catalog_id=newer.id,
+            revision=newer.revision,
+            catalog_text=catalog_source_text(newer),
+            catalog_hash=newer.content_hash,
+            drop_answers=plan.answers_dropped,
+            summary=plan.summary(),
+        )
+        self.record = self.store.evaluation(self.evaluation_id)
+        self.catalog = pinned_catalog(self.store, self.record)
+        return plan
+
+
+def _still_valid(catalog: Catalog, target: str, value: str) -> bool:
+    if not (catalog.has_item(target) or catalog.has_part(target)):
+        return False
+    try:
+        return normalize(catalog, target, value) == value
+    except ValueError:
+        return False
+
+
+def create_evaluation(
+    store: EvaluationFile,
+    catalog: Catalog,
+    *,
+    municipality: Municipality | None = None,
+    carried_from: int | None = None,
+) -> Session:
+    """Start the evaluation of ``catalog``'s fiscal year in ``store`` (one action per step)."""
+    text = catalog_source_text(catalog)
+    if content_hash(text) != catalog.content_hash:
+        raise errors.InvalidInput(
+            store.path,
+            f"評価指標ファイル {catalog.path} が読み込み後に変更されています。アプリを再起動してください。",
+        )
+    with store.transaction():  # one action: the municipality and the new evaluation land together
+        if municipality is not None:
+            store.set_municipality(municipality)
+        record = store.create_evaluation(
+            catalog_id=catalog.id,
+            revision=catalog.revision,
+            fiscal_year=catalog.fiscal_year,
+            catalog_text=text,
+            catalog_hash=catalog.content_hash,
+            carried_from=carried_from,
+        )
+    return Session(store, record, pinned_catalog(store, record))

@@ -1,0 +1,103 @@
+"""Composition root of the GUI: Qt application, fonts, translations, the evaluation file.
+
+Kept small so that start-up stays fast: heavy modules (openpyxl, the report) are
+imported only when their menu entries are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, Qt, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__
+
+DEFAULT_FILE_NAME = "hyoka-desk.sqlite"
+SCREENSHOT_SIZE = (1280, 800)
+# Qt picks its CJK fallback from the Windows display language; name Japanese fonts
+# explicitly so kanji never come out in Chinese glyph shapes.
+UI_FONT_FAMILIES = [
+    "Yu Gothic UI",
+    "Meiryo UI",
+    "Meiryo",
+    "IPAexGothic",
+    "Noto Sans CJK JP",
+    "IPAGothic",
+]
+
+
+def default_database_path() -> Path:
+    """The embedded default: a SQLite file in the user's data folder, created on first start."""
+    folder = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / DEFAULT_FILE_NAME
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        # Fractional scaling (125 %, 150 %) as Windows sets it; Qt does the rest.
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME_JA)
+    app.setApplicationVersion(__version__)
+    configure_fonts(app)
+    install_translations(app)
+    return app
+
+
+def configure_fonts(app: QApplication) -> None:
+    font = QFont(app.font())
+    font.setFamilies(UI_FONT_FAMILIES)
+    if font.pointSizeF() < 9:
+        font.setPointSizeF(9)
+    app.setFont(font)
+
+
+def install_translations(app: QApplication) -> None:
+    QLocale.setDefault(QLocale(QLocale.Language.Japanese, QLocale.Country.Japan))
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load("qtbase_ja", folder):
+        app.installTranslator(translator)
+        app._qtbase_translator = translator  # keep a reference for the app's lifetime
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = create_application()
+    from desktop.ui.main_window import MainWindow
+
+    path = Path(args.db) if args.db else default_database_path()
+    window = MainWindow(user=args.user)
+    window.open_path(
+        path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot
+    )
+    if args.screenshot:
+        return save_screenshot(app, window, Path(args.screenshot))
+    window.show()
+    return app.exec()
+
+
+def save_screenshot(app: QApplication, window, out: Path) -> int:
+    window.resize(*SCREENSHOT_SIZE)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    image = window.grab()
+    ok = image.save(str(out), "PNG")
+    window.close()
+    if not ok:
+        print(f"hyoka-desk: エラー: スクリーンショットを {out} に保存できません。", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Workbooks (openpyxl): the submission workbook, section workbooks and their import."""

@@ -351,8 +351,8 @@ def emit_items(w: Writer, ind: dict, ind_id: str, year: str, indent: int) -> Non
 def emit_indicator(w: Writer, ind: dict, ind_id: str, year: str, indent: int) -> None:
     w(indent, f"- id: {ind_id}")
     number = ind["number"]
-    if not isinstance(number, int):
-        number = "".join(ch for ch in str(number) if ch.isdigit())
+    if not isinstance(number, int):  # "（R6列順2）": the column order of the R6 tables
+        number = str(number).split("列順")[-1].strip("（）() ")
     w(indent, f"  number: {q(number)}")
     w(indent, f"  title: {q(ind['title'])}")
     w(indent, f"  title_source: {q(ind['title_source'].split(' (')[0].split('（')[0][:80])}")

@@ -65,7 +65,11 @@ def parse(text: str) -> ParseResult:
 def _describe(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or ""
     context = exc.context or ""
-    return f"YAML の書式が正しくありません（{problem}{'、' + context if context else ''}）"
+    started = ""
+    marks = (exc.context_mark, exc.problem_mark)
+    if None not in marks and marks[0].line != marks[1].line:
+        started = f"。{marks[0].line + 1} 行目から始まる部分が閉じていない可能性があります"
+    return f"YAML の書式が正しくありません（{problem}{'、' + context if context else ''}）{started}"
 
 
 def _convert(node, constructor, repeated: list[tuple[str, int]]):

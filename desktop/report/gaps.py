@@ -1,0 +1,240 @@
+"""Gap analysis (伸びしろ): which unmet sub-items are worth the most, and how common they are.
+
+Every self-assessable sub-item that earns less than its points is a gap. What
+meeting it would add is found by scoring the evaluation again with the item met
+(:func:`desktop.scoring.score`), so caps, best-of series and prerequisites count
+exactly as they will: an item behind an unmet prerequisite adds nothing on its own,
+and one that unblocks an item already ticked adds both.
+
+Ranking: items most municipalities already meet (national share ≥ 60 %:
+「全国の多くが該当しているのに当市町村は未該当」) come first, then the rest; within
+each, by points added, then by national share. Items that add nothing on their own
+come last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from desktop.catalog.model import (
+    ALL_OF,
+    CHECK,
+    CUMULATIVE_RULES,
+    EXTERNAL,
+    MET,
+    OPTION_RULES,
+    Catalog,
+    Item,
+)
+from desktop.report.losses import LostItem, lost_items
+from desktop.report.wording import item_reference
+from desktop.scoring import score
+from desktop.scoring import tree as T
+from desktop.scoring.tree import ScoreTree
+
+HIGH_SHARE_PCT = 60.0
+HIGH_SHARE_NOTE = "全国の多くが該当しているのに当市町村は未該当"
+
+
+@dataclass(frozen=True)
+class Gap:
+    lost: LostItem
+    reference: str  # 「推進 目標Ⅰ 体制・取組指標群 2-エ」
+    grant: str  # suishin / shien / common
+    group_id: str
+    gain: int  # 自己評価の合計 added by meeting this item alone
+    group_points_before: int
+    group_points_after: int
+    group_max: int
+    total_before: int
+    total_after: int
+    total_max: int
+    prerequisites: tuple[str, ...]  # unmet prerequisites it needs (ids)
+    prerequisite_labels: tuple[str, ...]
+    gain_with_prerequisites: int  # added when the prerequisites are met too
+
+    @property
+    def item_id(self) -> str:
+        return self.lost.item_id
+
+    @property
+    def national_rate_pct(self) -> float | None:
+        return self.lost.national_rate_pct
+
+    @property
+    def high_share(self) -> bool:
+        rate = self.national_rate_pct
+        return rate is not None and rate >= HIGH_SHARE_PCT
+
+    @property
+    def group_rate_before(self) -> float | None:
+        return self.group_points_before / self.group_max if self.group_max else None
+
+    @property
+    def group_rate_after(self) -> float | None:
+        return self.group_points_after / self.group_max if self.group_max else None
+
+    @property
+    def note(self) -> str:
+        notes = []
+        if self.high_share:
+            notes.append(HIGH_SHARE_NOTE)
+        if self.prerequisites:
+            notes.append(
+                f"前提となる {'・'.join(self.prerequisite_labels)} も必要"
+                f"（合わせて +{self.gain_with_prerequisites}点）"
+            )
+        elif self.gain <= 0:
+            notes.append("上限に達しているため加点なし")
+        return "。".join(notes)
+
+    def to_dict(self) -> dict:
+        return {
+            "item_id": self.item_id,
+            "reference": self.reference,
+            "text": self.lost.text,
+            "grant": self.grant,
+            "group_id": self.group_id,
+            "gain": self.gain,
+            "national_rate_pct": self.national_rate_pct,
+            "high_share": self.high_share,
+            "group_points_before": self.group_points_before,
+            "group_points_after": self.group_points_after,
+            "group_max": self.group_max,
+            "group_rate_before": _round(self.group_rate_before),
+            "group_rate_after": _round(self.group_rate_after),
+            "total_before": self.total_before,
+            "total_after": self.total_after,
+            "total_max": self.total_max,
+            "prerequisites": list(self.prerequisites),
+            "gain_with_prerequisites": self.gain_with_prerequisites,
+            "status": self.lost.status,
+            "note": self.note,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def met_answers(catalog: Catalog, item: Item) -> dict[str, str]:
+    """The answers that meet ``item`` in full (all parts of an all-of, the top option …)."""
+    if item.rule == ALL_OF:
+        return {part.id: MET for part in item.parts}
+    if item.rule == CHECK:
+        return {item.id: MET}
+    if item.rule in CUMULATIVE_RULES:
+        return {item.id: item.options[-1].label}
+    if item.rule in OPTION_RULES:
+        best = max(item.options, key=lambda option: item.option_points(option.label))
+        return {item.id: best.label}
+    if item.rule == EXTERNAL:
+        return {item.id: str(item.points)}
+    raise ValueError(item.rule)
+
+
+def find_gaps(
+    catalog: Catalog,
+    answers: dict[str, str],
+    *,
+    tree: ScoreTree | None = None,
+    user_wordings: dict[str, str] | None = None,
+) -> list[Gap]:
+    """Every self-assessable unmet sub-item, ranked (see the module docstring)."""
+    tree = tree or score(catalog, answers)
+    gaps = []
+    for group in catalog.all_groups():
+        for lost in lost_items(catalog, tree, group.id, user_wordings):
+            gaps.append(_gap(catalog, answers, tree, group.id, lost))
+    for frame in catalog.frames:
+        for lost in lost_items(catalog, tree, frame.id, user_wordings):
+            gaps.append(_gap(catalog, answers, tree, frame.id, lost))
+    return rank(gaps)
+
+
+def rank(gaps: list[Gap]) -> list[Gap]:
+    order = {id(gap): index for index, gap in enumerate(gaps)}
+    return sorted(
+        gaps,
+        key=lambda gap: (
+            gap.gain <= 0,
+            not gap.high_share,
+            -gap.gain,
+            -(gap.national_rate_pct if gap.national_rate_pct is not None else -1.0),
+            order[id(gap)],
+        ),
+    )
+
+
+def session_gaps(session) -> list[Gap]:
+    """:func:`find_gaps` for an open :class:`desktop.session.Session`."""
+    answers = session.answers()
+    return find_gaps(
+        session.catalog,
+        answers,
+        tree=score(session.catalog, answers),
+        user_wordings=session.store.wordings(session.evaluation_id),
+    )
+
+
+def _gap(
+    catalog: Catalog, answers: dict[str, str], tree: ScoreTree, group_id: str, lost: LostItem
+) -> Gap:
+    item = catalog.item(lost.item_id)
+    group_before = tree.node(group_id)
+    met = score(catalog, {**answers, **met_answers(catalog, item)})
+    prerequisites = _unmet_prerequisites(catalog, tree, item)
+    with_prerequisites = met
+    if prerequisites:
+        extra: dict[str, str] = {}
+        for prerequisite in prerequisites:
+            extra.update(met_answers(catalog, catalog.item(prerequisite)))
+        with_prerequisites = score(catalog, {**answers, **extra, **met_answers(catalog, item)})
+    return Gap(
+        lost=lost,
+        reference=item_reference(catalog, item.id),
+        grant=group_before.grant or "",
+        group_id=group_id,
+        gain=met.root.points - tree.root.points + _frame_gain(tree, met, group_id),
+        group_points_before=group_before.points,
+        group_points_after=met.node(group_id).points,
+        group_max=group_before.max_points,
+        total_before=tree.root.points,
+        total_after=met.root.points,
+        total_max=tree.root.max_points,
+        prerequisites=tuple(prerequisites),
+        prerequisite_labels=tuple(_short_label(catalog, item, ref) for ref in prerequisites),
+        gain_with_prerequisites=with_prerequisites.root.points
+        - tree.root.points
+        + _frame_gain(tree, with_prerequisites, group_id),
+    )
+
+
+def _frame_gain(before: ScoreTree, after: ScoreTree, group_id: str) -> int:
+    """A frame sits outside the total, so its gain is counted from the frame itself."""
+    node = before.node(group_id)
+    if not node.outside_total:
+        return 0
+    return after.node(group_id).points - node.points
+
+
+def _unmet_prerequisites(catalog: Catalog, tree: ScoreTree, item: Item) -> list[str]:
+    """Prerequisites (and theirs, in turn) that do not score yet, in a stable order."""
+    found: list[str] = []
+    pending = list(item.requires)
+    while pending:
+        ref = pending.pop(0)
+        if ref in found or ref == item.id:
+            continue
+        node = tree.node(ref)
+        if node.projected_points > 0 and node.status != T.BLOCKED:
+            continue
+        found.append(ref)
+        pending.extend(catalog.item(ref).requires)
+    return found
+
+
+def _short_label(catalog: Catalog, owner: Item, ref: str) -> str:
+    if catalog.indicator_of(owner.id).id == catalog.indicator_of(ref).id:
+        return catalog.item(ref).label
+    return item_reference(catalog, ref)

@@ -1,0 +1,131 @@
+"""How the report names goals, groups, indicators and sub-items for a reader.
+
+The report goes to the council and the public, so ids never appear in it: a sub-item
+is named by its indicator's number and title, its label (ア, イ②…) and the best
+wording we have — the municipality's own wording first, then the official wording,
+then the catalog's unofficial hint (marked 参考, because it is not the ministry's text).
+"""
+
+from __future__ import annotations
+
+from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator, Item
+
+HINT_MARK = "［参考］"
+
+
+def grant_name(grant: Grant) -> str:
+    return grant.name
+
+
+def goal_title(goal: Goal) -> str:
+    return f"{goal.label} {goal.name}"
+
+
+def group_title(group: Group | Frame) -> str:
+    if isinstance(group, Frame):
+        return group.name
+    return group.name
+
+
+def item_description(item: Item, user_wordings: dict[str, str] | None = None) -> str | None:
+    """The sub-item's wording: the user's own, the official one, or the hint (marked 参考)."""
+    own = (user_wordings or {}).get(item.id)
+    if own:
+        return own
+    if item.wording:
+        return item.wording
+    if item.hint:
+        return f"{HINT_MARK}{item.hint}"
+    return None
+
+
+def indicator_heading(indicator: Indicator) -> str:
+    """「2 介護保険事業計画の進捗状況…を分析しているか。」"""
+    return f"{indicator.number} {indicator.title}".strip()
+
+
+def item_reference(catalog: Catalog, item_id: str) -> str:
+    """A short, id-free name for a sub-item: 「推進 目標Ⅰ 体制・取組指標群 2-エ」."""
+    item = catalog.item(item_id)
+    indicator = catalog.indicator_of(item_id)
+    return f"{indicator_reference(catalog, indicator.id)}-{item.label}"
+
+
+def indicator_reference(catalog: Catalog, indicator_id: str) -> str:
+    """「推進 目標Ⅰ 体制・取組指標群 2」 (the common 目標Ⅳ has no grant prefix)."""
+    indicator = catalog.indicator(indicator_id)
+    owner = catalog.group_of(indicator_id)
+    if isinstance(owner, Frame):
+        return f"{_grant_short(catalog, owner.grant)} {owner.name} {indicator.number}"
+    goal = catalog.goal_of(owner.id)
+    prefix = (
+        "" if goal is catalog.common else f"{_grant_short(catalog, goal_grant(catalog, goal))} "
+    )
+    return f"{prefix}{goal.label} {owner.name} {indicator.number}"
+
+
+def part_reference(catalog: Catalog, part_id: str) -> str:
+    item, part = catalog.part(part_id)
+    return f"{item_reference(catalog, item.id)}{part.label}"
+
+
+def target_reference(catalog: Catalog, target_id: str) -> str:
+    """Name any id the crosswalk lists: indicator, item or all-of part."""
+    if catalog.has_part(target_id):
+        return part_reference(catalog, target_id)
+    if catalog.has_item(target_id):
+        return item_reference(catalog, target_id)
+    if catalog.has_indicator(target_id):
+        return indicator_reference(catalog, target_id)
+    return target_id
+
+
+def goal_grant(catalog: Catalog, goal: Goal) -> str | None:
+    for grant in catalog.grants:
+        if goal in grant.goals:
+            return grant.id
+    return None
+
+
+def _grant_short(catalog: Catalog, grant_id: str | None) -> str:
+    for grant in catalog.grants:
+        if grant.id == grant_id:
+            return (
+                "推進"
+                if grant.id == "suishin"
+                else "支援"
+                if grant.id == "shien"
+                else grant.short_name
+            )
+    return ""
+
+
+def points_text(points: float | int) -> str:
+    """「4点」, 「2.5点」: whole numbers without a decimal point."""
+    if isinstance(points, float) and not points.is_integer():
+        return f"{points:.1f}点"
+    return f"{int(points)}点"
+
+
+def node_title(catalog: Catalog, node) -> str:
+    """An id-free name for any score-tree node above the sub-items."""
+    level = node.level
+    if level == "total":
+        return f"合計（{node.max_points}点満点）"
+    if level == "grant":
+        return node.title
+    if level == "goal":
+        return f"{_grant_prefix(catalog, node.grant)}{node.label} {node.title}"
+    if level == "group":
+        if node.outside_total:
+            return f"{node.label}（{catalog.total_max}点とは別枠）"
+        goal = catalog.goal_of(node.id)
+        return f"{_grant_prefix(catalog, node.grant)}{goal.label} {node.label}"
+    if level == "indicator":
+        return f"{indicator_reference(catalog, node.id)} {node.title}"
+    return node.title or node.id
+
+
+def _grant_prefix(catalog: Catalog, grant_id: str | None) -> str:
+    short = _grant_short(catalog, grant_id)
+    return f"{short} " if short else ""

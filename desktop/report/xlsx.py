@@ -1,0 +1,396 @@
+"""The result report as an xlsx (openpyxl), ready to print on A4 landscape.
+
+Every figure is a number cell (rates are numbers formatted as %), so that others can
+calculate with the sheet; user text (今後の対応, own wordings) is always written as
+text, never as a formula. Row positions are for people: the hidden sheet ``_ids``
+says which node each row shows.
+
+The file is written to a temporary name next to the target and moved into place at
+the end, so a failure (a full disk, the old file open in Excel) never leaves half a
+report behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
+from openpyxl.worksheet.worksheet import Worksheet
+
+from desktop.report.model import (
+    ROW_FRAME,
+    ROW_GOAL_TOTAL,
+    ROW_GRANT_TOTAL,
+    ROW_GROUP,
+    ROW_TOTAL,
+    Report,
+    ReportRow,
+)
+from desktop.report.official import OfficialDifference
+
+FONT_NAME = "游ゴシック"
+RATE_FORMAT = "0.0%"
+IDS_SHEET = "_ids"
+MAIN_SHEET = "評価結果"
+GAPS_SHEET = "伸びしろ"
+OFFICIAL_SHEET = "国の評価結果との比較"
+
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+_GRANT_FILL = PatternFill("solid", fgColor="B4C6E7")
+_TOTAL_FILL = PatternFill("solid", fgColor="EDEDED")
+_ESTIMATE_FILL = PatternFill("solid", fgColor="FFF2CC")
+_OFFICIAL_FILL = PatternFill("solid", fgColor="E2EFDA")
+_WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+class ReportWriteError(Exception):
+    """The report could not be saved; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    value: Callable[[ReportRow], object]
+    kind: str  # text / points / rate / difference
+
+
+def report_columns(report: Report) -> list[Column]:
+    """The main table's columns: fixed ones, plus last year's and official ones when known."""
+    columns = [
+        Column("目標", 22, lambda r: r.goal_label, "text"),
+        Column("指標群", 16, lambda r: r.label, "text"),
+        Column("配点", 7, lambda r: r.max_points, "points"),
+        Column("得点", 7, lambda r: r.points, "points"),
+        Column("得点率", 8, lambda r: r.rate, "rate"),
+        Column("全国平均得点率", 9, lambda r: r.national_avg_rate, "rate"),
+    ]
+    if report.uses_official:
+        columns += [
+            Column(
+                "自己評価",
+                8,
+                lambda r: r.figure.self_points if r.figure.uses_official else None,
+                "points",
+            ),
+            Column("差（国−自己）", 8, lambda r: r.figure.difference, "difference"),
+        ]
+    if report.previous_year_label:
+        columns += [
+            Column(
+                f"前年度得点（{report.previous_year_label}）",
+                9,
+                lambda r: r.previous_points,
+                "points",
+            ),
+            Column("前年度差", 7, lambda r: r.previous_difference, "difference"),
+        ]
+    columns += [
+        Column("主な減点に関する項目", 58, lambda r: r.lost_text, "text"),
+        Column("今後の対応", 36, lambda r: r.planned_response, "text"),
+        Column("備考", 22, lambda r: r.remarks, "text"),
+    ]
+    return columns
+
+
+def write_text(cell, text: str | None) -> None:
+    """User text as text: control characters removed, never read as a formula."""
+    cleaned = ILLEGAL_CHARACTERS_RE.sub("", text or "")
+    cell.value = cleaned
+    cell.data_type = "s"
+    if cleaned[:1] in ("=", "+", "-", "@"):
+        cell.quotePrefix = True
+
+
+def write_number(cell, value: float | int | None, kind: str) -> None:
+    if value is None:
+        cell.value = None
+        return
+    if isinstance(value, float) and value.is_integer() and kind != "rate":
+        value = int(value)
+    cell.value = value
+    if kind == "rate":
+        cell.number_format = RATE_FORMAT
+    elif kind == "difference":
+        cell.number_format = "+0;-0;0" if isinstance(value, int) else "+0.0;-0.0;0.0"
+    else:
+        cell.number_format = "0" if isinstance(value, int) else "0.0"
+
+
+def build_workbook(
+    report: Report, official_rows: list[OfficialDifference] | None = None
+) -> Workbook:
+    workbook = Workbook()
+    main = workbook.active
+    main.title = MAIN_SHEET
+    ids = workbook.create_sheet(IDS_SHEET)
+    ids.sheet_state = "hidden"
+    ids.append(["sheet", "row", "kind", "node_id", "grant"])
+    _write_main(main, ids, report)
+    _write_gaps(workbook.create_sheet(GAPS_SHEET), ids, report)
+    if official_rows:
+        _write_official(workbook.create_sheet(OFFICIAL_SHEET), ids, official_rows)
+    workbook.move_sheet(IDS_SHEET, offset=len(workbook.sheetnames) - 1)
+    return workbook
+
+
+def save_report_xlsx(
+    report: Report, path: str | Path, official_rows: list[OfficialDifference] | None = None
+) -> Path:
+    """Write the report to ``path`` (replacing it only when the whole file is written)."""
+    path = Path(path)
+    workbook = build_workbook(report, official_rows)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ReportWriteError(f"保存先のフォルダ {folder} がありません。")
+    handle, temporary = tempfile.mkstemp(prefix=".~hyoka-", suffix=".xlsx", dir=folder)
+    os.close(handle)
+    try:
+        workbook.save(temporary)
+        os.replace(temporary, path)
+    except PermissionError:
+        raise ReportWriteError(
+            f"{path} に保存できません。Excel などで開いている場合は閉じてから、もう一度保存してください。"
+        ) from None
+    except OSError as exc:
+        raise ReportWriteError(f"{path} に保存できません（{exc.strerror or exc}）。") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+    return path
+
+
+def wrapped_lines(text: str, column_width: float) -> int:
+    """How many lines a wrapped cell needs (full-width characters take two columns)."""
+    total = 0
+    for line in text.split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        total += max(1, math.ceil(width / max(1.0, column_width - 1)))
+    return total
+
+
+# --- the main sheet ------------------------------------------------------------------
+def _write_main(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
+    columns = report_columns(report)
+    width = len(columns)
+    _title(sheet, report.title, width)
+    write_text(
+        sheet.cell(2, 1),
+        f"{report.municipality}　作成日 {report.created_on:%Y年%m月%d日}　評価指標: {report.catalog_name}",
+    )
+    row = 3
+    for note in report.notes:
+        write_text(sheet.cell(row, 1), f"※ {note}")
+        sheet.cell(row, 1).font = Font(name=FONT_NAME, size=9)
+        row += 1
+    header_row = row
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(header_row, index)
+        write_text(cell, column.header)
+        cell.font = Font(name=FONT_NAME, bold=True, size=10)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    row = header_row + 1
+    for table_index, table in enumerate(report.grants):
+        if table_index:
+            sheet.row_breaks.append(Break(id=row - 1))  # each grant starts on a new page
+        _band(sheet, row, f"{table.name}（{table.short_label}）", width, _GRANT_FILL)
+        row += 1
+        for report_row in table.rows:
+            _write_row(sheet, row, columns, report_row)
+            ids.append([MAIN_SHEET, row, report_row.kind, report_row.node_id, table.grant_id])
+            row += 1
+    _band(sheet, row, "合計", width, _GRANT_FILL)
+    row += 1
+    for report_row in (report.total, *report.frames):
+        _write_row(sheet, row, columns, report_row)
+        ids.append([MAIN_SHEET, row, report_row.kind, report_row.node_id, ""])
+        row += 1
+    sheet.freeze_panes = f"C{header_row + 1}"
+    _print_setup(sheet, header_row, row - 1, width)
+
+
+def _title(sheet: Worksheet, title: str, width: int) -> None:
+    cell = sheet.cell(1, 1)
+    write_text(cell, title)
+    cell.font = Font(name=FONT_NAME, bold=True, size=14)
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+
+
+def _band(sheet: Worksheet, row: int, text: str, width: int, fill: PatternFill) -> None:
+    cell = sheet.cell(row, 1)
+    write_text(cell, text)
+    cell.font = Font(name=FONT_NAME, bold=True, size=11)
+    for column in range(1, width + 1):
+        sheet.cell(row, column).fill = fill
+        sheet.cell(row, column).border = _BORDER
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+
+
+def _write_row(sheet: Worksheet, row: int, columns: list[Column], report_row: ReportRow) -> None:
+    is_total = report_row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
+    font = Font(
+        name=FONT_NAME,
+        size=10,
+        bold=is_total,
+        italic=report_row.is_estimate and report_row.kind in (ROW_GROUP, ROW_FRAME),
+    )
+    lines = 1
+    for index, column in enumerate(columns, start=1):
+        cell = sheet.cell(row, index)
+        value = column.value(report_row)
+        if column.kind == "text":
+            write_text(cell, value)
+            lines = max(lines, wrapped_lines(value or "", column.width))
+        else:
+            write_number(cell, value, column.kind)
+        cell.font = font
+        cell.border = _BORDER
+        cell.alignment = _WRAP_TOP
+        if is_total:
+            cell.fill = _TOTAL_FILL
+        elif report_row.figure.official:
+            cell.fill = _OFFICIAL_FILL
+        elif report_row.is_estimate:
+            cell.fill = _ESTIMATE_FILL
+    # Excel does not grow wrapped rows written by openpyxl; give long lists their height.
+    sheet.row_dimensions[row].height = max(15, min(409, 13.5 * lines))
+
+
+def _print_setup(sheet: Worksheet, header_row: int, last_row: int, width: int) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{header_row}:{header_row}"
+    sheet.print_area = f"A1:{get_column_letter(width)}{last_row}"
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.oddFooter.center.text = "&P / &N ページ"
+    sheet.oddHeader.right.text = "&A"
+    sheet.print_options.horizontalCentered = True
+
+
+# --- gaps ------------------------------------------------------------------------------
+GAP_HEADERS = [
+    ("順位", 6, "points"),
+    ("区分", 30, "text"),
+    ("減点に関する項目", 60, "text"),
+    ("加点", 7, "points"),
+    ("全国該当率", 9, "rate"),
+    ("指標群の得点率（現在）", 10, "rate"),
+    ("指標群の得点率（達成後）", 10, "rate"),
+    ("自己評価合計（現在）", 10, "points"),
+    ("自己評価合計（達成後）", 10, "points"),
+    ("備考", 34, "text"),
+]
+
+
+def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
+    width = len(GAP_HEADERS)
+    _title(sheet, f"{report.year_label} 伸びしろ（未該当の小項目）", width)
+    shown = len(report.gaps)
+    write_text(
+        sheet.cell(2, 1),
+        f"{report.municipality}　未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
+        "全国該当率 60% 以上の項目（全国の多くが該当しているのに当市町村は未該当）を先に、加点の大きい順。",
+    )
+    for index, (header, column_width, _kind) in enumerate(GAP_HEADERS, start=1):
+        cell = sheet.cell(3, index)
+        write_text(cell, header)
+        cell.font = Font(name=FONT_NAME, bold=True, size=10)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    for rank, gap in enumerate(report.gaps, start=1):
+        row = 3 + rank
+        rate = gap.national_rate_pct / 100 if gap.national_rate_pct is not None else None
+        values = [
+            rank,
+            gap.reference,
+            gap.lost.text,
+            gap.gain,
+            rate,
+            gap.group_rate_before,
+            gap.group_rate_after,
+            gap.total_before,
+            gap.total_after,
+            gap.note,
+        ]
+        for index, ((_h, _w, kind), value) in enumerate(zip(GAP_HEADERS, values, strict=True), 1):
+            cell = sheet.cell(row, index)
+            if kind == "text":
+                write_text(cell, value)
+            else:
+                write_number(cell, value, kind)
+            cell.font = Font(name=FONT_NAME, size=10, bold=gap.high_share and index == 3)
+            cell.border = _BORDER
+            cell.alignment = _WRAP_TOP
+        ids.append([GAPS_SHEET, row, "gap", gap.item_id, gap.grant])
+    sheet.freeze_panes = "A4"
+    _print_setup(sheet, 3, 3 + max(1, shown), width)
+
+
+# --- official results ----------------------------------------------------------------
+OFFICIAL_HEADERS = [
+    ("区分", 60, "text"),
+    ("配点", 8, "points"),
+    ("自己評価（見込みを含む）", 12, "points"),
+    ("国による評価結果", 12, "points"),
+    ("差（国−自己）", 10, "difference"),
+]
+
+
+def _write_official(sheet: Worksheet, ids: Worksheet, rows: list[OfficialDifference]) -> None:
+    width = len(OFFICIAL_HEADERS)
+    _title(sheet, "国による評価結果と自己評価の比較", width)
+    for index, (header, column_width, _kind) in enumerate(OFFICIAL_HEADERS, start=1):
+        cell = sheet.cell(2, index)
+        write_text(cell, header)
+        cell.font = Font(name=FONT_NAME, bold=True, size=10)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    for offset, difference in enumerate(rows, start=3):
+        values = [
+            difference.title + ("" if difference.entered else "（入力値の合計）"),
+            difference.max_points,
+            difference.self_points,
+            difference.official_points,
+            difference.difference,
+        ]
+        for index, ((_h, _w, kind), value) in enumerate(
+            zip(OFFICIAL_HEADERS, values, strict=True), 1
+        ):
+            cell = sheet.cell(offset, index)
+            if kind == "text":
+                write_text(cell, value)
+            else:
+                write_number(cell, value, kind)
+            cell.border = _BORDER
+            cell.font = Font(
+                name=FONT_NAME, size=10, bold=difference.difference != 0 and index == 5
+            )
+            if difference.difference != 0:
+                cell.fill = _ESTIMATE_FILL
+        ids.append([OFFICIAL_SHEET, offset, "official", difference.node_id, ""])
+    _print_setup(sheet, 2, 2 + max(1, len(rows)), width)

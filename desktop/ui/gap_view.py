@@ -1,0 +1,318 @@
+"""The gap view (伸びしろ): unmet sub-items ranked, with what meeting each would do.
+
+A table model over :func:`desktop.report.gaps.find_gaps`, a proxy that filters by
+text, grant and 「全国60%以上のみ」, and a double-click that asks the main window to
+jump to the item (signal :attr:`GapView.itemActivated`).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.report.gaps import HIGH_SHARE_NOTE, HIGH_SHARE_PCT, Gap
+
+COL_RANK = 0
+COL_REFERENCE = 1
+COL_TEXT = 2
+COL_GAIN = 3
+COL_SHARE = 4
+COL_GROUP_RATE = 5
+COL_TOTAL = 6
+COL_NOTE = 7
+HEADERS = (
+    "順位",
+    "区分",
+    "減点に関する項目",
+    "加点",
+    "全国該当率",
+    "指標群の得点率",
+    "自己評価の合計",
+    "備考",
+)
+
+ItemIdRole = Qt.ItemDataRole.UserRole + 1  # the sub-item's id
+SortRole = Qt.ItemDataRole.UserRole + 2  # numbers sort as numbers
+GrantRole = Qt.ItemDataRole.UserRole + 3
+HighShareRole = Qt.ItemDataRole.UserRole + 4
+
+HIGH_SHARE_COLOUR = QColor("#fff2cc")
+GRANT_FILTERS = (("すべて", None), ("推進交付金", "suishin"), ("努力支援交付金", "shien"))
+
+
+def _rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+class GapTableModel(QAbstractTableModel):
+    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+        super().__init__(parent)
+        self._gaps: list[Gap] = list(gaps or [])
+
+    def set_gaps(self, gaps: list[Gap]) -> None:
+        self.beginResetModel()
+        self._gaps = list(gaps)
+        self.endResetModel()
+
+    def gap(self, row: int) -> Gap:
+        return self._gaps[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
+        return 0 if parent.isValid() else len(self._gaps)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section in (COL_GROUP_RATE, COL_TOTAL):
+            return "現在 → この小項目を満たした場合"
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._gaps):
+            return None
+        gap = self._gaps[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(gap, index.row(), column)
+        if role == SortRole:
+            return self._sort_value(gap, index.row(), column)
+        if role == ItemIdRole:
+            return gap.item_id
+        if role == GrantRole:
+            return gap.grant
+        if role == HighShareRole:
+            return gap.high_share
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{gap.lost.text}\n{gap.note}".strip()
+        if role == Qt.ItemDataRole.BackgroundRole and gap.high_share:
+            return QBrush(HIGH_SHARE_COLOUR)
+        if role == Qt.ItemDataRole.FontRole and gap.high_share and column == COL_TEXT:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+            COL_RANK,
+            COL_GAIN,
+            COL_SHARE,
+            COL_GROUP_RATE,
+            COL_TOTAL,
+        ):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    @staticmethod
+    def _display(gap: Gap, row: int, column: int) -> str:
+        if column == COL_RANK:
+            return str(row + 1)
+        if column == COL_REFERENCE:
+            return gap.reference
+        if column == COL_TEXT:
+            return gap.lost.line
+        if column == COL_GAIN:
+            return f"+{gap.gain}点"
+        if column == COL_SHARE:
+            rate = gap.national_rate_pct
+            return "—" if rate is None else f"{rate:.1f}%"
+        if column == COL_GROUP_RATE:
+            return f"{_rate(gap.group_rate_before)} → {_rate(gap.group_rate_after)}"
+        if column == COL_TOTAL:
+            return f"{gap.total_before} → {gap.total_after}点（/{gap.total_max}）"
+        if column == COL_NOTE:
+            return gap.note
+        return ""
+
+    @staticmethod
+    def _sort_value(gap: Gap, row: int, column: int):
+        if column == COL_RANK:
+            return row
+        if column == COL_GAIN:
+            return gap.gain
+        if column == COL_SHARE:
+            return gap.national_rate_pct if gap.national_rate_pct is not None else -1.0
+        if column == COL_GROUP_RATE:
+            return (gap.group_rate_after or 0) - (gap.group_rate_before or 0)
+        if column == COL_TOTAL:
+            return gap.total_after
+        return GapTableModel._display(gap, row, column)
+
+
+class GapFilterProxy(QSortFilterProxyModel):
+    """Filters by free text (区分・小項目・備考), grant and high national share."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._text = ""
+        self._grant: str | None = None
+        self._high_share_only = False
+        self.setSortRole(SortRole)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def set_text(self, text: str) -> None:
+        self._refilter("_text", text.strip().lower())
+
+    def set_grant(self, grant: str | None) -> None:
+        self._refilter("_grant", grant)
+
+    def set_high_share_only(self, on: bool) -> None:
+        self._refilter("_high_share_only", on)
+
+    def _refilter(self, name: str, value) -> None:
+        # Qt 6.9+ wants begin/endFilterChange; older Qt (we allow 6.6) has only invalidate.
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            setattr(self, name, value)
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            setattr(self, name, value)
+            self.invalidateRowsFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
+        model = self.sourceModel()
+        index = model.index(source_row, 0, source_parent)
+        if self._grant is not None:
+            grant = model.data(index, GrantRole)
+            # 目標Ⅳ counts in both grants, so it shows under either filter.
+            if grant not in (self._grant, "common"):
+                return False
+        if self._high_share_only and not model.data(index, HighShareRole):
+            return False
+        if self._text:
+            haystack = " ".join(
+                str(model.data(model.index(source_row, column, source_parent)) or "")
+                for column in (COL_REFERENCE, COL_TEXT, COL_NOTE)
+            ).lower()
+            if self._text not in haystack:
+                return False
+        return True
+
+
+class GapView(QWidget):
+    """The 伸びしろ list; double-click (or Enter) emits :attr:`itemActivated` with the item id."""
+
+    itemActivated = Signal(str)
+
+    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+        super().__init__(parent)
+        self.model = GapTableModel(gaps, self)
+        self.proxy = GapFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("絞り込み（区分・小項目の文言・備考）")
+        self.search.setClearButtonEnabled(True)
+        self.grant_filter = QComboBox(self)
+        for label, value in GRANT_FILTERS:
+            self.grant_filter.addItem(label, value)
+        self.high_share_only = QCheckBox(f"全国該当率 {HIGH_SHARE_PCT:.0f}% 以上のみ", self)
+        self.high_share_only.setToolTip(HIGH_SHARE_NOTE)
+        self.count_label = QLabel(self)
+
+        self.table = QTableView(self)
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(COL_RANK, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        for column, width in (
+            (COL_RANK, 44),
+            (COL_REFERENCE, 210),
+            (COL_GAIN, 56),
+            (COL_SHARE, 80),
+            (COL_GROUP_RATE, 150),
+            (COL_TOTAL, 150),
+            (COL_NOTE, 220),
+        ):
+            self.table.setColumnWidth(column, width)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(QLabel("交付金:", self))
+        filters.addWidget(self.grant_filter)
+        filters.addWidget(self.high_share_only)
+        layout = QVBoxLayout(self)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+
+        self.search.textChanged.connect(self._filter_changed)
+        self.grant_filter.currentIndexChanged.connect(self._filter_changed)
+        self.high_share_only.toggled.connect(self._filter_changed)
+        # Double-click, or Enter on the selected row; not QAbstractItemView.activated,
+        # which some platforms emit on a single click as well.
+        self.table.doubleClicked.connect(self._activate)
+        self.table.installEventFilter(self)
+        self._update_count()
+
+    def set_gaps(self, gaps: list[Gap]) -> None:
+        self.model.set_gaps(gaps)
+        self._update_count()
+
+    def _filter_changed(self, *_args) -> None:
+        self.proxy.set_text(self.search.text())
+        self.proxy.set_grant(self.grant_filter.currentData())
+        self.proxy.set_high_share_only(self.high_share_only.isChecked())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        points = sum(
+            self.model.gap(self.proxy.mapToSource(self.proxy.index(row, 0)).row()).gain
+            for row in range(shown)
+        )
+        self.count_label.setText(
+            f"未該当の小項目 {total}件中 {shown}件を表示（それぞれ単独で満たした場合の加点の計 +{points}点）。"
+            "ダブルクリックでその小項目へ移動します。"
+        )
+
+    def eventFilter(self, watched, event) -> bool:
+        if (
+            watched is self.table
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self._activate(self.table.currentIndex())
+            return True
+        return super().eventFilter(watched, event)
+
+    def _activate(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.itemActivated.emit(self.proxy.data(index, ItemIdRole))
+
+    def visible_item_ids(self) -> list[str]:
+        """Item ids in the order shown (after filtering and sorting)."""
+        return [
+            self.proxy.data(self.proxy.index(row, 0), ItemIdRole)
+            for row in range(self.proxy.rowCount())
+        ]

@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import CommandError, add_db, db_path
-from desktop.store import EvaluationFile
-from desktop.store.backup import list_backups
+from desktop.store.backup import backup_dir, backup_file, list_backups
 from desktop.store.restore import restore_backup
 
 
@@ -21,7 +20,11 @@ def register(subparsers) -> None:
         "restore", help="バックアップから復元する（先に現在の状態を保存）"
     )
     add_db(restore)
-    restore.add_argument("backup", metavar="BACKUP", help="復元するバックアップファイル")
+    restore.add_argument(
+        "backup",
+        metavar="BACKUP",
+        help="復元するバックアップファイル（backup --list に出る名前だけでも可）",
+    )
     restore.set_defaults(handler=run_restore)
 
 
@@ -34,17 +37,24 @@ def run_backup(args: argparse.Namespace) -> int:
         for info in backups:
             print(f"{info.created:%Y-%m-%d %H:%M:%S}  {info.reason_label}  {info.path}")
         return 0
-    with EvaluationFile.open(
-        path, user=args.user, takeover=args.takeover, create=False, backup_on_open=False
-    ) as store:
-        target = store.backup("manual")
+    # Read-only: a backup also works while a colleague has the file open for writing.
+    target = backup_file(path, "manual")
     print(f"バックアップを作りました: {target}")
     return 0
 
 
+def _backup_source(path: Path, name: str) -> Path:
+    """The backup as given, or by its bare name inside the file's backup folder."""
+    given = Path(name)
+    if given.exists() or given.parent != Path("."):
+        return given
+    in_folder = backup_dir(path) / name
+    return in_folder if in_folder.exists() else given
+
+
 def run_restore(args: argparse.Namespace) -> int:
     path = db_path(args)
-    source = Path(args.backup)
+    source = _backup_source(path, args.backup)
     if source.resolve() == path.resolve():
         raise CommandError("復元するバックアップと評価ファイルが同じです。")
     safety = restore_backup(path, source, user=args.user, takeover=args.takeover)

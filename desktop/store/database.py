@@ -8,13 +8,17 @@ Order matters:
 3. Checks run on a read-only connection: schema not newer than this app, integrity
    check passes. Only then is the file opened for writing.
 4. A hot journal (a crash in the middle of a save) is the exception: SQLite must roll
-   it back, which needs a writable connection, so the checks run after that.
+   it back, which needs a writable connection, so the checks run after that. The
+   read-only probe tells us so (SQLITE_READONLY_ROLLBACK); we never guess from the
+   journal file alone, which also exists while another program is saving.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import stat
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,17 +28,49 @@ from desktop.store.schema import SCHEMA_VERSION, user_version
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
+# SQLite result codes (primary code = extended code & 0xff).
+SQLITE_BUSY = 5
+SQLITE_LOCKED = 6
+SQLITE_READONLY = 8
+SQLITE_IOERR = 10
+SQLITE_CORRUPT = 11
+SQLITE_FULL = 13
+SQLITE_CANTOPEN = 14
+SQLITE_NOTADB = 26
+SQLITE_READONLY_ROLLBACK = 776  # a hot journal that a read-only connection cannot undo
+SQLITE_READONLY_DBMOVED = 1032  # the file was renamed or deleted while open
 
-def _uri(path: Path, mode: str) -> str:
-    return f"file:{quote(str(path.resolve()))}?mode={mode}"
+
+def uri(path: Path, mode: str) -> str:
+    """A ``file:`` URI for ``path`` (quoted: '#', '?' and '%' are legal in file names)."""
+    return f"file:{quote(str(Path(path).resolve()))}?mode={mode}"
+
+
+_uri = uri  # the name used before; kept for callers
 
 
 def has_hot_journal(path: Path) -> bool:
+    """A non-empty rollback journal beside the file (a crash mid-save, or a save under way)."""
     journal = path.with_name(path.name + "-journal")
     try:
         return journal.stat().st_size > 0
     except OSError:
         return False
+
+
+def in_wal_mode(path: Path) -> bool:
+    """The header says WAL (bytes 18-19 = 2). Our files never are; see :func:`connect`."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False
+    return len(header) == 20 and (header[18] == 2 or header[19] == 2)
+
+
+def wal_in_use(path: Path) -> bool:
+    """A WAL file beside ``path``: another program has it open (or crashed while it did)."""
+    return any(path.with_name(path.name + suffix).exists() for suffix in ("-wal", "-shm"))
 
 
 def classify(path: Path) -> str:
@@ -49,7 +85,9 @@ def classify(path: Path) -> str:
     except PermissionError:
         raise errors.CannotOpen(path, "読み取る権限がありません") from None
     except OSError as exc:
-        raise errors.CannotOpen(path, exc.strerror or str(exc)) from None
+        if path.is_dir():  # Windows reports a folder as PermissionError or EINVAL
+            raise errors.CannotOpen(path, "フォルダです。ファイルを指定してください") from None
+        raise errors.CannotOpen(path, errors.describe_os_error(exc)) from None
     if not header:
         return "empty"
     if header != SQLITE_HEADER:
@@ -57,20 +95,32 @@ def classify(path: Path) -> str:
     return "sqlite"
 
 
-def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    mode = "ro" if read_only else "rw"
-    try:
-        conn = sqlite3.connect(
-            _uri(path, mode), uri=True, isolation_level=None, check_same_thread=False
-        )
-    except sqlite3.OperationalError as exc:
-        raise errors.CannotOpen(path, str(exc)) from None
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    if not read_only:
+def _configure(conn: sqlite3.Connection, *, writable: bool) -> None:
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
+    if writable:
         # Rollback journal, not WAL: WAL does not work on network file systems.
-        conn.execute("PRAGMA journal_mode = DELETE")
+        mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise sqlite3.OperationalError(f"journal_mode is {mode}")
         conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
+
+
+def connect(path: Path, *, read_only: bool, immutable: bool = False) -> sqlite3.Connection:
+    """A configured connection. ``immutable`` (read-only) reads the file alone: no
+    locks, no side files, which is how a WAL-mode file is inspected untouched.
+    """
+    mode = "ro" if read_only else "rw"
+    address = uri(path, mode) + ("&immutable=1" if read_only and immutable else "")
+    try:
+        conn = sqlite3.connect(address, uri=True, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
+    try:
+        _configure(conn, writable=not read_only)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from None
     return conn
 
 
@@ -79,15 +129,39 @@ def create(path: Path) -> sqlite3.Connection:
         raise errors.CannotOpen(path, f"フォルダ {path.parent} がありません")
     try:
         conn = sqlite3.connect(
-            _uri(path, "rwc"), uri=True, isolation_level=None, check_same_thread=False
+            uri(path, "rwc"), uri=True, isolation_level=None, check_same_thread=False
         )
-    except sqlite3.OperationalError as exc:
-        raise errors.ReadOnlyFile(path, str(exc)) from None
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA foreign_keys = ON")
+    except sqlite3.Error as exc:
+        raise errors.ReadOnlyFile(path, "新しいファイルを作れません").with_detail(
+            str(exc)
+        ) from None
+    try:
+        _configure(conn, writable=True)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise translate(exc, path) from None
     return conn
+
+
+def probe_write(conn: sqlite3.Connection, path: Path) -> None:
+    """Prove the connection can write, leaving the file as it was.
+
+    SQLite silently falls back to read-only when the OS refuses write access (a
+    share mounted read-only, an ACL, a file owned by someone else), and
+    ``os.access`` cannot see every such case; nor does ``BEGIN IMMEDIATE``, which
+    only takes a lock. Rewriting ``user_version`` with its own value inside a
+    transaction that is rolled back does need write access, and changes nothing.
+    It fails with BUSY when another program holds a write transaction.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        version = user_version(conn)
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise translate(exc, path) from None
 
 
 def check(conn: sqlite3.Connection, path: Path) -> int:
@@ -97,20 +171,26 @@ def check(conn: sqlite3.Connection, path: Path) -> int:
         if version > SCHEMA_VERSION:
             raise errors.TooNew(path, version, SCHEMA_VERSION)
         rows = conn.execute("PRAGMA integrity_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise _translate(exc, path) from None
-    result = [row[0] for row in rows]
-    if result != ["ok"]:
-        raise errors.DamagedFile(path, f"整合性検査: {result[0]}")
-    if version > 0:
-        tables = {
-            row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-        if "evaluations" not in tables:
+        result = [row[0] for row in rows]
+        if result != ["ok"]:
+            raise errors.DamagedFile(
+                path, f"整合性検査で {len(result)} 件の問題が見つかりました"
+            ).with_detail("\n".join(result))
+        if version > 0:
+            if not _has_table(conn, "evaluations"):
+                raise errors.NotADatabase(path)
+        elif _has_foreign_tables(conn):
             raise errors.NotADatabase(path)
-    elif _has_foreign_tables(conn):
-        raise errors.NotADatabase(path)
+    except sqlite3.Error as exc:
+        raise translate(exc, path) from None
     return version
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", [name]
+    ).fetchone()
+    return row[0] > 0
 
 
 def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
@@ -118,26 +198,67 @@ def _has_foreign_tables(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
 
+def _marked_read_only(path: Path) -> bool:
+    """The file (or, on POSIX, the folder) is flagged read-only, whoever we are.
+
+    ``os.access`` answers for the current user, and an administrator (root) may write
+    anything; a file someone marked read-only is still not ours to change. On Windows
+    the read-only attribute shows as missing write bits on files; on folders it
+    means "customized folder" (Documents, Desktop), so folders are left to the
+    lock file, whose creation is a real test.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if stat.S_ISDIR(mode) and sys.platform == "win32":  # pragma: no cover - Windows
+        return False
+    return not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def ensure_writable(path: Path) -> None:
-    if not os.access(path, os.W_OK):
+    if not os.access(path, os.W_OK) or _marked_read_only(path):
         raise errors.ReadOnlyFile(path, "ファイルが読み取り専用です")
-    if not os.access(path.parent, os.W_OK):
+    folder = path.parent
+    if not os.access(folder, os.W_OK) or _marked_read_only(folder):
         raise errors.ReadOnlyFile(
             path, "フォルダに書き込めません（保存時に一時ファイルを作れません）"
         )
 
 
-def _translate(exc: sqlite3.Error, path: Path) -> errors.StoreError:
+def error_code(exc: sqlite3.Error) -> int | None:
+    return getattr(exc, "sqlite_errorcode", None)
+
+
+def translate(exc: sqlite3.Error, path: Path, *, saving: bool = False) -> errors.StoreError:
+    """A SQLite error as a StoreError the user can act on (by result code, then message)."""
+    code = error_code(exc)
+    primary = code & 0xFF if code is not None else None
     message = str(exc).lower()
-    if "not a database" in message or "file is encrypted" in message:
+    detail = f"{getattr(exc, 'sqlite_errorname', type(exc).__name__)}: {exc}"
+    if code == SQLITE_READONLY_ROLLBACK:
+        return errors.InterruptedSave(path)
+    if code == SQLITE_READONLY_DBMOVED:
+        return errors.FileUnavailable(path, "ファイルが移動または削除されました", detail)
+    if primary == SQLITE_NOTADB or "not a database" in message or "file is encrypted" in message:
         return errors.NotADatabase(path)
-    if "malformed" in message or "corrupt" in message or "disk image" in message:
-        return errors.DamagedFile(path, str(exc))
-    if "locked" in message or "busy" in message:
-        return errors.Busy(path)
-    if "readonly" in message or "read-only" in message:
-        return errors.ReadOnlyFile(path, str(exc))
-    return errors.CannotOpen(path, str(exc))
+    if primary == SQLITE_CORRUPT or "malformed" in message or "disk image" in message:
+        return errors.DamagedFile(path, "SQLite が破損を検出しました").with_detail(detail)
+    if primary == SQLITE_FULL or "disk is full" in message:
+        return errors.DiskFull(path).with_detail(detail)
+    if primary in (SQLITE_BUSY, SQLITE_LOCKED) or "locked" in message or "busy" in message:
+        return errors.Busy(path).with_detail(detail)
+    if primary == SQLITE_READONLY or "readonly" in message or "read-only" in message:
+        return errors.ReadOnlyFile(path, "書き込みが拒否されました").with_detail(detail)
+    if primary == SQLITE_IOERR or "disk i/o" in message:
+        return errors.FileUnavailable(path, "読み書きに失敗しました", detail)
+    if primary == SQLITE_CANTOPEN or "unable to open" in message:
+        if saving:
+            return errors.FileUnavailable(path, "ファイルを開き直せません", detail)
+        return errors.CannotOpen(path, "SQLite がファイルを開けません").with_detail(detail)
+    if saving:
+        return errors.SaveFailed(path, detail)
+    return errors.CannotOpen(path, "SQLite のエラー").with_detail(detail)
 
 
-translate = _translate
+_translate = translate  # the name used before; kept for callers

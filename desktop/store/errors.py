@@ -6,6 +6,7 @@ Each error names the file and says what the user can do. The UI shows ``title`` 
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,36 @@ from pathlib import Path
 class StoreError(Exception):
     title = "ファイルを開けません"
 
-    def __init__(self, path: str | Path | None, message: str):
+    def __init__(self, path: str | Path | None, message: str, *, detail: str | None = None):
         self.path = str(path) if path is not None else None
-        super().__init__(message)
+        # Technical detail (SQLite's or the OS's own words) for logs and --debug only.
+        self.detail = detail
+        # The command line prints the message as one line; keep it one line (and leave
+        # every other character alone: paths may hold double or full-width spaces).
+        super().__init__(message.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+
+    def with_detail(self, detail: str | None) -> StoreError:
+        self.detail = detail
+        return self
+
+
+_OS_REASONS = {
+    errno.EACCES: "権限がありません",
+    errno.EPERM: "権限がありません",
+    errno.EROFS: "読み取り専用のドライブです",
+    errno.ENOSPC: "空き容量がありません",
+    errno.ENOENT: "見つかりません",
+    errno.EISDIR: "フォルダです",
+    errno.EBUSY: "ほかのプログラムが使用中です",
+    errno.EIO: "読み書きに失敗しました",
+}
+
+
+def describe_os_error(exc: OSError) -> str:
+    """The reason of an OS error in Japanese (strerror is English on most systems)."""
+    if isinstance(exc, PermissionError):
+        return "権限がありません"
+    return _OS_REASONS.get(exc.errno or 0, "読み書きに失敗しました")
 
 
 class NotADatabase(StoreError):
@@ -37,7 +65,9 @@ class DamagedFile(StoreError):
         super().__init__(
             path,
             f"{path} は破損しています{extra}。ファイルは変更していません。"
-            "「バックアップから復元」で、同じフォルダの .backups にある直近のバックアップを戻してください。",
+            "「バックアップから復元」（コマンドでは hyoka-desk restore）で、"
+            f"{Path(str(path)).name}.backups フォルダにある直近のバックアップを戻してください。",
+            detail=detail or None,
         )
 
 
@@ -63,7 +93,9 @@ class ReadOnlyFile(StoreError):
         super().__init__(
             path,
             f"{path} に書き込めません{extra}。ファイルやフォルダが読み取り専用か、権限がありません。"
+            "ファイルは変更していません。"
             "読み取り専用で開くか、書き込める場所にコピーしてから開いてください。",
+            detail=detail or None,
         )
 
 
@@ -71,7 +103,7 @@ class CannotOpen(StoreError):
     title = "ファイルを開けません"
 
     def __init__(self, path, detail: str):
-        super().__init__(path, f"{path} を開けません（{detail}）。")
+        super().__init__(path, f"{path} を開けません（{detail}）。", detail=detail)
 
 
 @dataclass(frozen=True)
@@ -82,6 +114,7 @@ class LockHolder:
     since: str  # ISO 8601, local time with offset
     heartbeat: str
     app: str = ""
+    started: float | None = None  # when the holder's process started (detects a reused pid)
 
     def describe(self) -> str:
         since = self.since.replace("T", " ")[:16]
@@ -98,7 +131,8 @@ class FileLocked(StoreError):
         if stale:
             message = (
                 f"{path} は {who}開いたままになっていますが、応答がありません（異常終了の可能性）。"
-                "その人が使っていないことを確かめてから「引き継いで開く」を選んでください。"
+                "その人が使っていないことを確かめてから「引き継いで開く」"
+                "（コマンドでは --takeover）を選んでください。"
                 "読み取り専用で開くこともできます。"
             )
         else:
@@ -146,3 +180,90 @@ class NoEvaluation(StoreError):
 
 class InvalidInput(StoreError):
     title = "入力が正しくありません"
+
+
+class DiskFull(StoreError):
+    title = "空き容量が足りません"
+
+    def __init__(self, path):
+        super().__init__(
+            path,
+            f"{path} に保存できません。ディスク（またはネットワークドライブ）の空き容量が足りません。"
+            "直前の操作は保存されていませんが、それまでの内容は無事です。"
+            "空きを作ってからもう一度操作してください。",
+        )
+
+
+class FileUnavailable(StoreError):
+    title = "ファイルに読み書きできません"
+
+    def __init__(self, path, reason: str, detail: str | None = None):
+        super().__init__(
+            path,
+            f"{path} に読み書きできなくなりました（{reason}）。"
+            "直前の操作は保存されていません。"
+            "ネットワークドライブの接続とファイルの場所を確かめ、開き直してください。",
+            detail=detail,
+        )
+
+
+class InterruptedSave(StoreError):
+    title = "前回の保存が途中で終わっています"
+
+    def __init__(self, path):
+        super().__init__(
+            path,
+            f"{path} は前回の保存が途中で終わったままです（異常終了や電源断の可能性）。"
+            "書き込みできる状態で一度開くと、保存前の状態に自動で戻ります。"
+            "読み取り専用では開けません。",
+        )
+
+
+class MigrationFailed(StoreError):
+    title = "ファイル形式の更新に失敗しました"
+
+    def __init__(self, path, from_version: int, to_version: int, detail: str, backup=None):
+        saved = f"更新前のバックアップは {backup} にあります。" if backup else ""
+        super().__init__(
+            path,
+            f"{path} のファイル形式を {from_version} から {to_version} に更新できませんでした。"
+            f"ファイルは元のまま（形式 {from_version}）です。{saved}"
+            "この版の交付金評価デスクでは開けないため、担当者に連絡してください。",
+            detail=detail,
+        )
+
+
+class SaveFailed(StoreError):
+    title = "保存できませんでした"
+
+    def __init__(self, path, detail: str):
+        super().__init__(
+            path,
+            f"{path} に保存できませんでした。直前の操作は保存されていませんが、"
+            "それまでの内容は無事です。",
+            detail=detail,
+        )
+
+
+class LockLost(StoreError):
+    title = "ほかの人が引き継ぎました"
+
+    def __init__(self, path, holder: LockHolder | None):
+        who = holder.describe() if holder else "ほかの利用者が"
+        super().__init__(
+            path,
+            f"{path} は {who}引き継いで開いています。この画面の変更はもう保存できません。"
+            "いったん閉じて、読み取り専用で開き直してください。",
+        )
+
+
+class OpenElsewhere(StoreError):
+    title = "ほかのプログラムが使用中です"
+
+    def __init__(self, path):
+        super().__init__(
+            path,
+            f"{path} は、ほかのプログラム（SQLite の編集ツールなど）が開いているか、"
+            "そのプログラムの形式（WAL）のまま残っています。ファイルは変更していません。"
+            "そのプログラムを閉じてから開き直してください。",
+        )

@@ -8,10 +8,12 @@ action back and raises a :class:`~desktop.store.errors.StoreError` in Japanese.
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import hashlib
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -19,9 +21,10 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import __version__
+from desktop.catalog.loader import content_hash
 from desktop.store import backup as backups
 from desktop.store import database, errors
-from desktop.store.lock import FileLock
+from desktop.store.lock import FileLock, read_holder
 from desktop.store.records import (
     ACTION_ANSWER,
     ACTION_ATTACH,
@@ -45,7 +48,7 @@ from desktop.store.records import (
     IndicatorNote,
     Municipality,
 )
-from desktop.store.schema import SCHEMA_VERSION, migrate, pending
+from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -63,6 +66,19 @@ def default_user() -> str:
 
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _reading(method):
+    """Translate a SQLite failure while reading (a vanished network drive) into a StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise database.translate(exc, self.path) from None
+
+    return wrapper
 
 
 class EvaluationFile:
@@ -85,6 +101,12 @@ class EvaluationFile:
         self.lock = lock
         self.last_backup: Path | None = None
         self.migrated_from: int | None = None
+        # The schema version of the file on disk (a read-only session of an older
+        # file works on a copy migrated in memory).
+        self.file_schema_version: int | None = None
+        self._last_backup_clock: float | None = None
+        # Why the backup on opening failed, for the window to show as a warning.
+        self.backup_error: errors.StoreError | None = None
 
     # --- opening and closing ------------------------------------------------------
     @classmethod
@@ -98,27 +120,40 @@ class EvaluationFile:
         backup_on_open: bool = True,
         create: bool = True,
     ) -> EvaluationFile:
-        """Open (or create) ``path``; raises a StoreError the user can act on."""
+        """Open (or create) ``path``; raises a StoreError the user can act on.
+
+        A file that cannot be used (not ours, damaged, too new, read-only, locked) is
+        refused before anything writes to it. ``create=False`` also refuses an empty
+        file rather than turning it into an evaluation file.
+        """
         path = Path(path)
         user = user or default_user()
         kind = database.classify(path)
-        if kind == "missing" and (read_only or not create):
-            raise errors.CannotOpen(path, "ファイルがありません")
-        if kind == "empty" and read_only:
+        if kind == "missing":
+            if read_only or not create:
+                raise errors.CannotOpen(path, "ファイルがありません")
+            if not path.parent.is_dir():
+                raise errors.CannotOpen(path, f"フォルダ {path.parent} がありません")
+        if kind == "empty" and (read_only or not create):
             raise errors.NoEvaluation(path)
-        if kind == "sqlite" and not read_only:
+        if kind != "missing" and not read_only:
             database.ensure_writable(path)
-        if kind == "sqlite" and not database.has_hot_journal(path):
+        version = None
+        interrupted = False
+        wal = kind == "sqlite" and database.in_wal_mode(path)
+        if wal and database.wal_in_use(path):
+            # Reading it would mean joining the other program's WAL: we leave it alone.
+            raise errors.OpenElsewhere(path)
+        if kind == "sqlite":
             # Check on a read-only connection first: a file we cannot use is never touched.
-            probe = database.connect(path, read_only=True)
             try:
-                database.check(probe, path)
-            finally:
-                probe.close()
+                version = _probe(path, immutable=wal)
+            except errors.InterruptedSave:
+                if read_only:
+                    raise
+                interrupted = True  # SQLite rolls the journal back once we may write
         if read_only:
-            conn = database.connect(path, read_only=True)
-            store = cls(path, conn, user=user, read_only=True, lock=None)
-            return store
+            return cls._open_read_only(path, user=user, version=version or 0, wal=wal)
         lock = FileLock(path, user)
         lock.acquire(takeover=takeover)
         conn = None
@@ -127,15 +162,39 @@ class EvaluationFile:
                 conn = database.create(path)
             else:
                 conn = database.connect(path, read_only=False)
-                database.check(conn, path)  # after a hot-journal rollback, or re-check
+            database.probe_write(conn, path)
+            if interrupted:
+                database.check(conn, path)  # now that the interrupted save is undone
+            elif kind == "sqlite":
+                _check_not_newer(conn, path)  # changed between the probe and the lock?
             store = cls(path, conn, user=user, read_only=False, lock=lock)
             store._initialize(backup_on_open=backup_on_open and kind == "sqlite")
         except BaseException:
             if conn is not None:
                 with contextlib.suppress(Exception):
                     conn.close()
+            if kind == "missing":  # a failed creation leaves nothing behind
+                for leftover in (path, path.with_name(path.name + "-journal")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
             lock.release()
             raise
+        return store
+
+    @classmethod
+    def _open_read_only(
+        cls, path: Path, *, user: str, version: int, wal: bool = False
+    ) -> EvaluationFile:
+        """A read-only session; a file of an older schema is migrated in memory only.
+
+        A WAL-mode file is read once, immutably, into memory: a plain read-only
+        connection would create WAL side files beside it.
+        """
+        conn = database.connect(path, read_only=True, immutable=wal)
+        if version < SCHEMA_VERSION or wal:
+            conn = _migrated_copy(conn, path, version)
+        store = cls(path, conn, user=user, read_only=True, lock=None)
+        store.file_schema_version = version
         return store
 
     def _initialize(self, *, backup_on_open: bool) -> None:
@@ -143,29 +202,19 @@ class EvaluationFile:
         version_before = self.schema_version
         if steps and version_before > 0:
             # A backup before changing the file's structure, then all steps in one transaction.
-            self.last_backup = self._backup("before-migration")
+            self.backup("before-migration")
             backup_on_open = False
         if steps:
-            try:
-                with self.db.atomic():
-                    migrate(self.conn)
-                    if version_before == 0:
-                        self.db["meta"].insert_all(
-                            [
-                                {"key": "created_at", "value": now_iso()},
-                                {"key": "created_by_app", "value": __version__},
-                            ],
-                            pk="key",
-                            replace=True,
-                        )
-                    self.db["meta"].insert(
-                        {"key": "last_app_version", "value": __version__}, pk="key", replace=True
-                    )
-            except sqlite3.Error as exc:
-                raise database.translate(exc, self.path) from None
+            _migrate(self.conn, self.path, version_before, backup=self.last_backup)
             self.migrated_from = version_before if version_before > 0 else None
+        self.file_schema_version = self.schema_version
         if backup_on_open:
-            self.last_backup = self._backup("open")
+            try:
+                self.backup("open")
+            except errors.StoreError as exc:
+                # The file itself is fine: let the user work, and warn (backup_error).
+                # A backup before a migration is different: no backup, no migration.
+                self.backup_error = exc
 
     def close(self) -> None:
         with contextlib.suppress(Exception):
@@ -190,11 +239,14 @@ class EvaluationFile:
         """One user action: everything inside lands together or not at all."""
         if self.read_only:
             raise errors.ReadOnlySession(self.path)
+        if self.lock is not None and not self.lock.held and not self.conn.in_transaction:
+            # Someone took the file over (see heartbeat): two writers must never mix.
+            raise errors.LockLost(self.path, read_holder(self.lock.path))
         try:
             with self.db.atomic():
                 yield
         except sqlite3.Error as exc:
-            raise database.translate(exc, self.path) from None
+            raise database.translate(exc, self.path, saving=True) from None
 
     def _audit(
         self,
@@ -222,26 +274,30 @@ class EvaluationFile:
         )
 
     # --- keeping the file safe ------------------------------------------------------
-    def _backup(self, reason: str) -> Path:
-        return backups.make_backup(self.conn, self.path, reason)
-
-    def backup(self, reason: str = "manual") -> Path:
+    def backup(self, reason: str = "manual", *, progress: backups.Progress | None = None) -> Path:
+        """A consistent copy in ``<file>.backups``; ``progress(done, total)`` per step."""
         try:
-            self.last_backup = self._backup(reason)
+            self.last_backup = backups.make_backup(self.conn, self.path, reason, progress=progress)
         except sqlite3.Error as exc:
             raise database.translate(exc, self.path) from None
         except OSError as exc:
-            raise errors.ReadOnlyFile(
-                self.path, f"バックアップを書けません: {exc.strerror}"
-            ) from None
+            raise backups.backup_write_error(self.path, exc) from None
+        self._last_backup_clock = time.monotonic()
         return self.last_backup
 
     def maybe_backup(self) -> Path | None:
         """The hourly backup: made only when the newest one is an hour old or more."""
         if self.read_only:
             return None
+        # This session's own clock first: a backup stamped in the future (the PC's
+        # clock was wrong) must not make us copy the file every minute.
+        if (
+            self._last_backup_clock is not None
+            and time.monotonic() - self._last_backup_clock < backups.INTERVAL_SECONDS
+        ):
+            return None
         age = backups.newest_age_seconds(self.path)
-        if age is not None and age < backups.INTERVAL_SECONDS:
+        if age is not None and 0 <= age < backups.INTERVAL_SECONDS:
             return None
         return self.backup("hourly")
 
@@ -252,6 +308,7 @@ class EvaluationFile:
         return self.lock.heartbeat()
 
     # --- municipality ----------------------------------------------------------------
+    @_reading
     def municipality(self) -> Municipality | None:
         rows = list(self.db.query("SELECT * FROM municipality WHERE id = 1"))
         if not rows:
@@ -260,10 +317,11 @@ class EvaluationFile:
         return Municipality(row["name"], row["code"], row["prefecture"], row["insured"])
 
     def set_municipality(self, municipality: Municipality) -> list[Change]:
-        old = self.municipality() or Municipality(name="")
         at = now_iso()
         changes = []
         with self.transaction():
+            # Read inside the action, so the audit's "old" is what this action replaced.
+            old = self.municipality() or Municipality(name="")
             self.db["municipality"].insert(
                 {
                     "id": 1,
@@ -296,18 +354,21 @@ class EvaluationFile:
         return changes
 
     # --- evaluations and their catalogs ------------------------------------------------
+    @_reading
     def evaluations(self) -> list[EvaluationRecord]:
         return [
             EvaluationRecord(**row)
             for row in self.db.query("SELECT * FROM evaluations ORDER BY fiscal_year DESC")
         ]
 
+    @_reading
     def evaluation(self, evaluation_id: int) -> EvaluationRecord:
         rows = list(self.db.query("SELECT * FROM evaluations WHERE id = ?", [evaluation_id]))
         if not rows:
             raise errors.NoEvaluation(self.path)
         return EvaluationRecord(**rows[0])
 
+    @_reading
     def evaluation_for_year(self, fiscal_year: int | None = None) -> EvaluationRecord:
         """The evaluation of ``fiscal_year``, or the newest one when it is None."""
         records = self.evaluations()
@@ -322,6 +383,7 @@ class EvaluationFile:
             self.path, f"令和{fiscal_year - 2018}年度", [r.year_label for r in records]
         )
 
+    @_reading
     def catalog_text(self, catalog_hash: str) -> str:
         rows = list(
             self.db.query("SELECT text FROM catalog_snapshots WHERE hash = ?", [catalog_hash])
@@ -329,6 +391,19 @@ class EvaluationFile:
         if not rows:
             raise errors.DamagedFile(self.path, f"評価指標の控え {catalog_hash[:12]} がありません")
         return rows[0]["text"]
+
+    def _check_snapshot(self, catalog_id: str, text: str, digest: str) -> None:
+        """The text pinned under a hash must be exactly the text with that hash.
+
+        Otherwise an evaluation would silently be scored by a catalog other than the
+        one the user saw (a catalog file changed on disk after it was loaded).
+        """
+        if content_hash(text) != digest:
+            raise errors.InvalidInput(
+                self.path,
+                f"評価指標 {catalog_id} のファイルが読み込んだ後に変更されています"
+                "（控えと内容が一致しません）。何も変更していません。アプリを再起動してください。",
+            )
 
     def _store_snapshot(
         self, catalog_id: str, revision: int, fiscal_year: int, text: str, digest: str
@@ -361,6 +436,7 @@ class EvaluationFile:
             raise errors.InvalidInput(
                 self.path, f"令和{fiscal_year - 2018}年度の評価はこのファイルにすでにあります。"
             )
+        self._check_snapshot(catalog_id, catalog_text, catalog_hash)
         at = now_iso()
         with self.transaction():
             self._store_snapshot(catalog_id, revision, fiscal_year, catalog_text, catalog_hash)
@@ -396,6 +472,9 @@ class EvaluationFile:
         summary: str = "",
     ) -> None:
         """The explicit catalog upgrade: pin a new revision, dropping answers it no longer has."""
+        if self.read_only:
+            raise errors.ReadOnlySession(self.path)
+        self._check_snapshot(catalog_id, catalog_text, catalog_hash)
         record = self.evaluation(evaluation_id)
         at = now_iso()
         self.backup("before-upgrade")
@@ -440,6 +519,7 @@ class EvaluationFile:
             )
 
     # --- answers ----------------------------------------------------------------------
+    @_reading
     def answers(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["item_id"]: row["value"]
@@ -448,6 +528,7 @@ class EvaluationFile:
             )
         }
 
+    @_reading
     def answer_rows(self, evaluation_id: int) -> dict[str, AnswerRow]:
         return {
             row["item_id"]: AnswerRow(
@@ -516,6 +597,7 @@ class EvaluationFile:
             self._audit(evaluation_id, ACTION_ANSWER, item_id, "answer", old, value, source, at)
         return changes
 
+    @_reading
     def carried_items(self, evaluation_id: int) -> set[str]:
         return {
             row["item_id"]
@@ -551,6 +633,7 @@ class EvaluationFile:
         return confirmed
 
     # --- indicator notes ---------------------------------------------------------------
+    @_reading
     def indicator_notes(self, evaluation_id: int) -> dict[str, IndicatorNote]:
         return {
             row["indicator_id"]: IndicatorNote(
@@ -568,6 +651,7 @@ class EvaluationFile:
             )
         }
 
+    @_reading
     def indicator_note(self, evaluation_id: int, indicator_id: str) -> IndicatorNote:
         return self.indicator_notes(evaluation_id).get(indicator_id) or IndicatorNote(indicator_id)
 
@@ -628,6 +712,7 @@ class EvaluationFile:
         return changes
 
     # --- group notes (今後の対応) and user wording ----------------------------------------
+    @_reading
     def planned_responses(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["group_id"]: row["planned_response"]
@@ -671,6 +756,7 @@ class EvaluationFile:
         )
         return [Change(ACTION_PLANNED_RESPONSE, group_id, "planned_response", old, text)]
 
+    @_reading
     def wordings(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["item_id"]: row["wording"]
@@ -740,6 +826,7 @@ class EvaluationFile:
         return changes
 
     # --- attachments (根拠資料の添付) ----------------------------------------------------------
+    @_reading
     def attachments(self, evaluation_id: int, indicator_id: str | None = None) -> list[Attachment]:
         sql = (
             "SELECT id, indicator_id, name, location, file_name, size, sha256, added_at, added_by "
@@ -777,7 +864,7 @@ class EvaluationFile:
                 content = file_path.read_bytes()
             except OSError as exc:
                 raise errors.InvalidInput(
-                    self.path, f"{file_path} を読めません（{exc.strerror}）。"
+                    self.path, f"{file_path} を読めません（{errors.describe_os_error(exc)}）。"
                 ) from None
             file_name = file_path.name
             location = location or str(file_path)
@@ -806,6 +893,7 @@ class EvaluationFile:
             self._audit(evaluation_id, ACTION_ATTACH, indicator_id, "add", None, name, None, at)
         return next(a for a in self.attachments(evaluation_id, indicator_id) if a.id == row_id)
 
+    @_reading
     def attachment_content(self, attachment_id: int) -> bytes | None:
         row = self.conn.execute(
             "SELECT content FROM attachments WHERE id = ?", [attachment_id]
@@ -831,6 +919,7 @@ class EvaluationFile:
             )
 
     # --- official results (国による評価結果) ---------------------------------------------------
+    @_reading
     def official_results(self, evaluation_id: int) -> dict[str, float]:
         return {
             row["node_id"]: row["points"]
@@ -843,10 +932,10 @@ class EvaluationFile:
     def set_official_results(
         self, evaluation_id: int, values: dict[str, float | None]
     ) -> list[Change]:
-        current = self.official_results(evaluation_id)
         at = now_iso()
         changes = []
         with self.transaction():
+            current = self.official_results(evaluation_id)
             for node_id, points in values.items():
                 old = current.get(node_id)
                 if old == points:
@@ -883,6 +972,7 @@ class EvaluationFile:
         return changes
 
     # --- audit log -------------------------------------------------------------------------------
+    @_reading
     def history(
         self,
         evaluation_id: int | None = None,
@@ -906,6 +996,7 @@ class EvaluationFile:
             sql += f" LIMIT {int(limit)}"
         return [AuditEntry(**row) for row in self.db.query(sql, args)]
 
+    @_reading
     def last_changes(self, evaluation_id: int) -> dict[str, AuditEntry]:
         """The latest audit entry per target (who changed it last), for import previews."""
         rows = self.db.query(
@@ -915,8 +1006,89 @@ class EvaluationFile:
         )
         return {row["target"]: AuditEntry(**row) for row in rows}
 
+    @_reading
     def audit_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+
+
+# --- opening helpers -------------------------------------------------------------------
+def _probe(path: Path, *, immutable: bool = False) -> int:
+    """Check a file on a read-only connection; returns its schema version."""
+    probe = database.connect(path, read_only=True, immutable=immutable)
+    try:
+        return database.check(probe, path)
+    finally:
+        probe.close()
+
+
+def _check_not_newer(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        version = user_version(conn)
+    except sqlite3.Error as exc:
+        raise database.translate(exc, path) from None
+    if version > SCHEMA_VERSION:
+        raise errors.TooNew(path, version, SCHEMA_VERSION)
+
+
+def migrate_connection(conn: sqlite3.Connection) -> None:
+    """Bring ``conn`` to the current schema; the caller owns the transaction."""
+    db = sqlite_utils.Database(conn)
+    version_before = user_version(conn)
+    migrate(conn)
+    if version_before == 0:
+        db["meta"].insert_all(
+            [
+                {"key": "created_at", "value": now_iso()},
+                {"key": "created_by_app", "value": __version__},
+            ],
+            pk="key",
+            replace=True,
+        )
+    db["meta"].insert({"key": "last_app_version", "value": __version__}, pk="key", replace=True)
+
+
+def _migrate(
+    conn: sqlite3.Connection, path: Path, version_before: int, *, backup: Path | None
+) -> None:
+    """All pending migration steps as one transaction: every step lands, or none does."""
+    db = sqlite_utils.Database(conn)
+    try:
+        with db.atomic():
+            migrate_connection(conn)
+    except sqlite3.Error as exc:
+        store_error = database.translate(exc, path, saving=True)
+        if isinstance(store_error, errors.Busy | errors.DiskFull | errors.FileUnavailable):
+            raise store_error from None
+        raise _migration_failed(path, version_before, exc, backup) from None
+    except errors.StoreError:
+        raise
+    except Exception as exc:
+        raise _migration_failed(path, version_before, exc, backup) from exc
+
+
+def _migration_failed(path, version_before, exc, backup) -> errors.MigrationFailed:
+    return errors.MigrationFailed(
+        path, version_before, SCHEMA_VERSION, f"{type(exc).__name__}: {exc}", backup
+    )
+
+
+def _migrated_copy(conn: sqlite3.Connection, path: Path, version: int) -> sqlite3.Connection:
+    """An in-memory copy of ``conn`` at the current schema; the file is not touched."""
+    memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    try:
+        try:
+            conn.backup(memory)
+        except sqlite3.Error as exc:
+            raise database.translate(exc, path) from None
+        finally:
+            conn.close()
+        if version < SCHEMA_VERSION:
+            _migrate(memory, path, version, backup=None)
+        memory.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        memory.close()
+        raise
+    return memory
 
 
 def _text(value) -> str | None:
@@ -927,4 +1099,4 @@ def _text(value) -> str | None:
     return str(value)
 
 
-__all__ = ["SCHEMA_VERSION", "EvaluationFile", "default_user", "now_iso"]
+__all__ = ["SCHEMA_VERSION", "EvaluationFile", "default_user", "migrate_connection", "now_iso"]

@@ -5,7 +5,12 @@ file is open in someone's window all afternoon. The lock file can, and it works 
 a shared drive: it is created with O_EXCL, names the user, PC, process and start
 time, and carries a heartbeat the holder refreshes while it runs. A lock whose
 process is gone (same PC) or whose heartbeat is old (another PC) is stale and may
-be taken over.
+be taken over. A live lock is never taken over.
+
+Same PC: a process id alone is not proof of life, because ids are reused (after a
+restart, the id in an old lock often belongs to some system process). The lock
+also records when its process started; a process with that id but another start
+time is someone else, and the lock is stale.
 """
 
 from __future__ import annotations
@@ -15,15 +20,20 @@ import json
 import os
 import socket
 import sys
+import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop import __version__
-from desktop.store.errors import FileLocked, LockHolder, ReadOnlyFile
+from desktop.store.errors import FileLocked, LockHolder, ReadOnlyFile, describe_os_error
 
 HEARTBEAT_SECONDS = 60
 STALE_AFTER = timedelta(minutes=10)
+# A lock file being written by its creator is briefly empty; give it this long.
+HALF_WRITTEN_GRACE_SECONDS = 10
+# Process start times read back from the OS agree to within a clock tick or two.
+START_TIME_TOLERANCE_SECONDS = 2.0
 
 
 def lock_path(db_path: str | Path) -> Path:
@@ -35,38 +45,123 @@ def _now() -> datetime:
     return datetime.now().astimezone()
 
 
+def _windows_pid_alive(pid: int) -> bool:  # pragma: no cover - exercised on Windows builds
+    import ctypes
+    from ctypes import wintypes
+
+    process_query_limited_information = 0x1000
+    still_active = 259
+    error_access_denied = 5
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.GetExitCodeProcess.argtypes = (wintypes.HANDLE, ctypes.POINTER(wintypes.DWORD))
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
+    if not handle:
+        # Another user's process (a colleague on the same terminal server) cannot be
+        # opened, but it exists: access denied means alive, anything else means gone.
+        return ctypes.get_last_error() == error_access_denied
+    try:
+        code = wintypes.DWORD()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: never call a possibly live lock stale
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def pid_alive(pid: int) -> bool:
     """Whether a process with this id runs on this machine (never signals it)."""
     if pid <= 0:
         return False
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows builds
-        import ctypes
-
-        process_query_limited_information = 0x1000
-        still_active = 259
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(process_query_limited_information, False, pid)
-        if not handle:
-            return False
-        try:
-            code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-                return False
-            return code.value == still_active
-        finally:
-            kernel32.CloseHandle(handle)
+        return _windows_pid_alive(pid)
     try:
         os.kill(pid, 0)  # POSIX: signal 0 only checks that the process exists
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
+    except OSError:
+        return True
     return True
+
+
+def _linux_start_time(pid: int) -> float | None:
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+        btime = next(
+            int(line.split()[1])
+            for line in Path("/proc/stat").read_text().splitlines()
+            if line.startswith("btime ")
+        )
+        # Field 22 (starttime, clock ticks after boot); the name in field 2 may hold spaces.
+        fields = stat_line[stat_line.rindex(")") + 2 :].split()
+        ticks = int(fields[19])
+        return btime + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def _windows_start_time(pid: int) -> float | None:  # pragma: no cover - Windows
+    import ctypes
+    from ctypes import wintypes
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    kernel32.OpenProcess.restype = wintypes.HANDLE
+    kernel32.OpenProcess.argtypes = (wintypes.DWORD, wintypes.BOOL, wintypes.DWORD)
+    kernel32.CloseHandle.argtypes = (wintypes.HANDLE,)
+    kernel32.GetProcessTimes.argtypes = (wintypes.HANDLE, *[ctypes.POINTER(wintypes.FILETIME)] * 4)
+    handle = kernel32.OpenProcess(0x1000, False, pid)
+    if not handle:
+        return None
+    try:
+        times = [wintypes.FILETIME() for _ in range(4)]
+        if not kernel32.GetProcessTimes(handle, *[ctypes.byref(t) for t in times]):
+            return None
+        created = (times[0].dwHighDateTime << 32) | times[0].dwLowDateTime
+        return created / 10_000_000 - 11_644_473_600  # 100 ns since 1601 → Unix time
+    finally:
+        kernel32.CloseHandle(handle)
+
+
+def process_start_time(pid: int) -> float | None:
+    """When process ``pid`` started (Unix time), or None where the OS does not say."""
+    if sys.platform == "win32":  # pragma: no cover - Windows
+        return _windows_start_time(pid)
+    if sys.platform.startswith("linux"):
+        return _linux_start_time(pid)
+    return None
+
+
+def _linux_zombie(pid: int) -> bool:
+    """A process that has ended but was not yet reaped by its parent (state Z)."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+        return stat_line[stat_line.rindex(")") + 2 :].split()[0] in ("Z", "X")
+    except (OSError, ValueError, IndexError):
+        return False
+
+
+def holder_alive_here(holder: LockHolder) -> bool:
+    """A lock made on this PC: is its process still the one that made it?"""
+    if not pid_alive(holder.pid):
+        return False
+    if sys.platform.startswith("linux") and _linux_zombie(holder.pid):
+        return False
+    if holder.started is None:
+        return True
+    started = process_start_time(holder.pid)
+    if started is None:
+        return True
+    return abs(started - holder.started) <= START_TIME_TOLERANCE_SECONDS
 
 
 def read_holder(path: Path) -> LockHolder | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        started = data.get("started")
         return LockHolder(
             user=str(data["user"]),
             host=str(data["host"]),
@@ -74,17 +169,36 @@ def read_holder(path: Path) -> LockHolder | None:
             since=str(data["since"]),
             heartbeat=str(data.get("heartbeat", data["since"])),
             app=str(data.get("app", "")),
+            started=float(started) if started is not None else None,
         )
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def is_stale(holder: LockHolder | None, now: datetime | None = None) -> bool:
-    if holder is None:  # unreadable or half-written lock: nobody can be proven to hold it
+def _file_age_seconds(path: Path) -> float | None:
+    try:
+        return time.time() - path.stat().st_mtime
+    except OSError:
+        return None
+
+
+def is_stale(
+    holder: LockHolder | None, now: datetime | None = None, *, lock_file: Path | None = None
+) -> bool:
+    """Whether nobody can be holding this lock any more.
+
+    An unreadable lock file is stale, unless it was written a moment ago (its creator
+    may still be writing it).
+    """
+    if holder is None:
+        if lock_file is not None:
+            age = _file_age_seconds(lock_file)
+            if age is not None and age < HALF_WRITTEN_GRACE_SECONDS:
+                return False
         return True
     now = now or _now()
     if holder.host == socket.gethostname():
-        return not pid_alive(holder.pid)
+        return not holder_alive_here(holder)
     try:
         beat = datetime.fromisoformat(holder.heartbeat)
     except ValueError:
@@ -103,6 +217,7 @@ class FileLock:
         self.user = user
         self.token = uuid.uuid4().hex
         self.since = _now().isoformat(timespec="seconds")
+        self.started = process_start_time(os.getpid())
         self.held = False
 
     def _content(self) -> str:
@@ -111,6 +226,7 @@ class FileLock:
                 "user": self.user,
                 "host": socket.gethostname(),
                 "pid": os.getpid(),
+                "started": self.started,
                 "since": self.since,
                 "heartbeat": _now().isoformat(timespec="seconds"),
                 "app": f"Hyoka Desk {__version__}",
@@ -118,6 +234,10 @@ class FileLock:
             },
             ensure_ascii=False,
         )
+
+    @property
+    def _temp_path(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.{self.token}.tmp")
 
     def acquire(self, *, takeover: bool = False) -> None:
         """Take the lock; raise :class:`FileLocked` when someone else holds it.
@@ -128,54 +248,68 @@ class FileLock:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             holder = read_holder(self.path)
-            stale = is_stale(holder)
+            stale = is_stale(holder, lock_file=self.path)
             if not (takeover and stale):
                 raise FileLocked(self.db_path, holder, stale) from None
             self._replace_stale()
             return
-        except PermissionError as exc:
-            raise ReadOnlyFile(
-                self.db_path, f"ロックファイルを作れません: {exc.strerror}"
-            ) from None
         except OSError as exc:
             raise ReadOnlyFile(
-                self.db_path, f"ロックファイルを作れません: {exc.strerror}"
+                self.db_path, f"ロックファイルを作れません: {describe_os_error(exc)}"
             ) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(self._content())
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(self._content())
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                self.path.unlink()
+            raise ReadOnlyFile(
+                self.db_path, f"ロックファイルを書けません: {describe_os_error(exc)}"
+            ) from None
         self.held = True
 
     def _replace_stale(self) -> None:
-        temp = self.path.with_name(f"{self.path.name}.{self.token}.tmp")
-        temp.write_text(self._content(), encoding="utf-8")
-        os.replace(temp, self.path)
+        try:
+            self._write_atomically()
+        except OSError as exc:
+            raise ReadOnlyFile(
+                self.db_path, f"ロックファイルを書けません: {describe_os_error(exc)}"
+            ) from None
         # Two sessions taking over at once: the last replace wins; the other notices here.
-        holder_token = self._token_on_disk()
-        if holder_token != self.token:
+        if self._token_on_disk() != self.token:
             raise FileLocked(self.db_path, read_holder(self.path), False)
         self.held = True
+
+    def _write_atomically(self) -> None:
+        temp = self._temp_path
+        try:
+            temp.write_text(self._content(), encoding="utf-8")
+            os.replace(temp, self.path)
+        finally:
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def _token_on_disk(self) -> str | None:
         try:
             return json.loads(self.path.read_text(encoding="utf-8")).get("token")
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             return None
 
     def heartbeat(self) -> bool:
-        """Refresh the heartbeat; False if the lock was taken from us."""
+        """Refresh the heartbeat; False only if the lock was taken from us."""
         if not self.held:
             return False
         if self._token_on_disk() != self.token:
             self.held = False
             return False
-        temp = self.path.with_name(f"{self.path.name}.{self.token}.tmp")
         try:
-            temp.write_text(self._content(), encoding="utf-8")
-            os.replace(temp, self.path)
+            self._write_atomically()
         except OSError:
-            return False
+            # A transient failure (a reader has the file open on Windows, a network
+            # hiccup) does not lose the lock; the next heartbeat tries again.
+            return self._token_on_disk() in (self.token, None)
         return True
 
     def release(self) -> None:

@@ -1,67 +1,198 @@
-"""Restoring a backup: check it, back up the current state, then copy it in.
+"""Restoring a backup: check it, keep the current state, then put the backup in place.
 
-The copy uses SQLite's backup API into the open, locked file, so the replacement is
-one SQLite transaction: a crash mid-restore leaves the previous state (rolled back
-from the journal), never a mixture.
+1. The backup must be a healthy evaluation file this version can read; otherwise
+   nothing is touched.
+2. The evaluation file is locked and its current state kept: a backup (SQLite's
+   backup API) of a healthy file, a plain copy of a damaged one.
+3. The backup is copied to a scratch file, migrated there when it is older, and the
+   restore is written to its audit log, so that a failure up to here leaves the
+   evaluation file exactly as it was.
+4. The scratch file replaces the contents of the evaluation file:
+   - a healthy file is open and locked: SQLite's backup API copies the scratch file
+     into it as one SQLite transaction, so a crash mid-restore leaves the previous
+     state (rolled back from the journal), never a mixture;
+   - a damaged file cannot be opened by SQLite: the scratch file is renamed over it
+     (an atomic rename), after moving any journal of the damaged file aside, so
+     that SQLite never "rolls back" the damaged file's journal into the restored one.
+
+Restoring is what the message for a damaged file tells the user to do, so it must
+work precisely when the file cannot be opened.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import sqlite3
 from pathlib import Path
 
+from desktop.store import backup as backups
 from desktop.store import database, errors
-from desktop.store.evaluation_file import EvaluationFile, now_iso
+from desktop.store.evaluation_file import EvaluationFile, _migrate, default_user, now_iso
+from desktop.store.lock import FileLock
 from desktop.store.records import ACTION_RESTORE
+from desktop.store.schema import SCHEMA_VERSION
 
 
-def check_backup(backup_path: Path) -> None:
-    """A backup must be a healthy evaluation file this version can read."""
+def check_backup(backup_path: Path) -> int:
+    """A backup must be a healthy evaluation file this version can read; returns its version."""
     kind = database.classify(backup_path)
     if kind == "missing":
         raise errors.CannotOpen(backup_path, "バックアップファイルがありません")
     if kind == "empty":
         raise errors.DamagedFile(backup_path, "空のファイルです")
-    probe = database.connect(backup_path, read_only=True)
+    if database.in_wal_mode(backup_path) and database.wal_in_use(backup_path):
+        raise errors.OpenElsewhere(backup_path)
+    probe = database.connect(backup_path, read_only=True, immutable=True)
     try:
         version = database.check(probe, backup_path)
     finally:
         probe.close()
     if version == 0:
         raise errors.NotADatabase(backup_path)
+    return version
+
+
+def _prepare(backup_path: Path, scratch: Path, version: int, db_path: Path, user: str) -> None:
+    """``backup_path`` copied to ``scratch``, brought to the current schema, the restore
+    recorded in its audit log."""
+    source = database.connect(backup_path, read_only=True, immutable=True)
+    try:
+        target = sqlite3.connect(str(scratch), isolation_level=None)
+        try:
+            target.execute("PRAGMA journal_mode = OFF")  # a scratch file: no journal needed
+            source.backup(target)
+            target.execute("PRAGMA journal_mode = DELETE")
+            if version < SCHEMA_VERSION:
+                _migrate(target, backup_path, version, backup=None)
+            target.execute(
+                "INSERT INTO audit (at, user, evaluation_id, action, target, field, old, new, "
+                "source) VALUES (?, ?, NULL, ?, ?, 'file', NULL, ?, NULL)",
+                [now_iso(), user, ACTION_RESTORE, backup_path.name, backup_path.name],
+            )
+        finally:
+            target.close()
+        _fsync(scratch)
+    except sqlite3.Error as exc:
+        raise database.translate(exc, db_path, saving=True) from None
+    except OSError as exc:
+        raise backups.backup_write_error(db_path, exc) from None
+    finally:
+        source.close()
+
+
+def _scratch_path(db_path: Path, token: str) -> Path:
+    folder = backups.backup_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    # ".partial": never listed as a backup, and swept away if a crash leaves it.
+    return folder / f"{db_path.stem}-restore-{token[:8]}.partial"
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError), open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _unusable(error: errors.StoreError, db_path: Path) -> bool:
+    """A file restoring may replace wholesale: damaged, or not even SQLite any more."""
+    if isinstance(error, errors.DamagedFile):
+        return True
+    if isinstance(error, errors.NotADatabase):
+        with contextlib.suppress(OSError), db_path.open("rb") as handle:
+            return handle.read(len(database.SQLITE_HEADER)) != database.SQLITE_HEADER
+    return False
 
 
 def restore_backup(
     db_path: str | Path, backup_path: str | Path, *, user: str | None = None, takeover: bool = False
 ) -> Path:
-    """Replace the file's contents with ``backup_path``; returns the safety backup made first."""
+    """Replace the file's contents with ``backup_path``; returns where the previous
+    state was kept (a backup, or a plain copy of a damaged file)."""
     db_path, backup_path = Path(db_path), Path(backup_path)
-    check_backup(backup_path)
-    store = EvaluationFile.open(db_path, user=user, takeover=takeover, backup_on_open=False)
+    user = user or default_user()
+    version = check_backup(backup_path)
     try:
-        safety = store.backup("before-restore")
-        source = sqlite3.connect(f"file:{backup_path.resolve()}?mode=ro", uri=True)
+        store = EvaluationFile.open(db_path, user=user, takeover=takeover, backup_on_open=False)
+    except (errors.DamagedFile, errors.NotADatabase) as error:
+        if not _unusable(error, db_path):
+            raise
+        return _restore_over_damaged(db_path, backup_path, version, user, takeover)
+    try:
+        scratch = _scratch_path(db_path, store.lock.token)
         try:
-            source.backup(store.conn)
+            # Copy the backup first: the safety backup rotates old backups away, and
+            # the one being restored may well be the oldest.
+            _prepare(backup_path, scratch, version, db_path, user)
+            safety = store.backup("before-restore")
+            source = database.connect(scratch, read_only=True)
+            try:
+                source.backup(store.conn)
+            finally:
+                source.close()
         except sqlite3.Error as exc:
-            raise database.translate(exc, db_path) from None
+            raise database.translate(exc, db_path, saving=True) from None
         finally:
-            source.close()
-        store.close()
-        # Reopen: an older backup gets migrated (with its own backup first), and the
-        # restore is written to the audit log of the restored file.
-        store = EvaluationFile.open(db_path, user=user, backup_on_open=False)
-        with store.transaction():
-            store._audit(
-                None,
-                ACTION_RESTORE,
-                str(backup_path.name),
-                "file",
-                None,
-                backup_path.name,
-                None,
-                now_iso(),
-            )
+            _remove(scratch, scratch.with_name(scratch.name + "-journal"))
         return safety
     finally:
         store.close()
+
+
+def _restore_over_damaged(
+    db_path: Path, backup_path: Path, version: int, user: str, takeover: bool
+) -> Path:
+    lock = FileLock(db_path, user)
+    lock.acquire(takeover=takeover)
+    try:
+        scratch = _scratch_path(db_path, lock.token)
+        try:
+            _prepare(backup_path, scratch, version, db_path, user)
+            kept = _keep_damaged(db_path)
+            _replace(scratch, db_path, kept)
+        finally:
+            _remove(scratch)
+        return kept
+    finally:
+        lock.release()
+
+
+def _replace(scratch: Path, db_path: Path, kept: Path) -> None:
+    """Rename the restored copy over the damaged file (atomic on one drive)."""
+    journal = db_path.with_name(db_path.name + "-journal")
+    try:
+        if journal.exists():  # the damaged file's journal must not meet the restored file
+            os.replace(journal, kept.with_name(kept.name + "-journal"))
+        os.replace(scratch, db_path)
+    except OSError as exc:
+        raise errors.ReadOnlyFile(
+            db_path, f"壊れたファイルを置き換えられません: {errors.describe_os_error(exc)}"
+        ) from None
+    backups.fsync_dir(db_path.parent)
+
+
+def _keep_damaged(db_path: Path) -> Path:
+    """A byte-for-byte copy of the damaged file, beside the backups (never listed as one)."""
+    from datetime import datetime
+
+    folder = backups.backup_dir(db_path)
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = folder / f"{db_path.stem}-{stamp}-damaged.bin"
+    counter = 1
+    while kept.exists():
+        kept = folder / f"{db_path.stem}-{stamp}-{counter}-damaged.bin"
+        counter += 1
+    try:
+        shutil.copyfile(db_path, kept)
+        _fsync(kept)
+    except OSError as exc:
+        _remove(kept)
+        raise backups.backup_write_error(db_path, exc) from None
+    return kept

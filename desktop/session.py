@@ -182,11 +182,7 @@ class Session:
             newer=newer,
             added=sorted(set(new_items) - set(old_items)),
             removed=sorted(set(old_items) - set(new_items)),
-            points_changed=sorted(
-                (item_id, old_items[item_id].points, new_items[item_id].points)
-                for item_id in set(old_items) & set(new_items)
-                if old_items[item_id].points != new_items[item_id].points
-            ),
+            points_changed=_points_changed(self.catalog, newer),
             answers_dropped=sorted(
                 target
                 for target in answers
@@ -196,12 +192,20 @@ class Session:
         )
 
     def upgrade(self, newer: Catalog) -> CatalogUpgrade:
+        # Pin exactly the text that was validated: a file changed since it was loaded
+        # (an update, another session) is refused before anything is written.
+        text = catalog_source_text(newer)
+        if content_hash(text) != newer.content_hash:
+            raise errors.InvalidInput(
+                self.store.path,
+                f"評価指標ファイル {newer.path} が読み込み後に変更されています。アプリを再起動してから更新してください。",
+            )
         plan = self.plan_upgrade(newer)
         self.store.repin_catalog(
             self.evaluation_id,
             catalog_id=newer.id,
             revision=newer.revision,
-            catalog_text=catalog_source_text(newer),
+            catalog_text=text,
             catalog_hash=newer.content_hash,
             drop_answers=plan.answers_dropped,
             summary=plan.summary(),
@@ -209,6 +213,34 @@ class Session:
         self.record = self.store.evaluation(self.evaluation_id)
         self.catalog = pinned_catalog(self.store, self.record)
         return plan
+
+
+def _points_signature(item) -> tuple:
+    """What an item is worth: its points, and each option's points in order (labels aside)."""
+    return (item.points, tuple(o.points for o in item.options))
+
+
+def _points_changed(current: Catalog, newer: Catalog) -> list[tuple[str, int, int]]:
+    """Items and indicators whose points differ, as (id, old max, new max)."""
+    old_items = {i.id: i for i in current.all_items()}
+    new_items = {i.id: i for i in newer.all_items()}
+    changed = [
+        (item_id, old_items[item_id].points, new_items[item_id].points)
+        for item_id in set(old_items) & set(new_items)
+        if _points_signature(old_items[item_id]) != _points_signature(new_items[item_id])
+    ]
+    old_indicators = {i.id: i for i in current.all_indicators()}
+    new_indicators = {i.id: i for i in newer.all_indicators()}
+    changed += [
+        (
+            indicator_id,
+            old_indicators[indicator_id].max_points,
+            new_indicators[indicator_id].max_points,
+        )
+        for indicator_id in set(old_indicators) & set(new_indicators)
+        if old_indicators[indicator_id].max_points != new_indicators[indicator_id].max_points
+    ]
+    return sorted(changed)
 
 
 def _still_valid(catalog: Catalog, target: str, value: str) -> bool:

@@ -7,7 +7,6 @@ fixing next year's file sees the whole list in one run.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from desktop.catalog.model import (
     Part,
 )
 from desktop.catalog.yamlsource import LocatedDict, YamlSyntaxError, line_of, parse
+from desktop.hashing import content_hash
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 LEVELS = ("municipal", "prefectural")
@@ -90,12 +90,6 @@ ITEM_KEYS = {
 }
 OPTION_KEYS = {"label", "points", "rate", "note", "at"}
 PART_KEYS = {"id", "label", "wording", "hint"}
-
-
-def content_hash(text: str) -> str:
-    """Hash of a catalog's text, independent of the line endings a checkout uses."""
-    normalized = text.replace("\r\n", "\n").replace("\r", "\n")
-    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def load_catalog(path: str | Path) -> Catalog:

@@ -7,7 +7,6 @@ that a mistyped command gets a Japanese message that says what is wrong.
 from __future__ import annotations
 
 import argparse
-import sys
 
 _JA = {
     "usage: ": "使い方: ",
@@ -40,8 +39,8 @@ def install_japanese_messages() -> None:
 
 class JapaneseParser(argparse.ArgumentParser):
     def error(self, message: str):
-        self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: エラー: {message}\n")
+        # One line, like every other error of the command; --help shows the usage.
+        self.exit(2, f"{self.prog}: エラー: {message}（使い方: {self.prog} --help）\n")
 
 
 def positive_int(text: str) -> int:

@@ -21,7 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import __version__
-from desktop.catalog.loader import content_hash
+from desktop.hashing import content_hash
 from desktop.store import backup as backups
 from desktop.store import database, errors
 from desktop.store.lock import FileLock, read_holder

@@ -168,11 +168,6 @@ def test_a_read_only_session_cannot_upgrade(answered, shipped):
         assert Session.open(reader).catalog.revision == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="session.py: plan_upgrade compares Item.points only; a change of option points "
-    "inside a tiers item (same total) changes scores without being reported",
-)
 def test_a_change_of_option_points_is_reported(answered, shipped):
     def shift_tier_points(text: str) -> str:
         text = replace_once(text, "revision: 1", "revision: 2")

@@ -1,0 +1,585 @@
+"""Import a filled-in submission or section workbook: preview first, then all or nothing.
+
+:func:`preview_import` reads and checks the whole workbook and returns an
+:class:`ImportPreview`: every change (old → new, who last changed it), every
+conflict and every problem (sheet, row, what is wrong). It never writes.
+:func:`apply` writes the changes and the conflicts the user decided for the
+workbook in one transaction, audited as 「取込: FILE」, and refuses a preview with
+problems, an undecided conflict, or a database that changed since the preview.
+
+Rows are found only through the manifest (sheet name + row number → id) and checked
+by their visible 目標・指標群・番号・小項目 cells, never by position alone.
+
+A conflict: the workbook changed a value (it differs from the value at export), the
+database changed it too since the export (its current value differs from the value
+at export; the audit entry after the export's high-water mark says who), and the two
+new values differ. We flag it whenever the database value differs from the value
+at export, audited or not, so that nothing is ever overwritten silently.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+
+from desktop.catalog.model import EXTERNAL, Item
+from desktop.scoring.answers import AnswerError, describe_allowed, normalize
+from desktop.session import Session
+from desktop.store.backup import list_backups
+from desktop.store.records import (
+    NOTE_FIELD_LABELS,
+    STATUS_IN_PROGRESS,
+    STATUS_NOT_STARTED,
+    AuditEntry,
+    Change,
+    ChangeSet,
+    import_source,
+)
+from desktop.workbook import reader
+from desktop.workbook.layout import (
+    COL,
+    KEY_COLUMNS,
+    NOTE_COLUMNS,
+    ROW_ALL_OF,
+    ROW_INDICATOR,
+    ROW_ITEM,
+    ROW_PART,
+    SHEET_CHOICES,
+    SHEET_COVER,
+    SHEET_MANIFEST,
+    SHEET_SUMMARY,
+)
+from desktop.workbook.manifest import Manifest, ManifestError, ManifestRow, read_manifest
+from desktop.workbook.safe_text import clean
+from desktop.workbook.validation import answer_values
+
+PREFER_WORKBOOK = "workbook"
+PREFER_DATABASE = "database"
+PREFER_LABELS = {PREFER_WORKBOOK: "ブックの値", PREFER_DATABASE: "評価ファイルの値"}
+FIELD_ANSWER = "answer"
+UNANSWERED_WORDS = {"", "未回答"}
+BACKUP_REASON = "before-import"
+BATCH_BACKUP_SECONDS = 600
+# Columns a colleague may fill in; anything typed below the last exported row is refused.
+INPUT_COLUMNS = ("回答", *NOTE_COLUMNS)
+
+
+class ImportRejected(Exception):
+    """Nothing was imported; the message says why (Japanese)."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    message: str
+    sheet: str | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        if self.sheet and self.row:
+            return f"シート「{self.sheet}」{self.row}行目: {self.message}"
+        if self.sheet:
+            return f"シート「{self.sheet}」: {self.message}"
+        return self.message
+
+
+@dataclass(frozen=True)
+class PendingChange:
+    """One value the workbook would change (a conflict when the database changed it too)."""
+
+    target: str  # item or part id (answers), indicator id (notes)
+    field: str  # "answer", or a note field: evidence / section / memo
+    sheet: str
+    row: int
+    where: str  # what the user reads: 推進交付金 目標Ⅰ 1-ア
+    exported: str | None  # the value when the workbook was exported
+    database: str | None  # the value in the evaluation file now
+    workbook: str | None  # the value in the workbook
+    conflict: bool = False
+    last_user: str | None = None  # who last changed it in the evaluation file
+    last_at: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}|{self.field}"
+
+    @property
+    def field_label(self) -> str:
+        return (
+            "回答" if self.field == FIELD_ANSWER else NOTE_FIELD_LABELS.get(self.field, self.field)
+        )
+
+    def show(self, value: str | None) -> str:
+        if self.field == FIELD_ANSWER:
+            return value if value is not None else "未回答"
+        return value if value else "（空欄）"
+
+    @property
+    def last_changed(self) -> str:
+        if not self.last_user:
+            return "—"
+        return f"{self.last_user}（{(self.last_at or '').replace('T', ' ')[:16]}）"
+
+
+@dataclass
+class ImportPreview:
+    path: Path
+    session: Session = field(repr=False, compare=False)
+    manifest: Manifest | None = None
+    changes: list[PendingChange] = field(default_factory=list)
+    conflicts: list[PendingChange] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def file_name(self) -> str:
+        return self.path.name
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changes or self.conflicts)
+
+    def describe(self) -> str:
+        manifest = self.manifest
+        if manifest is None:
+            return self.file_name
+        section = f"「{manifest.section}」" if manifest.section else ""
+        exported = manifest.exported_at.replace("T", " ")[:16]
+        return (
+            f"{self.file_name}（{manifest.kind_label}{section}、{manifest.municipality} "
+            f"{manifest.year_label}、{manifest.catalog_id} 第{manifest.catalog_revision}版、"
+            f"{exported} {manifest.exported_by} が出力）"
+        )
+
+
+# --- preview ---------------------------------------------------------------------------------
+def preview_import(session: Session, path: str | Path) -> ImportPreview:
+    """Read and check ``path`` completely; never writes. Problems land in ``errors``."""
+    preview = ImportPreview(path=Path(path), session=session)
+    try:
+        loaded = reader.load(path)
+    except reader.WorkbookReadError as exc:
+        preview.errors.append(Problem(str(exc)))
+        return preview
+    if SHEET_MANIFEST not in loaded.sheet_names:
+        preview.errors.append(
+            Problem(
+                f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
+                "このアプリで出力したブックではないか、シートが削除されています。"
+            )
+        )
+        return preview
+    try:
+        cells = {key: cell.value for key, cell in loaded.sheet(SHEET_MANIFEST).items()}
+        preview.manifest = read_manifest(cells)
+    except ManifestError as exc:
+        preview.errors.append(Problem(str(exc), SHEET_MANIFEST))
+        return preview
+    _Checker(session, preview, loaded).run()
+    return preview
+
+
+class _Checker:
+    def __init__(self, session: Session, preview: ImportPreview, loaded: reader.LoadedWorkbook):
+        self.session = session
+        self.catalog = session.catalog
+        self.preview = preview
+        self.manifest: Manifest = preview.manifest  # type: ignore[assignment]
+        self.loaded = loaded
+        self.candidates: list[PendingChange] = []
+
+    def error(self, message: str, sheet: str | None = None, row: int | None = None) -> None:
+        self.preview.errors.append(Problem(message, sheet, row))
+
+    def run(self) -> None:
+        self.check_identity()
+        if self.preview.errors:
+            return
+        self.check_catalog()
+        good_sheets = self.check_sheets()
+        for row in self.manifest.rows:
+            if row.sheet in good_sheets:
+                self.check_row(row)
+        for sheet in good_sheets:
+            self.check_extra_rows(sheet)
+        if self.preview.errors:
+            return
+        self.compare_with_database()
+
+    # --- whose workbook is it -----------------------------------------------------------
+    def check_identity(self) -> None:
+        manifest, session = self.manifest, self.session
+        municipality = session.municipality()
+        name = municipality.name if municipality else ""
+        code = (municipality.code or "") if municipality else ""
+        if manifest.municipality != name or (
+            manifest.municipality_code and code and manifest.municipality_code != code
+        ):
+            self.error(
+                f"このブックは {manifest.municipality or '（市町村名なし）'} の評価から出力されています"
+                f"（開いている評価ファイルは {name or '（市町村名なし）'}）。取り込めません。"
+            )
+        if manifest.fiscal_year != session.catalog.fiscal_year:
+            self.error(
+                f"このブックは{manifest.year_label}の評価です（開いている評価は{session.catalog.year_label}）。"
+                "同じ年度の評価を開いてから取り込んでください。"
+            )
+        elif manifest.catalog_id != session.catalog.id:
+            self.error(
+                f"このブックは評価指標 {manifest.catalog_id} で出力されています"
+                f"（開いている評価は {session.catalog.id}）。取り込めません。"
+            )
+        elif (
+            manifest.evaluation_id != session.record.id
+            or manifest.evaluation_created_at != session.record.created_at
+        ):
+            self.error(
+                "このブックは別の評価ファイル（または作り直した評価）から出力されています。"
+                "変更の有無を正しく判定できないため取り込みません。この評価ファイルから出力し直してください。"
+            )
+
+    def check_catalog(self) -> None:
+        """Same catalog id, another revision: only if every row's id still exists (checked per row)."""
+        manifest, catalog = self.manifest, self.catalog
+        if manifest.catalog_hash == catalog.content_hash:
+            return
+        self.preview.warnings.append(
+            f"このブックは評価指標 {manifest.catalog_id} 第{manifest.catalog_revision}版で出力されました。"
+            f"開いている評価は第{catalog.revision}版です。すべての行の小項目が現在の版にあるため取り込めますが、"
+            "得点は現在の版で計算されます。"
+        )
+
+    # --- sheets and rows ------------------------------------------------------------------
+    def check_sheets(self) -> set[str]:
+        present = set(self.loaded.sheet_names)
+        ours = {SHEET_MANIFEST, SHEET_COVER, SHEET_SUMMARY, SHEET_CHOICES, *self.manifest.sheets}
+        unknown = [name for name in self.loaded.sheet_names if name not in ours]
+        good = set()
+        for name in self.manifest.sheets:
+            if name not in present:
+                hint = f"ブックにあるほかのシート: {'・'.join(unknown)}。" if unknown else ""
+                self.error(
+                    f"シートがありません（名前が変更されたか削除されています）。{hint}"
+                    "シート名を出力時に戻すか、出力し直してください。",
+                    name,
+                )
+                continue
+            if self.check_header(name):
+                good.add(name)
+        return good
+
+    def check_header(self, sheet: str) -> bool:
+        cells = self.loaded.sheet(sheet)
+        header_row = self.manifest.header_row
+        for column, expected in enumerate(self.manifest.columns, start=1):
+            actual = _text(cells.get((header_row, column)))
+            if actual != expected:
+                self.error(
+                    f"{column}列目の見出しが出力時と違います（出力時「{expected}」、現在「{actual}」）。"
+                    "列を追加・削除・移動しないでください。",
+                    sheet,
+                    header_row,
+                )
+                return False
+        if list(self.manifest.columns) != list(COL):
+            self.error("この版では読めない列の構成です。出力し直してください。", sheet, header_row)
+            return False
+        return True
+
+    def check_row(self, row: ManifestRow) -> None:
+        cells = self.loaded.sheet(row.sheet)
+        actual = tuple(_text(cells.get((row.row, COL[name]))) for name in KEY_COLUMNS)
+        if actual != row.key():
+            self.error(
+                f"行の内容が出力時と違います（出力時: {_key_text(row.key())}、現在: {_key_text(actual)}）。"
+                "行を移動・挿入・削除・並べ替えしないでください。",
+                row.sheet,
+                row.row,
+            )
+            return
+        if not self.target_exists(row):
+            self.error(
+                f"ID「{row.target}」は開いている評価の評価指標（{self.catalog.id} 第{self.catalog.revision}版）にありません。",
+                row.sheet,
+                row.row,
+            )
+            return
+        if row.kind == ROW_INDICATOR:
+            self.check_indicator_row(row, cells)
+        else:
+            self.check_item_row(row, cells)
+
+    def target_exists(self, row: ManifestRow) -> bool:
+        """The id behind the row exists in the open catalog, as the kind of thing it was."""
+        if row.kind == ROW_INDICATOR:
+            return self.catalog.has_indicator(row.target)
+        if row.kind == ROW_PART:
+            return self.catalog.has_part(row.target)
+        if row.kind in (ROW_ITEM, ROW_ALL_OF):
+            return self.catalog.has_item(row.target)
+        return False
+
+    def check_indicator_row(self, row: ManifestRow, cells) -> None:
+        answer = cells.get((row.row, COL["回答"]))
+        if answer is not None and _text(answer):
+            self.error(
+                "評価指標の行には回答を入力できません（小項目の行の「回答」に入力してください）。",
+                row.sheet,
+                row.row,
+            )
+        for column, note_field in NOTE_COLUMNS.items():
+            cell = cells.get((row.row, COL[column]))
+            if cell is not None and cell.is_formula:
+                self.error(
+                    f"「{column}」に数式があります（数式は取り込めません。文字として入力してください）。",
+                    row.sheet,
+                    row.row,
+                )
+                continue
+            if cell is not None and cell.data_type == "e":
+                self.error(f"「{column}」がエラー値（{cell.value}）です。", row.sheet, row.row)
+                continue
+            value = _text(cell)
+            exported = getattr(row, note_field)
+            if value != exported:
+                self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
+
+    def check_item_row(self, row: ManifestRow, cells) -> None:
+        for column in NOTE_COLUMNS:
+            if _text(cells.get((row.row, COL[column]))):
+                self.error(
+                    f"「{column}」は小項目の行には入力できません（評価指標の行に入力してください）。",
+                    row.sheet,
+                    row.row,
+                )
+        cell = cells.get((row.row, COL["回答"]))
+        if cell is not None and cell.is_formula:
+            self.error(
+                f"回答欄に数式があります（{_text(cell)[:40]}）。数式は取り込めません。一覧から値を選んでください。",
+                row.sheet,
+                row.row,
+            )
+            return
+        exported = row.answer or None
+        if row.kind == ROW_ALL_OF:
+            if _text(cell) != row.answer:
+                self.error(
+                    f"{row.label} の回答は ①・②… の行で入力してください（この行はそれらから自動で決まります）。",
+                    row.sheet,
+                    row.row,
+                )
+            return
+        item = self.item_of(row)
+        try:
+            value = self.parse_answer(item, row, cell)
+        except AnswerError as exc:
+            self.error(str(exc), row.sheet, row.row)
+            return
+        if value != exported:
+            self.candidates.append(self.pending(row, FIELD_ANSWER, exported, value, _where(row)))
+
+    def item_of(self, row: ManifestRow) -> Item:
+        if self.catalog.has_part(row.target):
+            return self.catalog.part(row.target)[0]
+        return self.catalog.item(row.target)
+
+    def parse_answer(
+        self, item: Item, row: ManifestRow, cell: reader.CellValue | None
+    ) -> str | None:
+        """The stored form of the 回答 cell, or AnswerError saying what the cell accepts."""
+        if cell is None:
+            return None
+        value = cell.value
+        if cell.data_type == "e":
+            raise AnswerError(f"回答欄がエラー値（{value}）です。")
+        if isinstance(value, bool):
+            raise AnswerError(f"「{value}」は回答として使えません。")
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        if text in UNANSWERED_WORDS:
+            return None
+        is_part = self.catalog.has_part(row.target)
+        if item.rule == EXTERNAL and not is_part:
+            if not text.isdigit():
+                raise AnswerError(
+                    f"「{value}」は回答として使えません（{describe_allowed(item)}で入力）。"
+                )
+            return normalize(self.catalog, row.target, text)
+        allowed = answer_values(item, row.kind)
+        for candidate in allowed:
+            if unicodedata.normalize("NFKC", candidate) == text:
+                return normalize(self.catalog, row.target, candidate)
+        raise AnswerError(
+            f"「{value}」は回答として使えません（使える値: {'・'.join(allowed)}。空欄は未回答）。"
+        )
+
+    def check_extra_rows(self, sheet: str) -> None:
+        rows = [row.row for row in self.manifest.rows if row.sheet == sheet]
+        last = max(rows, default=self.manifest.header_row)
+        input_columns = {COL[name] for name in INPUT_COLUMNS}
+        extra = sorted(
+            {
+                row
+                for (row, column), cell in self.loaded.sheet(sheet).items()
+                if row > last and column in input_columns and _text(cell)
+            }
+        )
+        for row in extra:
+            self.error("出力時になかった行に入力があります。行を追加しないでください。", sheet, row)
+
+    def pending(
+        self, row: ManifestRow, field_name: str, exported, value, where: str
+    ) -> PendingChange:
+        return PendingChange(
+            target=row.target,
+            field=field_name,
+            sheet=row.sheet,
+            row=row.row,
+            where=where,
+            exported=exported,
+            database=None,
+            workbook=value,
+        )
+
+    # --- against the evaluation file -------------------------------------------------------------
+    def compare_with_database(self) -> None:
+        store, evaluation_id = self.session.store, self.session.evaluation_id
+        answers = store.answers(evaluation_id)
+        notes = store.indicator_notes(evaluation_id)
+        last: dict[tuple[str | None, str | None], AuditEntry] = {}
+        for entry in store.history(evaluation_id):
+            last[(entry.target, entry.field)] = entry
+        for candidate in self.candidates:
+            if candidate.field == FIELD_ANSWER:
+                current = answers.get(candidate.target)
+            else:
+                note = notes.get(candidate.target)
+                current = note.get(candidate.field) if note is not None else ""
+            if current == candidate.workbook:
+                continue  # the evaluation file already has the workbook's value
+            entry = last.get((candidate.target, candidate.field))
+            resolved = replace(
+                candidate,
+                database=current,
+                conflict=current != candidate.exported,
+                last_user=entry.user if entry else None,
+                last_at=entry.at if entry else None,
+            )
+            if resolved.conflict:
+                self.preview.conflicts.append(resolved)
+            else:
+                self.preview.changes.append(resolved)
+
+
+# --- apply ------------------------------------------------------------------------------------
+def apply(
+    preview: ImportPreview, decisions: dict[str, str] | None = None, *, backup: bool = True
+) -> list[Change]:
+    """Write the previewed changes (and conflicts decided for the workbook) as one action."""
+    decisions = decisions or {}
+    if preview.errors:
+        raise ImportRejected(
+            f"{preview.file_name} には {len(preview.errors)} 件の問題があるため取り込めません。評価ファイルは変更していません。"
+        )
+    undecided = [c for c in preview.conflicts if decisions.get(c.key) not in PREFER_LABELS]
+    if undecided:
+        listed = "、".join(f"{c.where}（{c.field_label}）" for c in undecided[:5])
+        more = f" ほか {len(undecided) - 5} 件" if len(undecided) > 5 else ""
+        raise ImportRejected(
+            f"競合 {len(undecided)} 件について、ブックの値と評価ファイルの値のどちらを使うか決めてください: {listed}{more}"
+        )
+    selected = preview.changes + [
+        c for c in preview.conflicts if decisions[c.key] == PREFER_WORKBOOK
+    ]
+    if not selected:
+        return []
+    session = preview.session
+    store, evaluation_id = session.store, session.evaluation_id
+    answers = {c.target: c.workbook for c in selected if c.field == FIELD_ANSWER}
+    values = session.validate_answers(answers)
+    if backup:
+        _backup_before_import(store)
+    with store.transaction():  # the check and the writes land together
+        _refuse_if_changed_since_preview(preview, selected)
+        change_set = ChangeSet(answers=values)
+        for change in selected:
+            if change.field != FIELD_ANSWER:
+                change_set.notes.setdefault(change.target, {})[change.field] = change.workbook or ""
+        _mark_started(session, values, change_set)
+        return store.apply(evaluation_id, change_set, source=import_source(preview.file_name))
+
+
+def _backup_before_import(store) -> None:
+    """A restore point before the import; one per batch of imports a few minutes apart.
+
+    Backups rotate (the newest ten are kept): importing forty section workbooks
+    with a backup each would push out every older restore point.
+    """
+    newest = list_backups(store.path)[:1]
+    if newest and newest[0].reason == BACKUP_REASON:
+        age = (datetime.now() - newest[0].created).total_seconds()
+        if age < BATCH_BACKUP_SECONDS:
+            return
+    store.backup(BACKUP_REASON)
+
+
+def _refuse_if_changed_since_preview(preview: ImportPreview, selected: list[PendingChange]) -> None:
+    session = preview.session
+    answers = session.store.answers(session.evaluation_id)
+    notes = session.store.indicator_notes(session.evaluation_id)
+    for change in selected:
+        if change.field == FIELD_ANSWER:
+            now = answers.get(change.target)
+        else:
+            note = notes.get(change.target)
+            now = note.get(change.field) if note is not None else ""
+        if now != change.database:
+            raise ImportRejected(
+                f"確認画面を表示した後で {change.where} が変更されました。何も取り込んでいません。もう一度取り込んでください。"
+            )
+
+
+def _mark_started(session: Session, values: dict[str, str | None], change_set: ChangeSet) -> None:
+    """As when answering on screen: an indicator that receives an answer becomes 入力中."""
+    notes = session.store.indicator_notes(session.evaluation_id)
+    catalog = session.catalog
+    for target, value in values.items():
+        if value is None:
+            continue
+        item_id = catalog.part(target)[0].id if catalog.has_part(target) else target
+        indicator_id = catalog.indicator_of(item_id).id
+        note = notes.get(indicator_id)
+        if note is None or note.status == STATUS_NOT_STARTED:
+            change_set.notes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
+
+
+# --- helpers ------------------------------------------------------------------------------------
+def _text(cell: reader.CellValue | None) -> str:
+    """A cell as the text we compare: numbers without ".0", line breaks as LF."""
+    if cell is None:
+        return ""
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime | date | time):
+        value = value.isoformat()
+    return clean(value)
+
+
+def _key_text(key: tuple[str, ...]) -> str:
+    return "・".join(part for part in key if part) or "（空の行）"
+
+
+def _where(row: ManifestRow) -> str:
+    number = f"{row.number}-{row.label}" if row.label else row.number
+    return f"{row.sheet} {row.goal} {row.group} {number}"

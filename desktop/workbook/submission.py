@@ -1,0 +1,233 @@
+"""Export the submission workbook (評価指標に係る該当状況調査票 style).
+
+Sheets: 表紙, 推進交付金, 努力支援交付金, 目標Ⅳ（両交付金共通）, 成果指向配分枠（別枠）
+(R8 and later: outside the 800 points, so on its own sheet where its points can
+never be read as part of the 推進 total), 集計, and the very hidden 取込用情報.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from desktop.catalog.model import Catalog
+from desktop.scoring.tree import ScoreTree
+from desktop.session import Session
+from desktop.store.evaluation_file import now_iso
+from desktop.store.records import IndicatorNote, Municipality
+from desktop.workbook import styles, totals
+from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
+from desktop.workbook.layout import (
+    COLUMNS,
+    HEADER_ROW,
+    SHEET_COVER,
+    SHEET_SUMMARY,
+    SheetPlan,
+    build_rows,
+    sheet_plans,
+)
+from desktop.workbook.manifest import KIND_SUBMISSION, Manifest, ManifestRow, write_manifest
+from desktop.workbook.safe_text import write_text
+from desktop.workbook.sheets import write_answer_sheet
+from desktop.workbook.validation import AnswerValidations
+
+# In the submission workbook every answer and note cell may be edited (no protection).
+SUBMISSION_INPUTS: dict[str, set[str]] = {}
+
+
+class ExportError(Exception):
+    """The workbook could not be written (message in Japanese)."""
+
+
+@dataclass
+class ExportSnapshot:
+    """Everything an export reads from the evaluation, taken once."""
+
+    session: Session
+    catalog: Catalog
+    tree: ScoreTree
+    notes: dict[str, IndicatorNote]
+    wordings: dict[str, str]
+    carried: set[str]
+    municipality: Municipality
+    exported_at: str
+    exported_by: str
+    audit_high_water: int
+
+    @classmethod
+    def take(cls, session: Session) -> ExportSnapshot:
+        store = session.store
+        newest = store.history(limit=1, newest_first=True)
+        return cls(
+            session=session,
+            catalog=session.catalog,
+            tree=session.score(),
+            notes=store.indicator_notes(session.evaluation_id),
+            wordings=store.wordings(session.evaluation_id),
+            carried=store.carried_items(session.evaluation_id),
+            municipality=session.municipality() or Municipality(name=""),
+            exported_at=now_iso(),
+            exported_by=store.user,
+            audit_high_water=newest[0].id if newest else 0,
+        )
+
+    @property
+    def footer(self) -> str:
+        return f"{self.municipality.name} {self.catalog.year_label}"
+
+    def facts(self) -> list[tuple[str, str]]:
+        catalog = self.catalog
+        municipality = self.municipality
+        return [
+            ("市町村名", municipality.name),
+            ("市町村コード", municipality.code or ""),
+            ("都道府県", municipality.prefecture or ""),
+            ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
+            ("評価指標", f"{catalog.id} 第{catalog.revision}版（{catalog.status_label}）"),
+            ("出力者", self.exported_by),
+            ("出力日時", self.exported_at.replace("T", " ")[:19]),
+        ]
+
+    def manifest(
+        self, kind: str, section: str, sheets: list[str], rows: list[ManifestRow]
+    ) -> Manifest:
+        record = self.session.record
+        return Manifest(
+            kind=kind,
+            section=section,
+            catalog_id=self.catalog.id,
+            catalog_revision=self.catalog.revision,
+            catalog_hash=self.catalog.content_hash,
+            catalog_status=self.catalog.status,
+            evaluation_id=record.id,
+            evaluation_created_at=record.created_at,
+            fiscal_year=self.catalog.fiscal_year,
+            municipality=self.municipality.name,
+            municipality_code=self.municipality.code or "",
+            exported_at=self.exported_at,
+            exported_by=self.exported_by,
+            audit_high_water=self.audit_high_water,
+            header_row=HEADER_ROW,
+            columns=COLUMNS,
+            sheets=tuple(sheets),
+            rows=tuple(rows),
+        )
+
+    def sheet_title_line(self, plan: SheetPlan) -> str:
+        return f"{self.catalog.year_label} {plan.heading}"
+
+    def subtitle(self, extra: str = "") -> str:
+        parts = [self.municipality.name, f"出力: {self.exported_at.replace('T', ' ')[:16]}"]
+        if extra:
+            parts.append(extra)
+        return "　".join(p for p in parts if p)
+
+
+def new_workbook() -> Workbook:
+    workbook = Workbook()
+    styles.use_japanese_default_font(workbook)
+    return workbook
+
+
+def build_submission(session: Session) -> Workbook:
+    snapshot = ExportSnapshot.take(session)
+    workbook = new_workbook()
+    cover = workbook.active
+    cover.title = SHEET_COVER
+    write_cover(
+        cover,
+        title=f"{snapshot.catalog.year_label} 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標に係る該当状況調査票",
+        facts=snapshot.facts(),
+        tree=snapshot.tree,
+        notes=(NOTE_SCORES, NOTE_STATIC),
+        footer=snapshot.footer,
+    )
+    validations = AnswerValidations(workbook)
+    manifest_rows: list[ManifestRow] = []
+    answer_sheets = []
+    for plan in sheet_plans(snapshot.catalog):
+        rows = build_rows(
+            plan, snapshot.tree, snapshot.notes, snapshot.wordings, carried=snapshot.carried
+        )
+        sheet = workbook.create_sheet(plan.title)
+        answer_sheets.append(plan.title)
+        manifest_rows += write_answer_sheet(
+            sheet,
+            rows,
+            title=snapshot.sheet_title_line(plan),
+            subtitle=snapshot.subtitle(_sheet_totals(snapshot.tree, plan)),
+            footer=snapshot.footer,
+            validations=validations,
+            input_columns=SUBMISSION_INPUTS,
+        )
+    summary = workbook.create_sheet(SHEET_SUMMARY)
+    write_text(
+        summary.cell(row=1, column=1), f"{snapshot.catalog.year_label} 目標・指標群別の集計"
+    ).font = styles.FONT_TITLE
+    write_text(summary.cell(row=2, column=1), snapshot.subtitle()).font = styles.FONT_NOTE
+    next_row = totals.write_totals(summary, snapshot.tree, 3, with_national=True)
+    write_text(summary.cell(row=next_row + 1, column=1), NOTE_SCORES).font = styles.FONT_NOTE
+    write_text(
+        summary.cell(row=next_row + 2, column=1),
+        "全国平均は公表値（公表のない区分は空欄、または下位区分の合計）。",
+    ).font = styles.FONT_NOTE
+    styles.set_widths(summary, totals.WIDTHS)
+    summary.freeze_panes = "A4"
+    styles.setup_print(summary, landscape=True, title_rows="3:3", footer_left=snapshot.footer)
+    write_manifest(workbook, snapshot.manifest(KIND_SUBMISSION, "", answer_sheets, manifest_rows))
+    return workbook
+
+
+def _sheet_totals(tree: ScoreTree, plan: SheetPlan) -> str:
+    """The sheet's own figures for its subtitle: a grant, the common goal or a frame."""
+    node = tree.get(plan.node_id) if plan.node_id else None
+    if node is None:
+        return ""
+    return f"自己評価 {node.points}点／見込み {node.projected_points}点（配点 {node.max_points}点）"
+
+
+def save_workbook(workbook: Workbook, path: str | Path) -> Path:
+    """Write to a temporary file beside ``path`` and rename: never a half-written workbook."""
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{path.name}: 保存先は .xlsx のファイル名にしてください。")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=".hyoka-", suffix=".xlsx", dir=path.parent)
+    except OSError as exc:
+        raise ExportError(f"{path.parent} に書き込めません（{exc.strerror}）。") from None
+    os.close(handle)
+    try:
+        workbook.save(temp_name)
+        os.replace(temp_name, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise ExportError(
+            f"{path} に保存できません（{exc.strerror}）。Excel などで開いていれば閉じてから、もう一度出力してください。"
+        ) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+    return path
+
+
+def export_submission(session: Session, path: str | Path) -> Path:
+    return save_workbook(build_submission(session), path)
+
+
+def default_file_name(session: Session, section: str | None = None) -> str:
+    municipality = session.municipality()
+    name = municipality.name if municipality else ""
+    what = f"担当課用_{section}" if section else "評価指標該当状況調査票"
+    stem = "_".join(p for p in (session.catalog.year_label, what, name) if p)
+    return _safe_file_name(stem) + ".xlsx"
+
+
+def _safe_file_name(text: str) -> str:
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip(" .")

@@ -1,0 +1,247 @@
+"""Start the built one-folder app the way a user would and fail loudly if anything is off.
+
+Usage: ``python packaging/smoke_test.py dist/hyoka-desk [--work DIR] [--max-size-mib 120]``
+
+Checks, each on the *built* program (not the source tree):
+- ``--version`` prints ``hyoka-desk <desktop.__version__>``;
+- ``catalogs --json``: every shipped catalog loads and validates inside the bundle;
+- ``--db FILE --screenshot OUT.png`` offscreen on a new file: exit 0 and a 1280×800 PNG;
+- ``new`` + ``score --json`` on that file: the evaluation file (SQLite) and scoring work
+  frozen, then a second screenshot of the file with an evaluation in it;
+- ``export`` and ``report`` (xlsx and PDF), where the build has those commands;
+- nothing unexpected on stderr (Qt's offscreen notice about propagateSizeHints is known
+  and harmless), after qutebrowser's release smoke test;
+- the unpacked size, printed and compared with the budget.
+
+On Windows the windowed ``hyoka-desk.exe`` cannot print, so the console twin
+``hyoka-desk-cli.exe`` answers ``--version`` and the sub-commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import struct
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO_ROOT = HERE.parent
+SCREENSHOT_SIZE = (1280, 800)
+DEFAULT_MAX_SIZE_MIB = 120
+RUN_TIMEOUT_SECONDS = 120
+# stderr lines that are known and harmless: Qt's offscreen platform plugin says this
+# when a window is shown.
+ALLOWED_STDERR = [re.compile(r"^This plugin does not support propagateSizeHints\(\)$")]
+
+
+class SmokeTestFailure(Exception):
+    pass
+
+
+@dataclass
+class Programs:
+    gui: Path
+    cli: Path
+
+
+def find_programs(build_dir: Path) -> Programs:
+    if sys.platform == "win32":
+        gui = build_dir / "hyoka-desk.exe"
+        cli = build_dir / "hyoka-desk-cli.exe"
+    else:
+        gui = cli = build_dir / "hyoka-desk"
+    for program in {gui, cli}:
+        if not program.is_file():
+            raise SmokeTestFailure(f"実行ファイルがありません: {program}")
+    return Programs(gui=gui, cli=cli)
+
+
+def unexpected_stderr(stderr: str) -> list[str]:
+    return [
+        line
+        for line in stderr.splitlines()
+        if line.strip() and not any(pattern.match(line.strip()) for pattern in ALLOWED_STDERR)
+    ]
+
+
+def run(program: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """Run the built program; fail on a non-zero exit or unexpected stderr. Returns stdout."""
+    command = [str(program), *args]
+    print(f"$ {' '.join(command)}", flush=True)
+    try:
+        result = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=RUN_TIMEOUT_SECONDS,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise SmokeTestFailure(f"{RUN_TIMEOUT_SECONDS} 秒たっても終わりません: {command}") from exc
+    if result.returncode != 0:
+        raise SmokeTestFailure(
+            f"終了コード {result.returncode}: {command}\n--- stdout ---\n{result.stdout}"
+            f"\n--- stderr ---\n{result.stderr}"
+        )
+    extra = unexpected_stderr(result.stderr)
+    if extra:
+        raise SmokeTestFailure(
+            f"想定外の stderr 出力: {command}\n" + "\n".join(f"  {line}" for line in extra)
+        )
+    return result.stdout
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()[:24]
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise SmokeTestFailure(f"PNG ではありません: {path}")
+    return struct.unpack(">II", data[16:24])
+
+
+def folder_size(folder: Path) -> tuple[int, int]:
+    """(bytes, files) of everything under the folder, as unpacked on disk."""
+    total = 0
+    files = 0
+    for path in folder.rglob("*"):
+        if path.is_file() and not path.is_symlink():
+            total += path.stat().st_size
+            files += 1
+    return total, files
+
+
+def expected_version() -> str:
+    sys.path.insert(0, str(HERE))
+    try:
+        from version_info import read_version
+    finally:
+        sys.path.remove(str(HERE))
+    return read_version(REPO_ROOT)
+
+
+def check_version(programs: Programs) -> None:
+    printed = run(programs.cli, "--version").strip()
+    wanted = f"hyoka-desk {expected_version()}"
+    if printed != wanted:
+        raise SmokeTestFailure(f"--version の出力が違います: {printed!r}（期待: {wanted!r}）")
+    print(f"  ok: {printed}")
+
+
+def check_catalogs(programs: Programs) -> None:
+    report = json.loads(run(programs.cli, "catalogs", "--json"))
+    shipped = sorted(p.name for p in (REPO_ROOT / "catalogs").rglob("r*.yaml"))
+    found = sorted(row["file"] for row in report["catalogs"])
+    if not report["valid"] or found != shipped:
+        raise SmokeTestFailure(
+            f"同梱の評価指標が読めません: 見つかったもの {found}、リポジトリ {shipped}、"
+            f"valid={report['valid']}"
+        )
+    print(f"  ok: 評価指標 {len(found)} 件（{', '.join(r['id'] for r in report['catalogs'])}）")
+
+
+def check_evaluation_file(programs: Programs, db: Path) -> None:
+    run(
+        programs.cli,
+        "new",
+        "--db",
+        str(db),
+        "--catalog",
+        "municipal-r8",
+        "--municipality",
+        "検証村",
+    )
+    score = json.loads(run(programs.cli, "score", "--db", str(db), "--json"))
+    if score["catalog"] != "municipal-r8" or score["total"]["max_points"] != 800:
+        raise SmokeTestFailure(f"score の結果が想定と違います: {score['total']}")
+    print(f"  ok: 評価ファイル {db.name}、満点 {score['total']['max_points']}")
+
+
+def check_screenshot(programs: Programs, db: Path, png: Path) -> None:
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    run(programs.gui, "--db", str(db), "--screenshot", str(png), env=env)
+    if not png.is_file():
+        raise SmokeTestFailure(f"スクリーンショットが作られていません: {png}")
+    size = png_size(png)
+    if size != SCREENSHOT_SIZE:
+        raise SmokeTestFailure(
+            f"スクリーンショットの大きさが {size} です（期待: {SCREENSHOT_SIZE}）"
+        )
+    print(f"  ok: {png}（{size[0]}×{size[1]}）")
+
+
+# What the municipality hands in and publishes, when the build has those commands:
+# (command, output file, first bytes of a valid file). openpyxl and QPdfWriter must work
+# frozen, fonts included.
+EXPORTS = [
+    ("export", "ci-submission.xlsx", b"PK\x03\x04"),
+    ("report", "ci-report.xlsx", b"PK\x03\x04"),
+    ("report", "ci-report.pdf", b"%PDF-"),
+]
+
+
+def available_commands(programs: Programs) -> set[str]:
+    help_text = run(programs.cli, "--help")
+    return set(re.findall(r"^\s{4}([a-z][a-z-]*)\s", help_text, flags=re.MULTILINE))
+
+
+def check_exports(programs: Programs, db: Path, work: Path) -> None:
+    commands = available_commands(programs)
+    for missing in sorted({command for command, _, _ in EXPORTS} - commands):
+        print(f"  （{missing} コマンドはまだないので省略）")
+    for command, name, magic in EXPORTS:
+        if command not in commands:
+            continue
+        out = work / name
+        run(programs.cli, command, "--db", str(db), "--out", str(out))
+        if not out.is_file() or not out.read_bytes().startswith(magic):
+            raise SmokeTestFailure(f"{command} が正しいファイルを書きませんでした: {out}")
+        print(f"  ok: {command} → {out.name}（{out.stat().st_size:,} バイト）")
+
+
+def check_size(build_dir: Path, max_mib: float) -> None:
+    total, files = folder_size(build_dir)
+    mib = total / 2**20
+    print(f"  展開後の大きさ: {mib:.1f} MiB（{total / 1e6:.1f} MB、{files} ファイル）: {build_dir}")
+    if mib > max_mib:
+        raise SmokeTestFailure(f"ビルドが {mib:.1f} MiB で、上限 {max_mib} MiB を超えています。")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="ビルドしたアプリの起動確認")
+    parser.add_argument(
+        "build_dir", type=Path, help="pyinstaller が作ったフォルダ（dist/hyoka-desk）"
+    )
+    parser.add_argument("--work", type=Path, help="評価ファイルとスクリーンショットを置くフォルダ")
+    parser.add_argument("--max-size-mib", type=float, default=DEFAULT_MAX_SIZE_MIB)
+    args = parser.parse_args(argv)
+    work = args.work or Path(tempfile.mkdtemp(prefix="hyoka-smoke-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        programs = find_programs(args.build_dir)
+        check_version(programs)
+        check_catalogs(programs)
+        db = work / "ci.sqlite"
+        # First on a file that does not exist yet (the GUI creates it), then on the same
+        # file after the CLI has put an evaluation in it.
+        check_screenshot(programs, db, work / "ci.png")
+        check_evaluation_file(programs, db)
+        check_screenshot(programs, db, work / "ci-r8.png")
+        check_exports(programs, db, work)
+        check_size(args.build_dir, args.max_size_mib)
+    except SmokeTestFailure as failure:
+        print(f"起動確認に失敗しました: {failure}", file=sys.stderr)
+        return 1
+    print("起動確認: すべて成功")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+""".ci/run: runs the README's test command, and a smoke test that really checks."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+README_TEST_COMMAND = 'python -m pip install ".[test]" && python -m pytest'
+
+
+def test_ci_script_is_strict_bash(repo_root):
+    script = repo_root / ".ci" / "run"
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    assert script.stat().st_mode & stat.S_IXUSR
+    subprocess.run(["bash", "-n", str(script)], check=True)
+
+
+def test_ci_runs_exactly_the_readmes_test_command(repo_root):
+    result = subprocess.run(
+        ["bash", str(repo_root / ".ci" / "run"), "--print-test-command"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == README_TEST_COMMAND
+    readme = (repo_root / "README.md").read_text(encoding="utf-8").splitlines()
+    assert README_TEST_COMMAND in readme
+
+
+def test_ci_treats_no_tests_as_failure(repo_root):
+    text = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
+    assert "test_status -eq 5" in text
+
+
+# --- packaging/smoke_test.py against stand-ins for the built program ---------------------
+
+needs_posix = pytest.mark.skipif(
+    sys.platform == "win32", reason="stand-in programs are shell scripts"
+)
+
+
+def stand_in_build(folder, body: str):
+    """A 'build' whose hyoka-desk runs the given shell code."""
+    folder.mkdir(parents=True)
+    program = folder / "hyoka-desk"
+    program.write_text("#!/bin/sh\n" + textwrap.dedent(body), encoding="utf-8")
+    program.chmod(0o755)
+    return folder
+
+
+@needs_posix
+@pytest.mark.slow
+def test_smoke_test_passes_on_the_real_app(tmp_path, packaging_module, capsys):
+    # The source app behind a launcher: everything the built program must do, it does.
+    build = stand_in_build(tmp_path / "dist", f'exec "{sys.executable}" -m desktop "$@"\n')
+    status = packaging_module("smoke_test").main([str(build), "--work", str(tmp_path / "w")])
+    output = capsys.readouterr()
+    assert status == 0, output.err
+    assert (tmp_path / "w" / "ci.png").is_file()
+    assert (tmp_path / "w" / "ci-r8.png").is_file()
+    assert "すべて成功" in output.out
+
+
+@needs_posix
+@pytest.mark.slow
+def test_smoke_test_fails_on_unexpected_stderr(tmp_path, packaging_module, capsys):
+    build = stand_in_build(
+        tmp_path / "dist",
+        f"""\
+        echo "qt.qpa.fonts: Populating font family aliases took 300 ms" >&2
+        exec "{sys.executable}" -m desktop "$@"
+        """,
+    )
+    status = packaging_module("smoke_test").main([str(build), "--work", str(tmp_path / "w")])
+    assert status == 1
+    assert "想定外の stderr 出力" in capsys.readouterr().err
+
+
+@needs_posix
+def test_smoke_test_fails_when_the_screenshot_is_missing(tmp_path, packaging_module, capsys):
+    version = packaging_module("version_info").read_version()
+    build = stand_in_build(
+        tmp_path / "dist",
+        f"""\
+        case "$1" in
+          --version) echo "hyoka-desk {version}" ;;
+          catalogs) exec "{sys.executable}" -m desktop "$@" ;;
+          *) exit 0 ;;
+        esac
+        """,
+    )
+    status = packaging_module("smoke_test").main([str(build), "--work", str(tmp_path / "w")])
+    assert status == 1
+    assert "スクリーンショットが作られていません" in capsys.readouterr().err
+
+
+@needs_posix
+def test_smoke_test_fails_on_a_wrong_version(tmp_path, packaging_module, capsys):
+    build = stand_in_build(tmp_path / "dist", 'echo "hyoka-desk 0.0.0-old"\n')
+    status = packaging_module("smoke_test").main([str(build), "--work", str(tmp_path / "w")])
+    assert status == 1
+    assert "--version の出力が違います" in capsys.readouterr().err
+
+
+def test_size_budget_is_enforced(tmp_path, packaging_module):
+    smoke = packaging_module("smoke_test")
+    (tmp_path / "big.bin").write_bytes(b"\0" * (2 * 2**20))
+    smoke.check_size(tmp_path, max_mib=3)
+    with pytest.raises(smoke.SmokeTestFailure, match="上限"):
+        smoke.check_size(tmp_path, max_mib=1)
+
+
+@pytest.mark.parametrize(
+    ("stderr", "unexpected"),
+    [
+        ("", []),
+        ("This plugin does not support propagateSizeHints()\n", []),
+        (
+            "This plugin does not support propagateSizeHints()\nQPainter::begin: failed\n",
+            ["QPainter::begin: failed"],
+        ),
+        ("Traceback (most recent call last):\n", ["Traceback (most recent call last):"]),
+    ],
+)
+def test_only_the_known_qt_notice_is_allowed_on_stderr(packaging_module, stderr, unexpected):
+    assert packaging_module("smoke_test").unexpected_stderr(stderr) == unexpected
+
+
+def test_png_size_is_read_from_the_header(tmp_path, packaging_module):
+    smoke = packaging_module("smoke_test")
+    png = tmp_path / "x.png"
+    png.write_bytes(
+        b"\x89PNG\r\n\x1a\n"
+        + b"\0\0\0\rIHDR"
+        + (1280).to_bytes(4, "big")
+        + (800).to_bytes(4, "big")
+    )
+    assert smoke.png_size(png) == (1280, 800)
+    png.write_bytes(b"GIF89a" + b"\0" * 30)
+    with pytest.raises(smoke.SmokeTestFailure, match="PNG"):
+        smoke.png_size(png)

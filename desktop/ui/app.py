@@ -11,11 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QStandardPaths, Qt, QTranslator
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QStandardPaths, Qt, QTranslator
+from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__
+from desktop.paths import resource
+from desktop.ui.crash import default_log_dir, install_excepthook
 
 DEFAULT_FILE_NAME = "hyoka-desk.sqlite"
 SCREENSHOT_SIZE = (1280, 800)
@@ -52,7 +54,18 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     configure_fonts(app)
     install_translations(app)
+    app.setWindowIcon(application_icon())
     return app
+
+
+def application_icon() -> QIcon:
+    """The icon at every size we ship (PNG: the build leaves SVG support out)."""
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256):
+        path = resource("icons", f"hyoka-desk-{size}.png")
+        if path.is_file():
+            icon.addFile(str(path), QSize(size, size))
+    return icon
 
 
 def configure_fonts(app: QApplication) -> None:
@@ -76,6 +89,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = create_application()
+    if not args.screenshot:
+        # A windowed build has no console: log unexpected errors and tell the user.
+        # (A --screenshot run is unattended: errors go to stderr and the exit status.)
+        install_excepthook(default_log_dir())
     from desktop.ui.main_window import MainWindow
 
     path = Path(args.db) if args.db else default_database_path()

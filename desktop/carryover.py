@@ -421,6 +421,8 @@ def carry_forward(
     if store.read_only:
         raise CarryError("読み取り専用で開いているため、引き継げません。")
     plan = plan_carry(store, from_year, to_year, target_catalog=target_catalog, crosswalk=crosswalk)
+    # A new year is a big change to the file: keep the state before it, like an import.
+    store.backup("before-carry")
     with tempfile.TemporaryDirectory(prefix="hyoka-carry-") as scratch, store.transaction():
         session = create_evaluation(store, plan.target_catalog, carried_from=plan.source.id)
         store.apply(

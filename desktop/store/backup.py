@@ -44,6 +44,7 @@ REASON_LABELS = {
     "before-restore": "復元の前",
     "before-upgrade": "評価指標の更新の前",
     "before-import": "取込の前",
+    "before-carry": "前年度からの引継ぎの前",
 }
 
 Progress = Callable[[int, int], None]  # (pages copied, total pages)

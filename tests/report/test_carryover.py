@@ -226,3 +226,13 @@ def test_refusals_are_clear(store, r7_session, r6, r8):
 def test_an_empty_file_has_nothing_to_carry(store):
     with pytest.raises(CarryError, match="引き継ぎ元の評価がありません"):
         plan_carry(store)
+
+
+def test_carrying_keeps_a_backup_of_the_state_before_it(store, r7_session):
+    from desktop.store.backup import list_backups
+
+    carry_forward(store)
+    kept = [b for b in list_backups(store.path) if b.reason == "before-carry"]
+    assert len(kept) == 1
+    assert kept[0].reason_label == "前年度からの引継ぎの前"
+    assert not kept[0].routine  # a safety backup: routine ones never push it out

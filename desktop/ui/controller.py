@@ -1,0 +1,258 @@
+"""The evaluation controller: every user action on an open evaluation goes through here.
+
+It owns the :class:`~desktop.session.Session` and the undo stack. Each action is
+one call into the session/store (one transaction with audit rows), followed by a
+full rescore (about half a millisecond), after which the controller emits signals;
+the tree, the indicator panel and the dashboard only listen. Views never write to
+the store themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from desktop.scoring.answers import AnswerError
+from desktop.scoring.tree import ScoreTree
+from desktop.session import Session
+from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError
+from desktop.store.records import (
+    ACTION_ANSWER,
+    ACTION_NOTE,
+    ACTION_WORDING,
+    NOTE_FIELD_LABELS,
+    Attachment,
+    Change,
+    ChangeSet,
+    IndicatorNote,
+)
+from desktop.ui.undo import ChangeCommand
+
+
+class EvaluationController(QObject):
+    scored = Signal(object)  # ScoreTree after any change to answers
+    notes_changed = Signal(object)  # set of indicator ids whose note changed
+    wordings_changed = Signal(object)  # set of item ids whose user wording changed
+    attachments_changed = Signal(str)  # indicator id
+    saved = Signal(str)  # 「保存しました HH:MM:SS」
+    failed = Signal(object)  # a StoreError (or AnswerError) to show to the user
+    reloaded = Signal()  # everything re-read (another year, an import, a catalog upgrade)
+
+    def __init__(self, session: Session, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.undo_stack = QUndoStack(self)
+        self.tree: ScoreTree = session.score()
+        self.notes: dict[str, IndicatorNote] = {}
+        self.wordings: dict[str, str] = {}
+        self.carried: set[str] = set()
+        self._read_side_tables()
+
+    # --- reading ------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.session.store
+
+    @property
+    def catalog(self):
+        return self.session.catalog
+
+    @property
+    def evaluation_id(self) -> int:
+        return self.session.evaluation_id
+
+    @property
+    def read_only(self) -> bool:
+        return self.session.read_only
+
+    def _read_side_tables(self) -> None:
+        self.notes = self.store.indicator_notes(self.evaluation_id)
+        self.wordings = self.store.wordings(self.evaluation_id)
+        self.carried = self.store.carried_items(self.evaluation_id)
+
+    def note(self, indicator_id: str) -> IndicatorNote:
+        return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
+
+    def attachments(self, indicator_id: str) -> list[Attachment]:
+        return self.store.attachments(self.evaluation_id, indicator_id)
+
+    def reload(self, session: Session | None = None) -> None:
+        """Re-read everything from the file (after an import, a year switch, an upgrade)."""
+        if session is not None:
+            self.session = session
+        self.undo_stack.clear()  # old steps may no longer match what is in the file
+        self.tree = self.session.score()
+        self._read_side_tables()
+        self.reloaded.emit()
+
+    # --- answering ------------------------------------------------------------------------
+    def set_answer(self, target_id: str, value: str | None) -> bool:
+        """Answer a sub-item or an all-of part (``None`` clears it). True when saved."""
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.set_answers({target_id: value})
+        except AnswerError as exc:
+            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            self._rescore()  # put the widget back to what the file holds
+            return False
+        except StoreError as exc:
+            self.failed.emit(exc)
+            self._rescore()
+            return False
+        self._after_write(changes, self._answer_text(target_id, value))
+        return True
+
+    def set_answers(self, values: dict[str, str | None], text: str) -> bool:
+        """Several answers as one action and one undo step (e.g. 全て非該当)."""
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.set_answers(values)
+        except AnswerError as exc:
+            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            return False
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self._after_write(changes, text)
+        return True
+
+    def _answer_text(self, target_id: str, value: str | None) -> str:
+        if self.catalog.has_part(target_id):
+            item, part = self.catalog.part(target_id)
+            label = f"{item.label}{part.label}"
+        else:
+            label = self.catalog.item(target_id).label
+        return f"{label} を「{value or '未回答'}」に"
+
+    # --- notes and wording ------------------------------------------------------------------
+    def set_note_field(self, indicator_id: str, field: str, value: str) -> bool:
+        """Memo, evidence, section, assignee or status of an indicator (one undo step)."""
+        if self.note(indicator_id).get(field) == (value or ""):
+            return True  # nothing changed: no action, no audit row, no undo step
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.note(indicator_id, **{field: value})
+        except StoreError as exc:
+            self.failed.emit(exc)
+            self.notes_changed.emit({indicator_id})  # show the stored value again
+            return False
+        label = NOTE_FIELD_LABELS.get(field, field)
+        self._after_write(changes, f"{label}の変更")
+        return True
+
+    def set_wording(self, item_id: str, text: str | None) -> bool:
+        """The user's own wording of a sub-item that has no official text."""
+        current = self.wordings.get(item_id)
+        if (current or "") == (text or "").strip():
+            return True
+        if not self._writable():
+            return False
+        try:
+            changes = self.store.set_wording(self.evaluation_id, item_id, text)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            self.wordings_changed.emit({item_id})
+            return False
+        self._after_write(changes, "小項目の文言の変更")
+        return True
+
+    # --- attachments (not undoable: a removed file's content is gone) ----------------------------
+    def add_attachment(self, indicator_id: str, file_path: Path) -> Attachment | None:
+        if not self._writable():
+            return None
+        try:
+            attachment = self.store.add_attachment(
+                self.evaluation_id, indicator_id, name=file_path.name, file_path=file_path
+            )
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return None
+        self.attachments_changed.emit(indicator_id)
+        self._say_saved()
+        return attachment
+
+    def remove_attachment(self, indicator_id: str, attachment_id: int) -> bool:
+        if not self._writable():
+            return False
+        try:
+            self.store.remove_attachment(self.evaluation_id, attachment_id)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self.attachments_changed.emit(indicator_id)
+        self._say_saved()
+        return True
+
+    def export_attachment(self, attachment: Attachment, target: Path) -> bool:
+        """Write a copy of an attached file (reading works in read-only mode too)."""
+        content = self.store.attachment_content(attachment.id)
+        if content is None:
+            self.failed.emit(
+                InvalidInput(
+                    self.store.path, f"「{attachment.name}」には中身が保存されていません。"
+                )
+            )
+            return False
+        try:
+            target.write_bytes(content)
+        except OSError as exc:
+            self.failed.emit(InvalidInput(target, f"{target} に書き出せません（{exc.strerror}）。"))
+            return False
+        return True
+
+    # --- the common tail of every write ----------------------------------------------------------
+    def _writable(self) -> bool:
+        if self.read_only:
+            self.failed.emit(ReadOnlySession(self.store.path))
+            return False
+        return True
+
+    def _after_write(self, changes: list[Change], text: str) -> None:
+        self._publish(changes)
+        if changes:
+            self.undo_stack.push(ChangeCommand(text, changes, self._write_change_set))
+
+    def _write_change_set(self, change_set: ChangeSet, source: str) -> bool:
+        """Undo/redo: write the values back as one audited action."""
+        if self.read_only:
+            self.failed.emit(ReadOnlySession(self.store.path))
+            return False
+        try:
+            changes = self.store.apply(self.evaluation_id, change_set, source=source)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self._publish(changes)
+        return True
+
+    def _publish(self, changes: list[Change]) -> None:
+        """Rescore and tell the views what changed; say it was saved."""
+        notes_touched = {c.target for c in changes if c.kind == ACTION_NOTE}
+        words_touched = {c.target for c in changes if c.kind == ACTION_WORDING}
+        answered = any(c.kind == ACTION_ANSWER for c in changes)
+        if notes_touched:
+            self.notes = self.store.indicator_notes(self.evaluation_id)
+        if words_touched:
+            self.wordings = self.store.wordings(self.evaluation_id)
+        if answered:
+            self.carried = self.store.carried_items(self.evaluation_id)
+            self._rescore()
+        if notes_touched:
+            self.notes_changed.emit(notes_touched)
+        if words_touched:
+            self.wordings_changed.emit(words_touched)
+        if changes:
+            self._say_saved()
+
+    def _rescore(self) -> None:
+        self.tree = self.session.score()
+        self.scored.emit(self.tree)
+
+    def _say_saved(self) -> None:
+        self.saved.emit(f"保存しました {datetime.now():%H:%M:%S}")

@@ -1,0 +1,374 @@
+"""The main window's file handling: open, new evaluation, years, backups, the lock.
+
+A mixin of :class:`desktop.ui.main_window.MainWindow`, kept apart so that each
+module has one job. The store and session modules are imported inside the methods:
+they are not needed to paint the first window (start-up speed).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QDialog
+
+if TYPE_CHECKING:
+    from desktop.store import EvaluationFile
+
+HEARTBEAT_MS = 60_000  # the lock's heartbeat (and the check for the hourly backup)
+NO_EVALUATION_YET = "このファイルにはまだ評価がありません。新規評価を作成してください。"
+
+
+class FileHandling:
+    """Needs: store, path, user, prompts, ui_settings, heartbeat_timer, _use_session …"""
+
+    store: EvaluationFile | None
+
+    # --- opening ------------------------------------------------------------------------
+    def open_path(
+        self,
+        path: Path | str,
+        *,
+        read_only: bool = False,
+        takeover: bool = False,
+        interactive: bool = True,
+    ) -> bool:
+        """Open an evaluation file; a locked file offers read-only (and takeover when stale).
+
+        Called before the window is first shown (as the application does), the file is
+        opened right after the first paint, so that the window appears at once; the
+        return value then only says that the opening is under way.
+        """
+        path = Path(path)
+        if interactive and not self.isVisible() and not self._shown_once:
+            self._pending_open = (path, read_only, takeover)
+            self._show_start(f"{path.name} を開いています…")
+            return True
+        return self._open_now(path, read_only=read_only, takeover=takeover, interactive=interactive)
+
+    def _open_pending(self) -> None:
+        if self._pending_open is not None:
+            path, read_only, takeover = self._pending_open
+            self._pending_open = None
+            self._open_now(path, read_only=read_only, takeover=takeover, interactive=True)
+
+    def _open_now(self, path: Path, *, read_only: bool, takeover: bool, interactive: bool) -> bool:
+        from desktop.store import EvaluationFile
+        from desktop.store.errors import FileLocked, NoEvaluation, StoreError
+        from desktop.ui.prompts import READ_ONLY, TAKE_OVER
+
+        self.interactive = interactive
+        if not interactive:
+            self.remember = False  # a script or a screenshot leaves the user's settings alone
+        try:
+            store = EvaluationFile.open(
+                path, user=self.user, read_only=read_only, takeover=takeover
+            )
+        except FileLocked as exc:
+            # Without a person to ask (a screenshot), reading is the harmless choice.
+            choice = self.prompts.locked(exc) if interactive else READ_ONLY
+            if choice == READ_ONLY:
+                self.read_only_reason = str(exc)
+                return self._open_now(path, read_only=True, takeover=False, interactive=interactive)
+            if choice == TAKE_OVER:
+                return self._open_now(path, read_only=False, takeover=True, interactive=interactive)
+            if self.store is None:
+                self._show_start("")
+            return False
+        except NoEvaluation as exc:  # an empty file opened read-only
+            self._report(exc)
+            if self.store is None:
+                self._show_start(str(exc))
+            return False
+        except StoreError as exc:
+            self._report(exc)
+            if self.store is None:
+                self._show_start(f"{exc.title}\n{exc}")
+            return False
+        if not read_only:
+            self.read_only_reason = ""
+        self._adopt_store(store, path)
+        return self._open_session(None)
+
+    def _adopt_store(self, store: EvaluationFile, path: Path) -> None:
+        self._close_file()
+        self.store = store
+        self.path = path
+        if self.remember:
+            self.ui_settings.add_recent(path)
+        self.heartbeat_timer.start()
+
+    def _close_file(self) -> None:
+        """Save pending typing, forget the evaluation and close the file (releasing the lock)."""
+        self._commit_pending()
+        self._use_session(None)
+        self.heartbeat_timer.stop()
+        if self.store is not None:
+            self.store.close()
+        self.store = None
+
+    def _open_session(self, fiscal_year: int | None) -> bool:
+        from desktop.session import Session
+        from desktop.store.errors import NoEvaluation, StoreError
+
+        try:
+            session = Session.open(self.store, fiscal_year)
+        except NoEvaluation:
+            self._use_session(None)
+            self._show_start(NO_EVALUATION_YET)
+            return True
+        except StoreError as exc:
+            self._report(exc)
+            self._use_session(None)
+            self._show_start(f"{exc.title}\n{exc}")
+            return False
+        self._use_session(session)
+        return True
+
+    def choose_and_open(self) -> bool:
+        folder = str(self.path.parent) if self.path else ""
+        path = self.prompts.open_file_path(folder)
+        return self.open_path(path) if path is not None else False
+
+    def fill_recent_menu(self) -> None:
+        menu = self.menus.recent
+        menu.clear()
+        recent = self.ui_settings.recent_files()
+        for number, path in enumerate(recent, start=1):
+            action = menu.addAction(f"&{number} {path.name}　—　{path.parent}")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _c=False, p=path: self.open_path(p))
+        if not recent:
+            menu.addAction("（なし）").setEnabled(False)
+            return
+        menu.addSeparator()
+        menu.addAction("一覧を消去").triggered.connect(self.ui_settings.clear_recent)
+
+    # --- new evaluations -----------------------------------------------------------------------
+    def new_evaluation(self) -> bool:
+        """新規評価: the dialog, then the evaluation in this file or in a new one."""
+        from desktop.catalog import registry
+        from desktop.store.errors import StoreError
+        from desktop.ui.new_evaluation_dialog import NewEvaluationDialog
+
+        catalogs = registry.catalogs()
+        if not catalogs:
+            self.prompts.info("新規評価", "同梱の評価指標を読み込めませんでした。")
+            return False
+        writable = self.store is not None and not self.store.read_only
+        try:
+            municipality = self.store.municipality() if self.store is not None else None
+            years = {r.fiscal_year for r in self.store.evaluations()} if writable else set()
+        except StoreError as exc:
+            self._report(exc)
+            return False
+        suggested = str(self.path.parent / "新しい評価.sqlite") if self.path else "評価.sqlite"
+        dialog = NewEvaluationDialog(
+            catalogs,
+            municipality=municipality,
+            current_path=self.path if writable else None,
+            current_years=years,
+            choose_path=lambda: self.prompts.save_file_path(suggested),
+            parent=self,
+        )
+        self.new_evaluation_dialog = dialog  # reachable for tests and for the lead's wiring
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self.new_evaluation_dialog = None
+        if not accepted:
+            return False
+        return self.create_evaluation(dialog.request())
+
+    def create_evaluation(self, request) -> bool:
+        """Create what a NewEvaluationRequest asks for, in this file or a new one."""
+        from desktop.session import create_evaluation
+        from desktop.store import EvaluationFile
+        from desktop.store.errors import StoreError
+
+        if request.target is not None and (self.path is None or request.target != self.path):
+            try:
+                store = EvaluationFile.open(request.target, user=self.user)
+                existing = store.municipality()
+            except StoreError as exc:
+                self._report(exc)
+                return False
+            if (
+                existing is not None
+                and existing.name
+                and existing.name != request.municipality.name
+            ):
+                store.close()
+                self._report(
+                    StoreError(
+                        request.target,
+                        f"{request.target} は {existing.name} の評価ファイルです。"
+                        "別の市町村の評価は別のファイルに作ってください。",
+                    ),
+                    title="新規評価を作成できません",
+                )
+                return False
+            self._adopt_store(store, Path(request.target))
+        try:
+            session = create_evaluation(
+                self.store, request.catalog, municipality=request.municipality
+            )
+        except StoreError as exc:
+            self._report(exc)
+            self._open_session(None)
+            return False
+        self._use_session(session)
+        self.statusBar().showMessage(
+            f"{request.municipality.name}の{request.catalog.year_label}の評価を作成しました"
+        )
+        return True
+
+    # --- years -------------------------------------------------------------------------------------
+    def fill_year_menu(self) -> None:
+        menu = self.menus.years
+        menu.clear()
+        if self.store is None or self.session is None:
+            menu.addAction("（評価がありません）").setEnabled(False)
+            return
+        for record in self.store.evaluations():
+            action = menu.addAction(record.year_label)
+            action.setCheckable(True)
+            action.setChecked(record.fiscal_year == self.session.record.fiscal_year)
+            action.triggered.connect(lambda _c=False, y=record.fiscal_year: self.switch_year(y))
+
+    def switch_year(self, fiscal_year: int | None) -> bool:
+        if fiscal_year is None or self.store is None:
+            return False
+        if self.session is not None and self.session.record.fiscal_year == fiscal_year:
+            return True
+        self._commit_pending()
+        return self._open_session(fiscal_year)
+
+    # --- backups ------------------------------------------------------------------------------------
+    def restore_from_backup(self) -> bool:
+        from desktop.store.backup import list_backups
+        from desktop.store.errors import StoreError
+        from desktop.store.restore import restore_backup
+
+        if self.path is None:
+            return False
+        backups = list_backups(self.path)
+        if not backups:
+            self.prompts.info(
+                "バックアップから復元", "このファイルのバックアップはまだありません。"
+            )
+            return False
+        chosen = self.prompts.choose_backup(backups)
+        if chosen is None:
+            return False
+        question = (
+            f"{chosen.created:%Y年%m月%d日 %H:%M:%S} のバックアップ（{chosen.reason_label}）に戻します。"
+            "いまの内容は復元の前にバックアップされるので、あとから戻すこともできます。"
+        )
+        if not self.prompts.confirm("バックアップから復元", question, "復元する"):
+            return False
+        path = self.path
+        year = self.session.record.fiscal_year if self.session is not None else None
+        self._close_file()  # the restore takes the file's lock itself
+        restored = True
+        try:
+            restore_backup(path, chosen.path, user=self.user)
+        except StoreError as exc:
+            self._report(exc)
+            restored = False
+        reopened = self._open_now(
+            path, read_only=False, takeover=False, interactive=self.interactive
+        )
+        back_in_year = reopened and restored and year is not None and self.store is not None
+        if back_in_year and year in {r.fiscal_year for r in self.store.evaluations()}:
+            self._open_session(year)
+        if restored:
+            self.statusBar().showMessage("バックアップから復元しました")
+        return restored
+
+    # --- keeping the file safe: heartbeat, hourly backup, losing the lock --------------------------------
+    def heartbeat(self) -> None:
+        from desktop.store.errors import StoreError
+
+        if self.store is None or self.store.read_only:
+            return
+        if not self.store.heartbeat():
+            self._lock_lost(
+                "ほかの人がこのファイルを引き継いだため、これ以降の変更は保存できません。"
+            )
+            return
+        try:
+            made = self.store.maybe_backup()
+        except StoreError as exc:
+            self.statusBar().showMessage(f"定期バックアップを作れませんでした: {exc}")
+            return
+        if made is not None:
+            self.statusBar().showMessage(f"バックアップしました {made.name}")
+
+    def _lock_lost(self, reason: str) -> None:
+        """Someone took the file over: switch to read-only and say so."""
+        path = self.path
+        year = self.session.record.fiscal_year if self.session is not None else None
+        indicator = self.current_indicator_id()
+        self._drop_pending()  # nothing typed can be saved any more
+        self._use_session(None)
+        self.heartbeat_timer.stop()
+        if self.store is not None:
+            self.store.close()  # the lock is someone else's now: close() leaves it alone
+            self.store = None
+        interactive, remember = self.interactive, self.remember
+        self.read_only_reason = reason
+        # Reopen quietly (no lock dialog: we know why), then put the user back in place.
+        if path is not None and self._open_now(
+            path, read_only=True, takeover=False, interactive=False
+        ):
+            self.interactive, self.remember = interactive, remember
+            self.read_only_reason = reason
+            if year is not None:
+                self._open_session(year)
+            if indicator is not None:
+                self.jump_to(indicator)
+        self.interactive, self.remember = interactive, remember
+        self._update_chrome()
+        if interactive:
+            self.prompts.info("読み取り専用に切り替えました", reason)
+
+    # --- catalog revisions ------------------------------------------------------------------------------
+    def _check_upgrade(self) -> None:
+        session = self.session
+        if session is None or session.read_only:
+            self.upgrade_banner.hide()
+            return
+        newer = session.available_upgrade()
+        if newer is None:
+            self.upgrade_banner.hide()
+            return
+        plan = session.plan_upgrade(newer)
+        self.upgrade_banner.show_text(
+            f"新しい評価指標（{newer.display_name()}）があります: {plan.summary()}"
+        )
+
+    def offer_upgrade(self) -> bool:
+        from desktop.store.errors import StoreError
+
+        session = self.session
+        if session is None or session.read_only:
+            return False
+        newer = session.available_upgrade()
+        if newer is None:
+            self.prompts.info("評価指標の更新", "この評価は同梱の最新の評価指標を使っています。")
+            return False
+        plan = session.plan_upgrade(newer)
+        question = (
+            f"{plan.summary()}\n\n更新の前にバックアップを作ります。"
+            "消える回答は、元の評価指標にしかない小項目の回答です。更新しますか？"
+        )
+        if not self.prompts.confirm("評価指標の更新", question, "更新する"):
+            return False
+        try:
+            session.upgrade(newer)
+        except StoreError as exc:
+            self._report(exc)
+            return False
+        self.upgrade_banner.hide()
+        self.controller.reload()
+        self.statusBar().showMessage(f"評価指標を更新しました（{plan.summary()}）")
+        return True

@@ -1,0 +1,346 @@
+"""Files: locks and read-only mode, store errors, recent files and layout, years,
+new evaluations, backups, the heartbeat, and catalog upgrades."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.session import create_evaluation
+from desktop.store import EvaluationFile
+from desktop.store.errors import Busy
+from desktop.store.lock import lock_path
+from desktop.ui.main_window import PAGE_START, PAGE_WORK, READ_ONLY_MARK
+from desktop.ui.prompts import READ_ONLY, TAKE_OVER
+
+ISSUES_A = "shien.III.process.issues-and-measures.a"
+
+
+def make_file(path: Path, catalog, answers=None, municipality=None) -> None:
+    from desktop.store.records import Municipality
+
+    with EvaluationFile.open(path, user="準備") as store:
+        session = create_evaluation(
+            store,
+            catalog,
+            municipality=municipality or Municipality("北塩原村", "073059", "福島県", 1000),
+        )
+        if answers:
+            session.set_answers(answers)
+
+
+# --- locks and read-only mode ---------------------------------------------------------------
+def test_file_held_by_someone_else_opens_read_only(make_window, db_path, r8, probe):
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    colleague = EvaluationFile.open(db_path, user="同僚の佐藤")
+    try:
+        window = make_window()
+        window.prompts.locked_answer = READ_ONLY
+        assert window.open_path(db_path)
+        offered = window.prompts.locked_seen[0]
+        assert offered.holder.user == "同僚の佐藤" and not offered.stale
+        assert window.store.read_only
+        assert READ_ONLY_MARK in window.windowTitle()
+        assert window.read_only_banner.isVisible()
+        assert "同僚の佐藤" in window.read_only_banner.label.text()
+        window.jump_to(ISSUES_A)
+        row = window.panel.row_for(ISSUES_A)
+        assert row.met.isChecked()  # the answers are there to read
+        assert not row.met.isEnabled() and not window.panel.notes.status.isEnabled()
+        assert not window.controller.set_answer(ISSUES_A, None)
+        assert window.prompts.errors[-1][0] == "読み取り専用です"
+        assert probe.stored(db_path).answers == {ISSUES_A: "該当"}
+    finally:
+        colleague.close()
+
+
+def test_cancelling_a_locked_file_opens_nothing(make_window, db_path, r8):
+    make_file(db_path, r8)
+    colleague = EvaluationFile.open(db_path, user="同僚")
+    try:
+        window = make_window()
+        window.prompts.locked_answer = None
+        assert not window.open_path(db_path)
+        assert window.store is None
+        assert window.stack.currentIndex() == PAGE_START
+    finally:
+        colleague.close()
+
+
+def test_stale_lock_can_be_taken_over(make_window, db_path, r8):
+    make_file(db_path, r8)
+    lock_path(db_path).write_text(
+        json.dumps(
+            {
+                "user": "昨日の人",
+                "host": "another-pc-that-crashed",
+                "pid": 4242,
+                "since": "2020-01-01T09:00:00+09:00",
+                "heartbeat": "2020-01-01T09:05:00+09:00",
+                "token": "old",
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    window = make_window()
+    window.prompts.locked_answer = TAKE_OVER
+    assert window.open_path(db_path)
+    assert window.prompts.locked_seen[0].stale
+    assert not window.store.read_only
+    assert window.controller.set_answer(ISSUES_A, "該当")
+
+
+def test_lock_lost_switches_to_read_only(make_window, db_path, r8, probe):
+    make_file(db_path, r8)
+    window = make_window()
+    assert window.open_path(db_path)
+    assert window.heartbeat_timer.isActive()
+    assert window.heartbeat_timer.interval() == 60_000
+    window.jump_to(ISSUES_A)
+    # Someone else takes the file over (their lock replaces ours).
+    data = json.loads(lock_path(db_path).read_text(encoding="utf-8"))
+    data.update(user="引き継いだ人", token="someone-else")
+    lock_path(db_path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    window.heartbeat()
+    assert window.store.read_only
+    assert READ_ONLY_MARK in window.windowTitle()
+    assert window.prompts.infos[-1][0] == "読み取り専用に切り替えました"
+    assert window.panel.indicator.id == "shien.III.process.issues-and-measures"
+    assert not window.panel.row_for(ISSUES_A).met.isEnabled()
+    assert lock_path(db_path).exists()  # their lock is left alone
+    assert ISSUES_A not in probe.stored(db_path).answers
+
+
+def test_heartbeat_refreshes_the_lock_and_asks_for_the_hourly_backup(
+    make_window, db_path, r8, monkeypatch
+):
+    make_file(db_path, r8)
+    window = make_window()
+    assert window.open_path(db_path)
+    calls = []
+    monkeypatch.setattr(window.store, "heartbeat", lambda: calls.append("heartbeat") or True)
+    monkeypatch.setattr(window.store, "maybe_backup", lambda: calls.append("backup") or None)
+    window.heartbeat()
+    assert calls == ["heartbeat", "backup"]
+
+
+# --- errors from the store ------------------------------------------------------------------------
+def test_not_an_evaluation_file_gets_a_clear_dialog(make_window, tmp_path):
+    other = tmp_path / "メモ.sqlite"
+    other.write_text("これは評価ファイルではありません", encoding="utf-8")
+    window = make_window()
+    assert not window.open_path(other)
+    title, message = window.prompts.errors[-1]
+    assert title == "評価ファイルではありません"
+    assert "メモ.sqlite" in message
+    assert window.stack.currentIndex() == PAGE_START
+    assert other.read_text(encoding="utf-8") == "これは評価ファイルではありません"
+
+
+def test_file_from_a_newer_version_is_refused(make_window, tmp_path):
+    newer = tmp_path / "新しい版.sqlite"
+    conn = sqlite3.connect(newer)
+    conn.execute("CREATE TABLE evaluations (id INTEGER)")
+    conn.execute("PRAGMA user_version = 999")
+    conn.commit()
+    conn.close()
+    window = make_window()
+    assert not window.open_path(newer)
+    assert window.prompts.errors[-1][0] == "新しい版で作られたファイルです"
+
+
+def test_a_failed_save_is_reported_and_the_screen_shows_the_file(
+    make_window, db_path, r8, monkeypatch, probe
+):
+    make_file(db_path, r8)
+    window = make_window()
+    window.open_path(db_path)
+    window.jump_to(ISSUES_A)
+
+    def busy(*_args, **_kwargs):
+        raise Busy(db_path)
+
+    monkeypatch.setattr(window.controller.session, "set_answers", busy)
+    row = window.panel.row_for(ISSUES_A)
+    probe.click(row.met)
+    assert window.prompts.errors[-1][0] == "ファイルが使用中です"
+    assert not row.met.isChecked()  # the box shows what the file holds
+    assert ISSUES_A not in probe.stored(db_path).answers
+    assert window.undo_group.activeStack().count() == 0
+
+
+# --- remembering ------------------------------------------------------------------------------------
+def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path, r8, qtbot):
+    first, second = tmp_path / "一.sqlite", tmp_path / "二.sqlite"
+    make_file(first, r8)
+    make_file(second, r8)
+    window = make_window()
+    window.open_path(first)
+    window.open_path(second)
+    assert window.ui_settings.recent_files()[:2] == [second.resolve(), first.resolve()]
+    assert window.ui_settings.last_file() == second.resolve()
+    window.fill_recent_menu()
+    texts = [a.text() for a in window.menus.recent.actions()]
+    assert texts[0].startswith("&1 二.sqlite") and texts[1].startswith("&2 一.sqlite")
+    window.splitter.setSizes([300, 500])
+    sizes = window.splitter.sizes()
+    window.close()
+
+    again = make_window()
+    assert again.ui_settings.recent_files()[0] == second.resolve()
+    assert again.stack.currentIndex() == PAGE_START
+    listed = [
+        again.start_page.recent.item(i).text() for i in range(again.start_page.recent.count())
+    ]
+    assert listed[0].startswith("二.sqlite")
+    again.open_path(again.ui_settings.last_file())
+    qtbot.waitUntil(lambda: again.splitter.sizes() == sizes)
+
+
+# --- years and new evaluations -------------------------------------------------------------------------
+def test_year_selector_switches_between_evaluations(make_window, db_path, r7, r8):
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    with EvaluationFile.open(db_path) as store:
+        create_evaluation(store, r7)
+    window = make_window()
+    window.open_path(db_path)
+    combo = window.year_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["令和8年度", "令和7年度"]
+    assert combo.isEnabled()
+    assert window.session.record.fiscal_year == 2026  # the newest first
+    combo.activated.emit(combo.findData(2025))
+    assert window.session.record.fiscal_year == 2025
+    assert "令和7年度" in window.windowTitle()
+    assert window.tree_model.index(2, 0).isValid() is False  # R7 has no 成果指向配分枠
+    assert window.switch_year(2026)
+    assert window.dashboard_model.index(0, 2).data() == "5"
+
+
+def test_new_year_in_the_same_file_is_prefilled(make_window, db_path, r8, probe):
+    make_file(db_path, r8)
+    window = make_window()
+    window.open_path(db_path)
+    seen = {}
+
+    def check_and_fill(dialog):
+        seen["name"] = dialog.name.text()
+        seen["insured"] = dialog.insured.value()
+        r8_index = dialog.year.findData("municipal-r8")
+        seen["r8_enabled"] = dialog._year_enabled(r8_index)
+        dialog.name.setText("別の町")  # not this file's municipality: refused
+        dialog.year.setCurrentIndex(dialog.year.findData("municipal-r7"))
+        dialog.create_button.click()
+        seen["problem"] = dialog.problem.text()
+        seen["still_open"] = dialog.isVisible()
+        dialog.name.setText("北塩原村")
+        dialog.create_button.click()
+
+    assert probe.new_evaluation_with(window, check_and_fill)
+    assert seen["name"] == "北塩原村" and seen["insured"] == 1000
+    assert seen["r8_enabled"] is False  # R8 already exists in this file
+    assert "北塩原村 の評価ファイル" in seen["problem"] and seen["still_open"]
+    assert window.session.record.fiscal_year == 2025
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        assert sorted(r.fiscal_year for r in store.evaluations()) == [2025, 2026]
+
+
+def test_new_evaluation_in_a_new_file(make_window, db_path, r8, tmp_path, probe):
+    make_file(db_path, r8)
+    window = make_window()
+    window.open_path(db_path)
+    target = tmp_path / "別の町" / "評価.sqlite"
+    target.parent.mkdir()
+    window.prompts.save_answer = target
+
+    def fill(dialog):
+        dialog.browse.click()  # the save dialog (scripted) names the new file
+        dialog.name.setText("別の町")
+        dialog.prefecture.setCurrentText("北海道")
+        dialog.year.setCurrentIndex(dialog.year.findData("municipal-r8"))
+        dialog.create_button.click()
+
+    assert probe.new_evaluation_with(window, fill)
+    assert window.path == target
+    assert window.windowTitle().startswith("別の町 令和8年度 — 評価.sqlite")
+    assert not lock_path(db_path).exists()  # the previous file was closed
+    with EvaluationFile.open(target, read_only=True) as store:
+        assert store.municipality().name == "別の町"
+
+
+def test_cancelled_dialog_creates_nothing(make_window, db_path, probe):
+    window = make_window()
+    window.open_path(db_path)
+    assert not probe.new_evaluation_with(window, lambda dialog: dialog.reject())
+    assert window.stack.currentIndex() == PAGE_START
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        assert store.evaluations() == []
+
+
+# --- backups -------------------------------------------------------------------------------------------
+def test_restore_from_backup(make_window, db_path, r8, probe):
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    window = make_window()
+    window.open_path(db_path)  # opening an existing file makes a backup first
+    window.controller.set_answer(ISSUES_A, "非該当")
+    window.controller.set_answer("suishin.I.process.features.a", "該当")
+    window.prompts.backup_choice = 0
+    assert window.restore_from_backup()
+    assert "に戻します" in window.prompts.confirms[-1]
+    assert probe.stored(db_path).answers == {ISSUES_A: "該当"}
+    assert window.stack.currentIndex() == PAGE_WORK
+    assert window.controller.session.answers() == {ISSUES_A: "該当"}
+    assert not window.store.read_only
+    assert window.statusBar().currentMessage() == "バックアップから復元しました"
+
+
+# --- catalog upgrades ------------------------------------------------------------------------------------
+@pytest.fixture
+def newer_catalogs(tmp_path, monkeypatch) -> Path:
+    """The shipped catalogs with R8 as a revision 2 (a wording-only change)."""
+    from desktop import paths
+
+    folder = tmp_path / "catalogs"
+    shutil.copytree(paths.catalogs_dir(), folder)
+    r8_file = folder / "municipal" / "r8.yaml"
+    text = r8_file.read_text(encoding="utf-8")
+    assert "\nrevision: 1\n" in text
+    r8_file.write_text(text.replace("\nrevision: 1\n", "\nrevision: 2\n", 1), encoding="utf-8")
+    return folder
+
+
+def test_newer_catalog_revision_is_offered_in_a_banner(
+    make_window, db_path, r8, newer_catalogs, monkeypatch, qtbot
+):
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    monkeypatch.setenv("HYOKA_CATALOGS_DIR", str(newer_catalogs))
+    window = make_window()
+    window.open_path(db_path)
+    qtbot.waitUntil(window.upgrade_banner.isVisible)
+    assert "第1版 → 第2版" in window.upgrade_banner.label.text()
+    window.upgrade_banner.action.click()
+    assert "第1版 → 第2版" in window.prompts.confirms[-1]
+    assert window.session.catalog.revision == 2
+    assert not window.upgrade_banner.isVisible()
+    assert window.controller.session.answers() == {ISSUES_A: "該当"}
+    assert window.panel.indicator is not None  # the screen was rebuilt on the new catalog
+
+
+def test_a_file_named_before_the_window_shows_opens_after_the_first_paint(
+    make_window, db_path, r8, qtbot
+):
+    """As the application starts: open_path, then show; the window paints first."""
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    window = make_window(show=False)
+    assert window.open_path(db_path)
+    assert window.store is None  # not yet: the window has not been painted
+    assert window.start_page.message.text().startswith("評価.sqlite を開いています")
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: window.controller is not None)
+    assert window.stack.currentIndex() == PAGE_WORK
+    assert window.controller.session.answers() == {ISSUES_A: "該当"}

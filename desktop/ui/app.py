@@ -40,6 +40,17 @@ def default_database_path() -> Path:
     return folder / DEFAULT_FILE_NAME
 
 
+def startup_path(*, remembered: bool = True) -> Path:
+    """The file to open without --db: the last one used if it still exists, else the default."""
+    if remembered:
+        from desktop.ui.settings import UiSettings
+
+        last = UiSettings().last_file()
+        if last is not None and last.is_file():
+            return last
+    return default_database_path()
+
+
 def create_application(argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance()
     if app is None:
@@ -95,7 +106,7 @@ def run_gui(args: argparse.Namespace) -> int:
         install_excepthook(default_log_dir())
     from desktop.ui.main_window import MainWindow
 
-    path = Path(args.db) if args.db else default_database_path()
+    path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
     window = MainWindow(user=args.user)
     window.open_path(
         path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME_JA, __version__
 from desktop.ui import colors
 from desktop.ui.banners import Banner
+from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
@@ -81,6 +82,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
         self._build_shell()
         self.menus: Menus = build_menus(self)
+        self.features = FeatureActions(self)
         self.heartbeat_timer = QTimer(self)
         self.heartbeat_timer.setInterval(HEARTBEAT_MS)
         self.heartbeat_timer.timeout.connect(self.heartbeat)
@@ -302,6 +304,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             controller.tree, controller.notes, controller.wordings, controller.carried
         )
         self.dashboard_model.reset(controller.tree)
+        self.features.refresh_extra_columns()
         self.navigation.set_sections(self._sections())
         self.panel.set_editable(not controller.read_only)
         self._update_chrome()
@@ -390,6 +393,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.menus.actions[key].setEnabled(session is not None)
         self.menus.actions["restore"].setEnabled(self.path is not None)
         self.menus.actions["upgrade"].setEnabled(session is not None and not read_only)
+        if getattr(self, "features", None) is not None:
+            self.features.update_enabled()
 
     def _municipality(self):
         if self.store is None:

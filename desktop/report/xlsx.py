@@ -12,10 +12,7 @@ report behind.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,6 +35,7 @@ from desktop.report.model import (
     ReportRow,
 )
 from desktop.report.official import OfficialDifference
+from desktop.safe_save import SaveError, save_atomically
 
 FONT_NAME = "游ゴシック"
 RATE_FORMAT = "0.0%"
@@ -57,7 +55,7 @@ _WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
-class ReportWriteError(Exception):
+class ReportWriteError(SaveError):
     """The report could not be saved; the message says where and what to do."""
 
 
@@ -152,26 +150,8 @@ def save_report_xlsx(
     report: Report, path: str | Path, official_rows: list[OfficialDifference] | None = None
 ) -> Path:
     """Write the report to ``path`` (replacing it only when the whole file is written)."""
-    path = Path(path)
     workbook = build_workbook(report, official_rows)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportWriteError(f"保存先のフォルダ {folder} がありません。")
-    handle, temporary = tempfile.mkstemp(prefix=".~hyoka-", suffix=".xlsx", dir=folder)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except PermissionError:
-        raise ReportWriteError(
-            f"{path} に保存できません。Excel などで開いている場合は閉じてから、もう一度保存してください。"
-        ) from None
-    except OSError as exc:
-        raise ReportWriteError(f"{path} に保存できません（{exc.strerror or exc}）。") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-    return path
+    return save_atomically(path, workbook.save, error=ReportWriteError)
 
 
 def wrapped_lines(text: str, column_width: float) -> int:

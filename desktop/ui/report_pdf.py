@@ -11,9 +11,6 @@ Needs a QGuiApplication (the command line creates an offscreen one).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
@@ -33,6 +30,7 @@ from desktop.report.model import Report
 from desktop.report.official import OfficialDifference
 from desktop.report.pdf_unicode import fix_pdf_file
 from desktop.report.xlsx import ReportWriteError
+from desktop.safe_save import save_atomically
 
 # Windows first (Yu Gothic ships with Windows 8.1+, Meiryo with Vista+, MS Gothic always),
 # then what Linux test machines have.
@@ -63,26 +61,12 @@ def render_pdf(
     report: Report, path: str | Path, official_rows: list[OfficialDifference] | None = None
 ) -> Path:
     """Write the report as a PDF to ``path``; returns the path. Replaces it only when done."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ReportWriteError(f"保存先のフォルダ {folder} がありません。")
-    handle, temporary = tempfile.mkstemp(prefix=".~hyoka-", suffix=".pdf", dir=folder)
-    os.close(handle)
-    try:
+
+    def write(temporary: str) -> None:
         _paint(report, official_rows, temporary)
         fix_pdf_file(temporary)  # copy and search give 金, not the radical ⾦
-        os.replace(temporary, path)
-    except PermissionError:
-        raise ReportWriteError(
-            f"{path} に保存できません。PDF を開いている場合は閉じてから、もう一度保存してください。"
-        ) from None
-    except OSError as exc:
-        raise ReportWriteError(f"{path} に保存できません（{exc.strerror or exc}）。") from None
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-    return path
+
+    return save_atomically(path, write, error=ReportWriteError, opened_in="PDF の閲覧ソフトなど")
 
 
 def _paint(report: Report, official_rows, target: str) -> None:

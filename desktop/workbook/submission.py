@@ -7,15 +7,13 @@ never be read as part of the 推進 total), 集計, and the very hidden 取込�
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
+from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
 from desktop.store.evaluation_file import now_iso
@@ -40,7 +38,7 @@ from desktop.workbook.validation import AnswerValidations
 SUBMISSION_INPUTS: dict[str, set[str]] = {}
 
 
-class ExportError(Exception):
+class ExportError(SaveError):
     """The workbook could not be written (message in Japanese)."""
 
 
@@ -196,25 +194,7 @@ def save_workbook(workbook: Workbook, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"{path.name}: 保存先は .xlsx のファイル名にしてください。")
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=".hyoka-", suffix=".xlsx", dir=path.parent)
-    except OSError as exc:
-        raise ExportError(f"{path.parent} に書き込めません（{exc.strerror}）。") from None
-    os.close(handle)
-    try:
-        workbook.save(temp_name)
-        os.replace(temp_name, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise ExportError(
-            f"{path} に保存できません（{exc.strerror}）。Excel などで開いていれば閉じてから、もう一度出力してください。"
-        ) from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
-    return path
+    return save_atomically(path, workbook.save, error=ExportError)
 
 
 def export_submission(session: Session, path: str | Path) -> Path:

@@ -140,7 +140,7 @@ def test_a_failed_save_leaves_the_old_file_untouched(mixed_r8, tmp_path, monkeyp
     def refuse(src, dst):
         raise PermissionError(13, "in use")
 
-    monkeypatch.setattr("desktop.report.xlsx.os.replace", refuse)
+    monkeypatch.setattr("desktop.safe_save.os.replace", refuse)
     with pytest.raises(ReportWriteError, match="閉じてから"):
         save_report_xlsx(build_report(mixed_r8), target)
     assert target.read_bytes() == b"old report"

@@ -119,12 +119,17 @@ class EvaluationFile:
         takeover: bool = False,
         backup_on_open: bool = True,
         create: bool = True,
+        full_check: bool = True,
     ) -> EvaluationFile:
         """Open (or create) ``path``; raises a StoreError the user can act on.
 
         A file that cannot be used (not ours, damaged, too new, read-only, locked) is
         refused before anything writes to it. ``create=False`` also refuses an empty
         file rather than turning it into an evaluation file.
+
+        ``full_check=False`` checks with ``PRAGMA quick_check`` only: for a caller that
+        runs :func:`desktop.store.backup.backup_file` (the full integrity check and the
+        backup on opening) right afterwards, off the user's path (the main window).
         """
         path = Path(path)
         user = user or default_user()
@@ -147,7 +152,7 @@ class EvaluationFile:
         if kind == "sqlite":
             # Check on a read-only connection first: a file we cannot use is never touched.
             try:
-                version = _probe(path, immutable=wal)
+                version = _probe(path, immutable=wal, full=full_check)
             except errors.InterruptedSave:
                 if read_only:
                     raise
@@ -1012,11 +1017,11 @@ class EvaluationFile:
 
 
 # --- opening helpers -------------------------------------------------------------------
-def _probe(path: Path, *, immutable: bool = False) -> int:
+def _probe(path: Path, *, immutable: bool = False, full: bool = True) -> int:
     """Check a file on a read-only connection; returns its schema version."""
     probe = database.connect(path, read_only=True, immutable=immutable)
     try:
-        return database.check(probe, path)
+        return database.check(probe, path, full=full)
     finally:
         probe.close()
 

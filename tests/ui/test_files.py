@@ -285,7 +285,8 @@ def test_cancelled_dialog_creates_nothing(make_window, db_path, probe):
 def test_restore_from_backup(make_window, db_path, r8, probe):
     make_file(db_path, r8, {ISSUES_A: "該当"})
     window = make_window()
-    window.open_path(db_path)  # opening an existing file makes a backup first
+    window.open_path(db_path)  # opening an existing file makes a backup (in the background)
+    assert window.wait_for_verification()
     window.controller.set_answer(ISSUES_A, "非該当")
     window.controller.set_answer("suishin.I.process.features.a", "該当")
     window.prompts.backup_choice = 0
@@ -344,3 +345,36 @@ def test_a_file_named_before_the_window_shows_opens_after_the_first_paint(
     qtbot.waitUntil(lambda: window.controller is not None)
     assert window.stack.currentIndex() == PAGE_WORK
     assert window.controller.session.answers() == {ISSUES_A: "該当"}
+
+
+# --- the full check after opening -------------------------------------------------------------------
+def test_the_full_check_after_opening_makes_the_opening_backup(make_window, db_path, r8):
+    from desktop.store.backup import list_backups
+
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    window = make_window()
+    window.open_path(db_path)
+    assert window.wait_for_verification()
+    assert [b.reason for b in list_backups(db_path)] == ["open"]
+    assert window.store.last_backup == list_backups(db_path)[0].path
+    assert not window.store.read_only
+
+
+def test_damage_found_after_opening_switches_to_read_only(make_window, db_path, r8):
+    import sqlite3
+
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    conn = sqlite3.connect(str(db_path))  # an index that no longer matches its table
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute(
+        "UPDATE sqlite_master SET sql = 'CREATE INDEX audit_by_target ON audit (evaluation_id, user, id)' "
+        "WHERE name = 'audit_by_target'"
+    )
+    conn.commit()
+    conn.close()
+    window = make_window()
+    window.open_path(db_path)
+    assert window.wait_for_verification()
+    assert any("破損" in text for _title, text in window.prompts.errors)
+    assert window.store is None or window.store.read_only
+    assert window.controller is None or window.controller.read_only

@@ -18,8 +18,13 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 
+# The options of a plain start of the window (no COMMAND): see build_parser and starts_gui.
+GUI_FLAGS = ("--version", "--takeover", "--read-only", "--debug")
+GUI_VALUE_OPTIONS = ("--db", "--screenshot", "--user")
 
-def build_parser() -> argparse.ArgumentParser:
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The full parser; ``commands=False`` leaves the COMMAND modules out (a plain start)."""
     install_japanese_messages()
     parser = JapaneseParser(
         prog="hyoka-desk",
@@ -46,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--debug", action="store_true", help="エラー時に詳しい情報（トレースバック）を表示する"
     )
+    if not commands:
+        parser.set_defaults(command=None)
+        return parser
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", title="コマンド", parser_class=JapaneseParser
     )
@@ -73,8 +81,29 @@ def _register_optional(subparsers) -> None:
         module.register(subparsers)
 
 
+def starts_gui(argv: list[str]) -> bool:
+    """True when ``argv`` is a plain start of the window: only the options above, no COMMAND.
+
+    The command modules import the store, the session and the catalogs (sqlite-utils,
+    PyYAML: about 0.1 s), which the window itself loads only after its first paint;
+    building the full parser for a plain start would undo that (benchmarks/README.md).
+    Anything else (a command, help, an abbreviated option) gets the full parser, so
+    what is accepted and every message stay exactly as before.
+    """
+    expect_value = False
+    for token in argv:
+        if expect_value:
+            expect_value = False
+        elif token in GUI_VALUE_OPTIONS:
+            expect_value = True
+        elif token not in GUI_FLAGS and token.split("=", 1)[0] not in GUI_VALUE_OPTIONS:
+            return False
+    return not expect_value
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(commands=not starts_gui(argv))
     args = parser.parse_args(argv)
     if args.command is None:
         from desktop.ui.app import run_gui

@@ -12,14 +12,10 @@ truthfully tell the user that what was already saved is safe.
 
 from __future__ import annotations
 
-import datetime
 import faulthandler
 import os
-import platform
 import sys
-import tempfile
 import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -97,6 +93,11 @@ def install_excepthook(
 def format_report(
     exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
 ) -> str:
+    # Imported here, when something went wrong: they cost start-up time otherwise.
+    import datetime
+    import platform
+    import traceback
+
     when = datetime.datetime.now().astimezone().isoformat(timespec="seconds")
     header = (
         f"=== {when} hyoka-desk {__version__} / Python {platform.python_version()} / "
@@ -107,6 +108,8 @@ def format_report(
 
 def write_log(log_dir: Path, report: str) -> Path | None:
     """Append the report; fall back to the temp folder. ``None`` if nothing could be written."""
+    import tempfile
+
     for folder in (log_dir, Path(tempfile.gettempdir()) / "hyoka-desk-logs"):
         path = folder / CRASH_LOG_NAME
         try:

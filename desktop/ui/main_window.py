@@ -304,7 +304,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             controller.tree, controller.notes, controller.wordings, controller.carried
         )
         self.dashboard_model.reset(controller.tree)
-        self.features.refresh_extra_columns()
+        # Last year's and the official figures are extras: after the evaluation is shown.
+        QTimer.singleShot(0, self.features.refresh_extra_columns)
         self.navigation.set_sections(self._sections())
         self.panel.set_editable(not controller.read_only)
         self._update_chrome()
@@ -588,6 +589,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
     def closeEvent(self, event) -> None:
         if self.remember:
             self.save_layout()
+        self.wait_for_verification(10_000)  # never cut the opening backup off half-way
         self._close_file()
         self.heartbeat_timer.stop()
         super().closeEvent(event)

@@ -72,7 +72,7 @@ def test_large_log_is_rotated(qapp, tmp_path, restore_hooks):
 def test_unwritable_log_folder_falls_back_to_temp(qapp, tmp_path, monkeypatch, restore_hooks):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("ファイルなのでフォルダを作れない", encoding="utf-8")
-    monkeypatch.setattr(crash.tempfile, "gettempdir", lambda: str(tmp_path / "temp"))
+    monkeypatch.setattr("tempfile.gettempdir", lambda: str(tmp_path / "temp"))
     shown = []
     crash.install_excepthook(
         blocker / "logs", notify=lambda report, path: shown.append(path), native_crashes=False

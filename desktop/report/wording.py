@@ -9,6 +9,7 @@ then the catalog's unofficial hint (marked 参考, because it is not the ministr
 from __future__ import annotations
 
 from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator, Item
+from desktop.catalog.wording import REFERENCE, sub_item_wording
 
 HINT_MARK = "［参考］"
 
@@ -28,15 +29,11 @@ def group_title(group: Group | Frame) -> str:
 
 
 def item_description(item: Item, user_wordings: dict[str, str] | None = None) -> str | None:
-    """The sub-item's wording: the user's own, the official one, or the hint (marked 参考)."""
-    own = (user_wordings or {}).get(item.id)
-    if own:
-        return own
-    if item.wording:
-        return item.wording
-    if item.hint:
-        return f"{HINT_MARK}{item.hint}"
-    return None
+    """The sub-item's wording: official, else the municipality's own, else the hint (marked 参考)."""
+    text, kind = sub_item_wording(item, (user_wordings or {}).get(item.id))
+    if kind == REFERENCE:
+        return f"{HINT_MARK}{text}"
+    return text
 
 
 def indicator_heading(indicator: Indicator) -> str:

@@ -44,6 +44,7 @@ from desktop.catalog.model import (
     Item,
     Part,
 )
+from desktop.catalog.wording import OWN, REFERENCE, sub_item_wording
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreNode
 from desktop.ui import formatting as fmt
@@ -65,13 +66,12 @@ def digit_of(event: QKeyEvent) -> int | None:
 
 def wording_text(item: Item | Part, user_wording: str | None) -> tuple[str, bool]:
     """The text shown under a sub-item and whether it is only a reference (参考)."""
-    if item.wording:
-        return item.wording, False
-    if user_wording:
-        return f"（自分の記録）{user_wording}", False
-    if item.hint:
-        return f"{REFERENCE_MARK}: {item.hint}", True
-    return "", False
+    text, kind = sub_item_wording(item, user_wording)
+    if kind == OWN:
+        return f"（自分の記録）{text}", False
+    if kind == REFERENCE:
+        return f"{REFERENCE_MARK}: {text}", True
+    return text or "", False
 
 
 def _muted(label: QLabel) -> QLabel:

@@ -20,6 +20,7 @@ from desktop.catalog.model import (
     Indicator,
     Item,
 )
+from desktop.catalog.wording import REFERENCE, sub_item_wording
 from desktop.scoring.tree import BLOCKED, ScoreTree
 from desktop.store.records import IndicatorNote
 
@@ -138,14 +139,7 @@ def sheet_plans(catalog: Catalog) -> list[SheetPlan]:
 
 def item_content(item: Item, wordings: dict[str, str]) -> str:
     """Official wording, else the municipality's own wording, else the hint marked 参考."""
-    if item.wording:
-        text = item.wording
-    elif wordings.get(item.id):
-        text = wordings[item.id]
-    elif item.hint:
-        text = f"{REFERENCE_PREFIX}{item.hint}"
-    else:
-        text = ""
+    text = _wording(item, wordings)
     if item.rule in OPTION_RULES and item.options:
         choices = "／".join(
             f"{option.label}＝{option.note}" if option.note else option.label
@@ -156,11 +150,14 @@ def item_content(item: Item, wordings: dict[str, str]) -> str:
 
 
 def part_content(part, wordings: dict[str, str]) -> str:
-    if part.wording:
-        return part.wording
-    if wordings.get(part.id):
-        return wordings[part.id]
-    return f"{REFERENCE_PREFIX}{part.hint}" if part.hint else ""
+    return _wording(part, wordings)
+
+
+def _wording(target, wordings: dict[str, str]) -> str:
+    text, kind = sub_item_wording(target, wordings.get(target.id))
+    if kind == REFERENCE:
+        return f"{REFERENCE_PREFIX}{text}"
+    return text or ""
 
 
 def build_rows(

@@ -107,7 +107,11 @@ def run_gui(args: argparse.Namespace) -> int:
     from desktop.ui.main_window import MainWindow
 
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
-    window = MainWindow(user=args.user)
+    from desktop.ui.settings import UiSettings
+
+    # Who changes are recorded as: --user, else the name set in the app, else the OS user.
+    user = args.user or (None if args.screenshot else UiSettings().recorded_name())
+    window = MainWindow(user=user)
     window.open_path(
         path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot
     )

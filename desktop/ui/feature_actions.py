@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from desktop.ui.menus import MENU_EVALUATION, MENU_FILE, SECTION_EXCHANGE, SECTION_FEATURES
+from desktop.ui.menus import (
+    MENU_EDIT,
+    MENU_EVALUATION,
+    MENU_FILE,
+    SECTION_EXCHANGE,
+    SECTION_FEATURES,
+)
 
 if TYPE_CHECKING:
     from desktop.ui.main_window import MainWindow
@@ -56,7 +62,41 @@ class FeatureActions:
             self.actions[key] = action
             if writes:
                 self.writes.add(key)
+        self.name_action = QAction("変更履歴に記録する名前(&U)…", window)
+        self.name_action.setObjectName("recorded_name")
+        self.name_action.setStatusTip("回答や記録を変更した人として履歴に残す名前を設定します")
+        self.name_action.triggered.connect(lambda _checked=False: self.ask_recorded_name())
+        window.add_menu_action(MENU_EDIT, self.name_action)
         self.update_enabled()
+
+    # --- who is recorded -----------------------------------------------------------------
+    def ask_recorded_name(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        window = self.window
+        current = window.ui_settings.recorded_name() or ""
+        name, accepted = QInputDialog.getText(
+            window,
+            "変更履歴に記録する名前",
+            "回答や記録を変更したときに、変更履歴（監査ログ）に残す名前です。\n"
+            f"空欄にすると、パソコンのユーザー名（{_os_user_name()}）を記録します。",
+            text=current,
+        )
+        if accepted:
+            self.set_recorded_name(name)
+
+    def set_recorded_name(self, name: str | None) -> None:
+        """Remember the name and record every later change in this session under it."""
+        from desktop.store import default_user
+
+        window = self.window
+        name = (name or "").strip() or None
+        window.ui_settings.set_recorded_name(name)
+        window.user = name
+        if window.store is not None:
+            window.store.user = name or default_user()
+        shown = name or f"パソコンのユーザー名（{_os_user_name()}）"
+        window.statusBar().showMessage(f"変更履歴には「{shown}」と記録します")
 
     # --- state --------------------------------------------------------------------------
     def update_enabled(self) -> None:
@@ -147,3 +187,12 @@ class FeatureActions:
     def _saved(self, path) -> None:
         if path is not None:
             self.window.statusBar().showMessage(f"{path} に書き出しました")
+
+
+def _os_user_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (service accounts)
+        return "不明"

@@ -18,6 +18,7 @@ KEY_LAST = "files/last"
 KEY_GEOMETRY = "window/geometry"
 KEY_STATE = "window/state"
 KEY_SPLITTER = "window/splitter"
+KEY_RECORDED_NAME = "user/recorded_name"
 
 
 def _as_list(value) -> list[str]:
@@ -54,6 +55,15 @@ class UiSettings:
     def last_file(self) -> Path | None:
         value = self.qsettings.value(KEY_LAST)
         return Path(str(value)) if value else None
+
+    # --- who changes are recorded as ------------------------------------------------------
+    def recorded_name(self) -> str | None:
+        """The name set in the app for the change history; None: the OS user name."""
+        value = self.qsettings.value(KEY_RECORDED_NAME)
+        return str(value).strip() or None if value else None
+
+    def set_recorded_name(self, name: str | None) -> None:
+        self.qsettings.setValue(KEY_RECORDED_NAME, (name or "").strip())
 
     # --- layout -----------------------------------------------------------------------------
     def geometry(self) -> QByteArray | None:

@@ -175,3 +175,19 @@ def test_writing_features_are_disabled_when_read_only(make_window, db_path, r8):
         "edit_planned_responses",
     ):
         assert not actions[key].isEnabled(), key
+
+
+def test_the_name_recorded_in_the_history_can_be_set(window, db_path, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("　山田 花子　", True))
+    window.features.name_action.trigger()
+    assert window.ui_settings.recorded_name() == "山田 花子"
+    assert "山田 花子" in window.statusBar().currentMessage()
+    window.controller.set_answer(ITEM, "該当")
+    assert window.store.history(target=ITEM)[-1].user == "山田 花子"
+
+    window.features.set_recorded_name("")  # back to the OS user name
+    assert window.ui_settings.recorded_name() is None
+    window.controller.set_answer(ITEM, "非該当")
+    assert window.store.history(target=ITEM)[-1].user != "山田 花子"

@@ -283,6 +283,18 @@ GAP_HEADERS = [
 ]
 
 
+def _header_row(sheet: Worksheet, row: int, headers: list[tuple[str, int, str]]) -> None:
+    """A bold, filled header row, and each column's width."""
+    for index, (header, column_width, _kind) in enumerate(headers, start=1):
+        cell = sheet.cell(row, index)
+        write_text(cell, header)
+        cell.font = Font(name=FONT_NAME, bold=True, size=10)
+        cell.fill = _HEADER_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
+
+
 def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
     width = len(GAP_HEADERS)
     _title(sheet, f"{report.year_label} 伸びしろ（未該当の小項目）", width)
@@ -292,14 +304,7 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
         f"{report.municipality}　未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
         "全国該当率 60% 以上の項目（全国の多くが該当しているのに当市町村は未該当）を先に、加点の大きい順。",
     )
-    for index, (header, column_width, _kind) in enumerate(GAP_HEADERS, start=1):
-        cell = sheet.cell(3, index)
-        write_text(cell, header)
-        cell.font = Font(name=FONT_NAME, bold=True, size=10)
-        cell.fill = _HEADER_FILL
-        cell.alignment = _CENTER
-        cell.border = _BORDER
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    _header_row(sheet, 3, GAP_HEADERS)
     for rank, gap in enumerate(report.gaps, start=1):
         row = 3 + rank
         rate = gap.national_rate_pct / 100 if gap.national_rate_pct is not None else None
@@ -342,14 +347,7 @@ OFFICIAL_HEADERS = [
 def _write_official(sheet: Worksheet, ids: Worksheet, rows: list[OfficialDifference]) -> None:
     width = len(OFFICIAL_HEADERS)
     _title(sheet, "国による評価結果と自己評価の比較", width)
-    for index, (header, column_width, _kind) in enumerate(OFFICIAL_HEADERS, start=1):
-        cell = sheet.cell(2, index)
-        write_text(cell, header)
-        cell.font = Font(name=FONT_NAME, bold=True, size=10)
-        cell.fill = _HEADER_FILL
-        cell.alignment = _CENTER
-        cell.border = _BORDER
-        sheet.column_dimensions[get_column_letter(index)].width = column_width
+    _header_row(sheet, 2, OFFICIAL_HEADERS)
     for offset, difference in enumerate(rows, start=3):
         values = [
             difference.title + ("" if difference.entered else "（入力値の合計）"),

@@ -196,6 +196,10 @@ class ItemRow(QFrame):
         self.series.setStyleSheet(f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
         self.series.show()
 
+    def is_open(self) -> bool:
+        """Still waiting for the user's answer (the state scores state-scored items)."""
+        return not self.item.state_scored and self.node.answer is None
+
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
         for widget in self.findChildren(QWidget):
@@ -308,6 +312,9 @@ class PartRow(CheckRow):
     def current(self) -> str | None:
         return self._part_answer(self.node)
 
+    def is_open(self) -> bool:
+        return self.current() is None
+
     def _part_answer(self, node: ScoreNode) -> str | None:
         for part in node.parts or []:
             if part["id"] == self.part.id:
@@ -347,6 +354,9 @@ class AllOfRow(ItemRow):
         self.controls.addWidget(_muted(QLabel("すべて該当で得点:")))
         self.controls.addWidget(self.result)
         self.show_node(node)
+
+    def is_open(self) -> bool:
+        return False  # its parts are the ones answered, each on its own row
 
     def show_answer(self, node: ScoreNode) -> None:
         answer = node.answer or "未回答"

@@ -181,12 +181,13 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             )
 
         self.navigation.indicator_chosen.connect(self.show_indicator)
-        self.navigation.enter_requested.connect(lambda _id: self.panel.focus_first_row())
+        self.navigation.enter_requested.connect(lambda _id: self.panel.focus_first_open_row())
         self.panel.answer_requested.connect(self._answer)
         self.panel.note_edited.connect(self._note)
         self.panel.wording_edited.connect(self._wording)
         self.panel.attachment_action.connect(self._attachment_action)
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
+        self.panel.end_reached.connect(self.past_last_item)
         self.dashboard.table.clicked.connect(
             lambda index: self.navigation.select(index.data(NODE_ID_ROLE))
         )
@@ -252,7 +253,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.show_indicator(indicator_id)
         if target is not None:
             return self.panel.focus_target(target)
-        self.panel.focus_first_row()
+        self.panel.focus_first_open_row()
         return True
 
     def current_indicator_id(self) -> str | None:
@@ -314,6 +315,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         ids = self.tree_model.indicator_ids()
         if ids:
             self.navigation.select(previous if previous in ids else ids[0])
+            # After opening, an import or a carry: ready to answer where the user was.
+            self.panel.focus_first_open_row()
 
     def show_indicator(self, indicator_id: str) -> None:
         from desktop.store.errors import StoreError
@@ -451,8 +454,29 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.controller.set_answer(target_id, value)
 
     def _note(self, indicator_id: str, field: str, value: str) -> None:
-        if self.controller is not None:
-            self.controller.set_note_field(indicator_id, field, value)
+        from desktop.store.records import STATUS_FINAL
+
+        if self.controller is None:
+            return
+        if field == "status" and value == STATUS_FINAL and not self._confirm_final(indicator_id):
+            self.panel.update_note(self.controller.note(indicator_id))  # back to what is stored
+            return
+        self.controller.set_note_field(indicator_id, field, value)
+
+    def _confirm_final(self, indicator_id: str) -> bool:
+        """確定 with sub-items still unanswered: ask first, saying how many."""
+        open_count = sum(
+            1
+            for indicator, _target, unanswered in self.answer_targets()
+            if indicator == indicator_id and unanswered
+        )
+        if not open_count:
+            return True
+        return self.prompts.confirm(
+            "確定の確認",
+            f"この評価指標には未回答の小項目が {open_count} 件あります。確定にしますか？",
+            "確定にする",
+        )
 
     def _wording(self, item_id: str, text: str) -> None:
         if self.controller is not None:

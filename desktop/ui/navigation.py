@@ -33,7 +33,7 @@ ALL_SECTIONS = "担当課: すべて"
 
 class NavigationPane(QWidget):
     indicator_chosen = Signal(str)  # the current row became this indicator
-    enter_requested = Signal(str)  # Enter / double-click on an indicator: go to its sub-items
+    enter_requested = Signal(str)  # Enter, click or search hit on an indicator: to its sub-items
 
     def __init__(self, model: ScoreTreeModel, parent=None):
         super().__init__(parent)
@@ -94,6 +94,8 @@ class NavigationPane(QWidget):
             header.resizeSection(column, metrics.horizontalAdvance(widest) + padding)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
+        # A click on an indicator is a choice: answering can start at once by keyboard.
+        self.view.clicked.connect(self._activated)
         model.modelReset.connect(self._after_reset)
 
         filters = QGridLayout()
@@ -129,7 +131,7 @@ class NavigationPane(QWidget):
         first = self._first_indicator(QModelIndex())
         if first.isValid():
             self.view.setCurrentIndex(first)
-            self.view.setFocus()
+            self.enter_requested.emit(first.data(NODE_ID_ROLE))  # straight to its sub-items
 
     def _first_indicator(self, parent: QModelIndex) -> QModelIndex:
         for row in range(self.proxy.rowCount(parent)):

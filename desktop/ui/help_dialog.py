@@ -15,7 +15,11 @@ from PySide6.QtWidgets import (
 KEYBOARD_HELP: list[tuple[str, str, str]] = [
     ("全体", "Ctrl+F", "検索欄へ（題名・小項目・自分の文言を検索）"),
     ("全体", "F3 / Shift+F3", "次の未回答へ / 前の未回答へ"),
-    ("全体", "Ctrl+PageDown / Ctrl+PageUp", "次の評価指標 / 前の評価指標（最初の未回答の小項目へ）"),
+    (
+        "全体",
+        "Ctrl+PageDown / Ctrl+PageUp",
+        "次の評価指標 / 前の評価指標（最初の未回答の小項目へ）",
+    ),
     ("全体", "F6", "評価指標の一覧と入力欄を切り替え"),
     ("全体", "Ctrl+T", "得点の一覧へ（クリックした行の場所を一覧で選ぶ）"),
     ("全体", "Ctrl+Z / Ctrl+Y", "元に戻す / やり直す（Ctrl+Shift+Z でもやり直し）"),

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -44,6 +43,7 @@ from desktop import APP_NAME_JA, __version__
 from desktop.ui import colors
 from desktop.ui.banners import Banner
 from desktop.ui.feature_actions import FeatureActions
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
@@ -126,7 +126,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.toolbar = QToolBar("評価")
         self.toolbar.setObjectName("evaluationToolbar")
         self.toolbar.setMovable(False)
-        self.year_combo = QComboBox()
+        self.year_combo = GuardedComboBox()
         self.year_combo.setObjectName("yearSelector")
         self.year_combo.setToolTip("このファイルにある評価の年度")
         self.year_combo.activated.connect(lambda i: self.switch_year(self.year_combo.itemData(i)))

@@ -6,7 +6,6 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QHeaderView,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.scoring import tree as T
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.tree_filter import ScoreFilterProxy
 from desktop.ui.tree_model import (
     COL_DONE,
@@ -55,7 +55,7 @@ class NavigationPane(QWidget):
         self.carried = QCheckBox("引継ぎ・要確認")
         self.carried.setObjectName("filterCarried")
         self.carried.setToolTip("前年度から引き継いだまま、まだ確認していない回答がある評価指標")
-        self.section = QComboBox()
+        self.section = GuardedComboBox()
         self.section.setObjectName("filterSection")
         self.section.addItem(ALL_SECTIONS, "")
         self.clear_button = QPushButton("解除")

@@ -48,7 +48,8 @@ COLUMN_TIPS = {
     POINTS: "自己評価の得点（国が算定する指標は含みません）",
     RATE: "自己評価の得点率",
     PROJECTED: "見込み: 自己評価に、国が算定する指標の見込みを加えた得点",
-    NATIONAL: "全国平均得点率（評価指標の資料にある場合）",
+    NATIONAL: "全国平均の得点（コマンドラインや公表資料と同じ点数）。"
+    "＊は評価指標ごとの全国平均の合計",
     PREVIOUS: "前年度の得点",
     OFFICIAL: "国による評価結果の得点",
     BAR: "棒: 見込みの得点率（濃い部分が自己評価）。縦線: 全国平均得点率。"
@@ -227,9 +228,9 @@ class DashboardModel(QAbstractTableModel):
             return fmt.rate(self._self_rate(node))
         if key == PROJECTED:
             return fmt.points(node.projected_points)
-        if key == NATIONAL:
-            value = fmt.rate(node.national_avg_rate)
-            return f"{value}*" if node.national_avg_derived and node.national_avg_rate else value
+        if key == NATIONAL:  # points, as on the command line and in the report
+            value = fmt.points(node.national_avg_points)
+            return f"{value}*" if node.national_avg_derived and node.national_avg_points else value
         if key == PREVIOUS:
             return fmt.points((self.previous or {}).get(row.node_id))
         if key == OFFICIAL:

@@ -22,6 +22,7 @@ from desktop.store.evaluation_file import EvaluationFile
 from desktop.store.records import (
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    AuditEntry,
     Change,
     ChangeSet,
     EvaluationRecord,
@@ -156,6 +157,10 @@ class Session:
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
+
+    def history(self) -> list[AuditEntry]:
+        """This evaluation's change history (and the file's own entries), newest first."""
+        return self.store.history(self.evaluation_id, newest_first=True)
 
     # --- catalog revisions -----------------------------------------------------------
     def available_upgrade(self) -> Catalog | None:

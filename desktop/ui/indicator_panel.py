@@ -50,6 +50,7 @@ class IndicatorPanel(QWidget):
     )  # action (add/export/open/remove), indicator, attachment
     leave_requested = Signal()  # Esc: back to the navigation tree
     end_reached = Signal()  # ↓ or Enter on the last sub-item: on to the next indicator
+    history_requested = Signal(str)  # a sub-item's (or part's) id: show its change history
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -169,6 +170,7 @@ class IndicatorPanel(QWidget):
             for row in rows_for(item_node.source, item_node):
                 row.answer_requested.connect(self.answer_requested)
                 row.move_requested.connect(self._move)
+                row.history_requested.connect(self.history_requested)
                 row.set_editable(self.editable)
                 self.items_box.addWidget(row)
                 row.show()  # at once, not on the next event loop turn: focus can move to it now

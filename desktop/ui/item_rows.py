@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QRadioButton,
     QSizePolicy,
     QSpinBox,
@@ -95,6 +96,7 @@ class ItemRow(QFrame):
 
     answer_requested = Signal(str, object)  # target id, value (None = 未回答)
     move_requested = Signal(object, int)  # this row, -1 / +1
+    history_requested = Signal(str)  # target id: show its change history
 
     def __init__(self, item: Item, node: ScoreNode, parent: QWidget | None = None):
         super().__init__(parent)
@@ -231,6 +233,17 @@ class ItemRow(QFrame):
     def answer_key(self, event: QKeyEvent) -> bool:
         """Subclasses: answer from a key; True if the key was used."""
         return False
+
+    def contextMenuEvent(self, event) -> None:
+        menu = QMenu(self)
+        menu.addAction("この小項目の変更履歴…").triggered.connect(
+            lambda _checked=False: self.history_requested.emit(self.target())
+        )
+        menu.exec(event.globalPos())
+
+    def target(self) -> str:
+        """What an answer on this row is stored under: the sub-item or its all-of part."""
+        return getattr(self, "target_id", self.item.id)
 
     # --- focus is shown on the whole row -------------------------------------------------------
     def focusInEvent(self, event) -> None:

@@ -71,6 +71,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.remember = True  # False for scripts and screenshots: the user's settings stay
         self.read_only_reason = ""
         self.new_evaluation_dialog = None
+        self.history_dialog = None
         self._prompts = None
         self._pending_open = None
         self._shown_once = False
@@ -188,6 +189,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.panel.attachment_action.connect(self._attachment_action)
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
         self.panel.end_reached.connect(self.past_last_item)
+        self.panel.history_requested.connect(self.show_history)
         self.dashboard.table.clicked.connect(
             lambda index: self.navigation.select(index.data(NODE_ID_ROLE))
         )
@@ -561,6 +563,40 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.prompts.error(exc, title)
         else:
             self.statusBar().showMessage(f"{title or getattr(exc, 'title', 'エラー')}: {exc}")
+
+    # ------------------------------------------------------------------------------------
+    # change history
+    # ------------------------------------------------------------------------------------
+    def show_history(self, target: str | None = None) -> None:
+        """編集 → 変更履歴: everything, or one sub-item's (or indicator's) changes."""
+        from desktop.history import history_rows
+        from desktop.report.wording import indicator_reference, target_reference
+        from desktop.store.errors import StoreError
+        from desktop.ui.history_dialog import HistoryDialog
+
+        if self.controller is None:
+            return
+        catalog = self.controller.catalog
+        try:
+            rows = history_rows(catalog, self.session.history())
+        except StoreError as exc:
+            self._report(exc)
+            return
+        names = {
+            indicator.id: f"{indicator_reference(catalog, indicator.id)} {indicator.title}"
+            for indicator in catalog.all_indicators()
+        }
+        dialog = HistoryDialog(
+            rows,
+            names,
+            target=target,
+            target_name=target_reference(catalog, target) if target else "",
+            parent=self,
+        )
+        dialog.place_chosen.connect(self.jump_to)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dialog
+        dialog.show()
 
     # ------------------------------------------------------------------------------------
     # help

@@ -59,7 +59,7 @@ class KeyboardNavigation:
         focus = self.focusWidget()
         for row in self.panel.rows:
             if row is focus or row.isAncestorOf(focus):
-                return getattr(row, "target_id", row.item.id)
+                return row.target()
         return None
 
     def next_unanswered(self, direction: int = 1) -> bool:

@@ -158,6 +158,17 @@ class Session:
             self.evaluation_id, indicator_id, source=source, **fields
         )
 
+    def set_notes(
+        self, fields_by_indicator: dict[str, dict[str, str]], *, source: str | None = None
+    ) -> list[Change]:
+        """The same record fields for several indicators as one action (e.g. 担当課 for a goal)."""
+        unknown = [i for i in fields_by_indicator if not self.catalog.has_indicator(i)]
+        if unknown:
+            raise KeyError(unknown[0])
+        return self.store.apply(
+            self.evaluation_id, ChangeSet(notes=fields_by_indicator), source=source
+        )
+
     def history(self) -> list[AuditEntry]:
         """This evaluation's change history (and the file's own entries), newest first."""
         return self.store.history(self.evaluation_id, newest_first=True)

@@ -190,6 +190,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
         self.panel.end_reached.connect(self.past_last_item)
         self.panel.history_requested.connect(self.show_history)
+        self.navigation.assign_requested.connect(self.assign_sections)
         self.dashboard.table.clicked.connect(
             lambda index: self.navigation.select(index.data(NODE_ID_ROLE))
         )
@@ -563,6 +564,38 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.prompts.error(exc, title)
         else:
             self.statusBar().showMessage(f"{title or getattr(exc, 'title', 'エラー')}: {exc}")
+
+    def assign_sections(self, node_id: str | None = None) -> bool:
+        """担当課・担当者 for every indicator of a goal, group or grant (or one), in one step."""
+        from desktop.report.wording import node_title
+        from desktop.scoring import tree as T
+        from desktop.ui.bulk_assign_dialog import IndicatorChoice
+
+        controller = self.controller
+        node_id = node_id or self.navigation.current_node_id()
+        if controller is None or node_id is None:
+            return False
+        node = controller.tree.node(node_id)
+        indicators = [n for n in node.walk() if n.level == T.INDICATOR]
+        if not indicators:
+            return False
+        choices = [
+            IndicatorChoice(
+                n.id,
+                f"{n.label} {n.title}" if n.label else n.title,
+                controller.note(n.id).section,
+                controller.note(n.id).assignee,
+            )
+            for n in indicators
+        ]
+        place = node_title(controller.catalog, node)
+        assignment = self.prompts.bulk_assignment(place, choices, self._sections())
+        if assignment is None:
+            return False
+        count = len(assignment.indicator_ids)
+        return controller.set_notes(
+            assignment.indicator_ids, assignment.fields, f"{count}件の評価指標の担当を設定"
+        )
 
     # ------------------------------------------------------------------------------------
     # change history

@@ -107,6 +107,11 @@ def build_menus(window) -> Menus:
     )
     edit.addAction(a["history"])
     edit.addAction(a["item_history"])
+    edit.addSeparator()
+    a["assign_sections"] = _action(
+        window, "担当課・担当者をまとめて設定(&A)…", window.assign_sections
+    )
+    edit.addAction(a["assign_sections"])
 
     go = m.menus[MENU_GO] = bar.addMenu("移動(&G)")
     a["next_unanswered"] = _action(window, "次の未回答へ", window.next_unanswered, "F3")
@@ -160,4 +165,5 @@ EVALUATION_ACTIONS = (
     "clear_filters",
     "history",
     "item_history",
+    "assign_sections",
 )

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -33,6 +34,7 @@ ALL_SECTIONS = "担当課: すべて"
 
 class NavigationPane(QWidget):
     indicator_chosen = Signal(str)  # the current row became this indicator
+    assign_requested = Signal(str)  # 担当課・担当者をまとめて設定 for a goal, group or indicator
     enter_requested = Signal(str)  # Enter, click or search hit on an indicator: to its sub-items
 
     def __init__(self, model: ScoreTreeModel, parent=None):
@@ -96,6 +98,8 @@ class NavigationPane(QWidget):
         self.view.activated.connect(self._activated)
         # A click on an indicator is a choice: answering can start at once by keyboard.
         self.view.clicked.connect(self._activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         model.modelReset.connect(self._after_reset)
 
         filters = QGridLayout()
@@ -211,6 +215,17 @@ class NavigationPane(QWidget):
             node_id = current.data(NODE_ID_ROLE)
             self.indicator_chosen.emit(node_id)
             self.proxy.set_pinned(node_id)
+
+    def _context_menu(self, position) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        node_id = index.data(NODE_ID_ROLE)
+        menu = QMenu(self)
+        menu.addAction("担当課・担当者をまとめて設定…").triggered.connect(
+            lambda _checked=False: self.assign_requested.emit(node_id)
+        )
+        menu.exec(self.view.viewport().mapToGlobal(position))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.data(LEVEL_ROLE) == T.INDICATOR:

@@ -111,4 +111,3 @@ def test_double_click_goes_to_the_place(qtbot, window):
     dialog.table.doubleClicked.emit(index)
     assert window.current_indicator_id() == FEATURES
     assert window._current_target() == f"{FEATURES}.c"
-

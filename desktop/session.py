@@ -106,6 +106,15 @@ class Session:
     def score(self) -> ScoreTree:
         return score(self.catalog, self.answers())
 
+    def score_with(self, raw: dict[str, str | None]) -> ScoreTree:
+        """What the totals would be with these answers too (None clears); nothing is saved.
+
+        Import previews show this before anything is written.
+        """
+        answers: dict[str, str | None] = dict(self.answers())
+        answers.update(self.validate_answers(raw))
+        return score(self.catalog, {k: v for k, v in answers.items() if v is not None})
+
     # --- answering -------------------------------------------------------------
     def validate_answers(self, raw: dict[str, str | None]) -> dict[str, str | None]:
         """Normalized values per stored id (all-of items expanded to their parts).

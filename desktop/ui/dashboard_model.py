@@ -110,6 +110,7 @@ class DashboardModel(QAbstractTableModel):
         super().__init__(parent)
         self._tree: ScoreTree | None = None
         self._rows: list[DashboardRow] = []
+        self._figures: list[tuple] = []  # per row: what update() compares
         self.previous: dict[str, int] | None = None
         self.official: dict[str, float] | None = None
         self._columns = self._visible_columns()
@@ -119,15 +120,29 @@ class DashboardModel(QAbstractTableModel):
         self.beginResetModel()
         self._tree = tree
         self._rows = dashboard_rows(tree) if tree is not None else []
+        self._figures = [self._row_figures(row) for row in self._rows]
         self.endResetModel()
 
-    def update(self, tree: ScoreTree) -> None:
-        """New figures, same rows: one dataChanged over the table (a few dozen cells)."""
+    def update(self, tree: ScoreTree) -> int:
+        """New figures, same rows: announce only the rows whose figures changed.
+
+        An answer moves a handful of rows (its group, goal, grant and the total);
+        repainting only those keeps a click's way to the screen short.
+        """
         self._tree = tree
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
-            )
+        last = len(self._columns) - 1
+        changed = 0
+        for number, row in enumerate(self._rows):
+            figures = self._row_figures(row)
+            if figures != self._figures[number]:
+                self._figures[number] = figures
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+                changed += 1
+        return changed
+
+    def _row_figures(self, row: DashboardRow) -> tuple:
+        node = self._tree.node(row.node_id)
+        return (node.points, node.projected_points, node.answered, node.estimated, node.status)
 
     def set_extra_columns(
         self,

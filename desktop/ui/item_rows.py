@@ -165,7 +165,7 @@ class ItemRow(QFrame):
         text, reference = wording_text(self.item, user_wording)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
         blocked = node.status == T.BLOCKED and bool(node.reason)
         self.reason.setText(f"⚠ {node.reason}" if blocked else "")
         self.reason.setVisible(blocked)
@@ -173,11 +173,11 @@ class ItemRow(QFrame):
             self.points_label.setText(
                 f"{fmt.ESTIMATE_MARK} {node.projected_points} / {self.item.points}点"
             )
-            self.points_label.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
+            fmt.set_style(self.points_label, f"color: {fmt.ESTIMATE.name()};")
         else:
             self.points_label.setText(f"{node.points} / {self.item.points}点")
             colour = fmt.ITEM_STATUS_COLORS.get(node.status)
-            self.points_label.setStyleSheet(f"color: {colour.name()};" if colour else "")
+            fmt.set_style(self.points_label, f"color: {colour.name()};" if colour else "")
         rate = self.item.national_rate_pct
         self.rate_label.setText(f"全国 {fmt.percent(rate)}" if rate is not None else "")
         self.rate_label.setToolTip("全国該当率" if rate is not None else "")
@@ -195,7 +195,7 @@ class ItemRow(QFrame):
         self.series.setText(
             "この系列が算入されています" if counts else "算入されません（得点の高い系列だけが算入）"
         )
-        self.series.setStyleSheet(f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
+        fmt.set_style(self.series, f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
         self.series.show()
 
     def is_open(self) -> bool:
@@ -339,7 +339,7 @@ class PartRow(CheckRow):
         text, reference = wording_text(self.part, None)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
         self.show_answer(node)
 
     def show_answer(self, node: ScoreNode) -> None:
@@ -375,7 +375,7 @@ class AllOfRow(ItemRow):
         answer = node.answer or "未回答"
         colour = fmt.ITEM_STATUS_COLORS.get(node.status, fmt.MUTED)
         self.result.setText(f"→ {answer}")
-        self.result.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+        fmt.set_style(self.result, f"color: {colour.name()}; font-weight: bold;")
 
     def answer_key(self, event: QKeyEvent) -> bool:
         digit = digit_of(event)

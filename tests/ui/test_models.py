@@ -196,3 +196,16 @@ def test_dashboard_and_command_line_show_the_same_national_average(r8_tree):
         assert "%" not in shown
     widths = {display_width(line) for line in lines[:-2]}
     assert len(widths) == 1, "the columns of the text table line up"
+
+
+def test_dashboard_announces_only_the_rows_an_answer_moves(r8, qtbot):
+    model = DashboardModel()
+    model.reset(score(r8, {}))
+    announced = []
+    model.dataChanged.connect(lambda first, _last: announced.append(first.row()))
+    changed = model.update(score(r8, {"shien.III.process.issues-and-measures.a": "該当"}))
+    rows = [model.rows()[n].node_id for n in announced]
+    assert changed == len(announced) == 4
+    assert rows == ["total", "shien", "shien.III", "shien.III.process"]
+    assert model.index(model.row_of("shien.III.process"), model.column_of(POINTS)).data() == "5"
+    assert model.update(score(r8, {"shien.III.process.issues-and-measures.a": "該当"})) == 0

@@ -139,10 +139,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(commands=not starts_gui(argv))
     args = parser.parse_args(argv)
     if args.command is None:
-        from desktop.ui.app import run_gui
-
-        return run_gui(args)
+        return start_gui(args)
     return run_command(args)
+
+
+def start_gui(args: argparse.Namespace) -> int:
+    """The window; on Linux, first a Japanese word on missing system libraries (not Qt's abort)."""
+    from desktop import display_libraries as libs
+
+    if not args.screenshot and libs.uses_xcb():
+        missing = libs.missing_packages({**libs.GUI_LIBRARIES, **libs.XCB_LIBRARIES})
+        if missing:
+            return _fail(args, libs.message(missing))
+    try:
+        from desktop.ui.app import run_gui
+    except ImportError as exc:
+        packages = libs.package_of_import_error(exc)
+        if not packages:
+            raise
+        return _fail(args, libs.message(packages))
+    return run_gui(args)
 
 
 def run_command(args: argparse.Namespace) -> int:

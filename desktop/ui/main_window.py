@@ -269,6 +269,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
     # ------------------------------------------------------------------------------------
     def _use_session(self, session: Session | None) -> None:
         self._commit_pending()  # typing not yet saved belongs to the old evaluation
+        shown = self.current_indicator_id()  # after a reload (an import, a carry): stay there
         if self.controller is not None:
             self.undo_group.removeStack(self.controller.undo_stack)
             self.controller.deleteLater()
@@ -295,14 +296,14 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.undo_group.addStack(controller.undo_stack)
         self.undo_group.setActiveStack(controller.undo_stack)
         self.controller = controller
-        self._load_views()
+        self._load_views(shown)
         QTimer.singleShot(0, self._check_upgrade)  # reads the shipped catalogs: after painting
 
-    def _load_views(self) -> None:
+    def _load_views(self, previous: str | None = None) -> None:
         controller = self.controller
         if controller is None:
             return
-        previous = self.current_indicator_id()
+        previous = previous or self.current_indicator_id()
         self.panel.clear()
         self.tree_model.reset(
             controller.tree, controller.notes, controller.wordings, controller.carried

@@ -170,3 +170,16 @@ def test_a_search_hit_and_a_tree_click_land_on_the_sub_items(qtbot, window, prob
     qtbot.mouseClick(navigation.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert window.current_indicator_id() == second
     assert focused_row(window) is window.panel.rows[0]
+
+
+def test_after_a_reload_the_window_stays_and_is_ready_to_answer(qtbot, window):
+    """An import or a carry reloads the evaluation: same indicator, focus on a sub-item."""
+    third = window.tree_model.indicator_ids()[2]
+    window.jump_to(third)
+    window.navigation.view.setFocus()
+    window.reload()
+    assert window.current_indicator_id() == third
+    row = focused_row(window)
+    assert row is not None and row.is_open()
+    press(qtbot, Qt.Key.Key_1)
+    assert window.controller.session.answers()[row_target(row)] is not None

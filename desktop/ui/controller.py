@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
@@ -30,6 +31,12 @@ from desktop.store.records import (
     IndicatorNote,
 )
 from desktop.ui.undo import ChangeCommand
+
+
+class CopyNotWritten(StoreError):
+    """An attachment's copy could not be written (the message says where and why)."""
+
+    title = "書き出せません"
 
 
 class EvaluationController(QObject):
@@ -200,9 +207,14 @@ class EvaluationController(QObject):
             )
             return False
         try:
-            target.write_bytes(content)
-        except OSError as exc:
-            self.failed.emit(InvalidInput(target, f"{target} に書き出せません（{exc.strerror}）。"))
+            save_atomically(
+                target,
+                lambda temporary: Path(temporary).write_bytes(content),
+                opened_in="ほかのソフト",
+                evaluation_file=self.store.path,
+            )
+        except SaveError as exc:
+            self.failed.emit(CopyNotWritten(target, str(exc)))
             return False
         return True
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,14 +89,28 @@ TEMPORARY_PREFIX = ".~hyoka-"
 # A temporary file of ours untouched this long was left by a write that was killed
 # (power cut, task manager): a write in progress touches its file every few seconds.
 STALE_TEMPORARY_SECONDS = 15 * 60
-_RANDOM_LENGTH = 8  # characters of the random part (tempfile's own names)
+_RANDOM_LENGTH = 8  # characters of the random part of the name
 
 
 def _create_temporary(folder: Path, suffix: str) -> Path:
-    """A new, empty file beside the target, named so that a later sweep recognises it."""
-    handle, temporary = tempfile.mkstemp(prefix=TEMPORARY_PREFIX, suffix=suffix, dir=folder)
-    os.close(handle)
-    return Path(temporary)
+    """A new, empty file beside the target, created with the user's umask (mode 0666 - umask).
+
+    ``tempfile.mkstemp`` would create it 0600 and the rename would keep that: a
+    workbook saved to a shared folder would be unreadable for colleagues. The name
+    is one :func:`remove_stale_temporaries` recognises.
+    """
+    for _attempt in range(100):
+        candidate = folder / f"{TEMPORARY_PREFIX}{secrets.token_hex(_RANDOM_LENGTH // 2)}{suffix}"
+        try:
+            handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
+        except FileExistsError:
+            continue
+        os.close(handle)
+        return candidate
+    raise FileExistsError(errno.EEXIST, "一時ファイルの名前を決められません", str(folder))
+
+
+_O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
 
 
 def is_own_temporary(name: str) -> bool:

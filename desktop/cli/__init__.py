@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Iterator
 
 from desktop import APP_NAME_JA, __version__
-from desktop.cli.parser import JapaneseParser, install_japanese_messages
+from desktop.cli.parser import JapaneseParser, install_japanese_messages, join_dash_values
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -107,7 +107,7 @@ def starts_gui(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(commands=not starts_gui(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_dash_values(argv, parser))
     if args.command is None:
         from desktop.ui.app import run_gui
 

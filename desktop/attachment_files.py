@@ -45,6 +45,18 @@ PROGRAM_SUFFIXES = frozenset({
 # fmt: on
 
 
+def visible_text(text: str | None) -> str:
+    """``text`` without control and invisible formatting characters, for showing a name.
+
+    A right-to-left mark in a stored name could make ``x‮fdp.exe`` read as a PDF in the list.
+    """
+    return "".join(ch for ch in str(text or "") if not _hidden(ch))
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+
+
 def safe_file_name(name: str | None, fallback: str = FALLBACK_NAME) -> str:
     """A plain base name that is safe to create in a folder on Windows and elsewhere.
 
@@ -56,11 +68,7 @@ def safe_file_name(name: str | None, fallback: str = FALLBACK_NAME) -> str:
     """
     text = str(name or "")
     text = text.replace("\\", "/").rsplit("/", 1)[-1]
-    text = "".join(
-        "_" if ch in _FORBIDDEN else ch
-        for ch in text
-        if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")
-    )
+    text = "".join("_" if ch in _FORBIDDEN else ch for ch in text if not _hidden(ch))
     text = text.strip().rstrip(". ").lstrip()
     if not text.strip("."):
         text = fallback

@@ -499,7 +499,11 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
-        question = f"「{attachment.name}」を評価ファイルから削除します。元に戻せません。"
+        from desktop.attachment_files import visible_text
+
+        question = (
+            f"「{visible_text(attachment.name)}」を評価ファイルから削除します。元に戻せません。"
+        )
         if self.prompts.confirm("添付ファイルの削除", question, "削除する"):
             self.controller.remove_attachment(indicator_id, attachment.id)
 

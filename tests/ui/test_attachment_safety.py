@@ -131,3 +131,10 @@ def test_an_added_file_is_stored_under_a_safe_name(make_window, crafted, tmp_pat
     attachment = window.controller.add_attachment(INDICATOR, odd)
     assert attachment.file_name == "報告書.pdf"
     assert attachment.name == "報告書.pdf"
+
+
+def test_the_list_shows_names_without_hidden_characters(make_window, crafted):
+    plant(crafted, "請求書\u202efdp.exe")
+    window = open_window(make_window, crafted)
+    shown = window.panel.notes.attachments.item(0).text()
+    assert shown.startswith("請求書fdp.exe") and "\u202e" not in shown

@@ -36,11 +36,7 @@ from desktop.catalog.crosswalk import (
     Crosswalk,
 )
 from desktop.catalog.model import Catalog
-from desktop.report.wording import target_reference
-from desktop.scoring.answers import normalize
-from desktop.session import Session, create_evaluation, pinned_catalog
-from desktop.store.evaluation_file import EvaluationFile
-from desktop.store.records import (
+from desktop.records import (
     NOTE_FIELDS,
     SOURCE_CARRY,
     STATUS_IN_PROGRESS,
@@ -48,6 +44,10 @@ from desktop.store.records import (
     ChangeSet,
     EvaluationRecord,
 )
+from desktop.report.wording import target_reference
+from desktop.scoring.answers import normalize
+from desktop.session import Session, create_evaluation, pinned_catalog
+from desktop.store.evaluation_file import EvaluationFile
 
 CARRIED_NOTE_FIELDS = tuple(name for name in NOTE_FIELDS if name != "status")
 CARRIED_MARK = "前年度から引継ぎ・要確認"
@@ -74,7 +74,7 @@ class NotCarried:
 
 
 @dataclass(frozen=True)
-class Change:
+class CarryChange:
     """A crosswalk entry a person has to look at (new, split, merged, removed)."""
 
     status: str
@@ -99,11 +99,11 @@ class CarryPlan:
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     wordings: dict[str, str] = field(default_factory=dict)
     attachments: list[tuple[Attachment, str]] = field(default_factory=list)
-    new: list[Change] = field(default_factory=list)
-    split: list[Change] = field(default_factory=list)
-    merged: list[Change] = field(default_factory=list)
-    removed: list[Change] = field(default_factory=list)
-    changed: list[Change] = field(default_factory=list)  # carried, but with a note (配点変更 …)
+    new: list[CarryChange] = field(default_factory=list)
+    split: list[CarryChange] = field(default_factory=list)
+    merged: list[CarryChange] = field(default_factory=list)
+    removed: list[CarryChange] = field(default_factory=list)
+    changed: list[CarryChange] = field(default_factory=list)  # carried, but with a note (配点変更 …)
 
     @property
     def from_label(self) -> str:
@@ -144,7 +144,7 @@ class CarryPlan:
         return lines
 
     def to_dict(self) -> dict:
-        def changes(items: list[Change]) -> list[dict]:
+        def changes(items: list[CarryChange]) -> list[dict]:
             return [
                 {
                     "status": c.status,
@@ -346,7 +346,7 @@ def _list_changes(plan: CarryPlan) -> None:
         if mapping.status == REMOVED and _covered_by_parent(source, mapping.sources, plan, REMOVED):
             continue
         names = _names(source, mapping.sources, target, mapping.targets)
-        change = Change(mapping.status, mapping.sources, mapping.targets, names, mapping.note)
+        change = CarryChange(mapping.status, mapping.sources, mapping.targets, names, mapping.note)
         if mapping.status == NEW:
             plan.new.append(change)
         elif mapping.status == SPLIT:

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop.catalog.model import Catalog
-from desktop.report.wording import target_reference
-from desktop.store.records import (
+from desktop.records import (
     ACTION_CREATE,
     ACTION_NOTE,
     ACTION_UPGRADE,
     NOTE_FIELD_LABELS,
     AuditEntry,
 )
+from desktop.report.wording import target_reference
 
 EMPTY_VALUE = "（なし）"
 # Entries whose old/new values are internal (catalog revisions): the action says it all.

@@ -15,11 +15,7 @@ from desktop.catalog import registry
 from desktop.catalog.errors import CatalogError
 from desktop.catalog.loader import content_hash, load_catalog_text
 from desktop.catalog.model import Catalog
-from desktop.scoring import ScoreTree, score
-from desktop.scoring.answers import expand_all_of, normalize
-from desktop.store import errors
-from desktop.store.evaluation_file import EvaluationFile
-from desktop.store.records import (
+from desktop.records import (
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     AuditEntry,
@@ -28,6 +24,10 @@ from desktop.store.records import (
     EvaluationRecord,
     Municipality,
 )
+from desktop.scoring import ScoreTree, score
+from desktop.scoring.answers import expand_all_of, normalize
+from desktop.store import errors
+from desktop.store.evaluation_file import EvaluationFile
 
 
 @lru_cache(maxsize=16)

@@ -17,11 +17,11 @@ from desktop.cli.common import (
     table_row,
 )
 from desktop.cli.parser import positive_int
+from desktop.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
 from desktop.session import Session, create_evaluation
 from desktop.store import EvaluationFile
-from desktop.store.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 
 
 def register(subparsers) -> None:

@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.catalog.model import Catalog
+from desktop.records import EvaluationRecord
 from desktop.report.official import resolve
 from desktop.scoring import score
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreTree
 from desktop.session import pinned_catalog
-from desktop.store.records import EvaluationRecord
 
 COMPARED_LEVELS = (T.TOTAL, T.GRANT, T.GOAL, T.GROUP)
 

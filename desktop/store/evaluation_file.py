@@ -23,10 +23,7 @@ import sqlite_utils
 from desktop import __version__
 from desktop.attachment_files import safe_file_name
 from desktop.hashing import content_hash
-from desktop.store import backup as backups
-from desktop.store import database, errors
-from desktop.store.lock import FileLock, read_holder
-from desktop.store.records import (
+from desktop.records import (
     ACTION_ANSWER,
     ACTION_ATTACH,
     ACTION_CONFIRM,
@@ -49,6 +46,9 @@ from desktop.store.records import (
     IndicatorNote,
     Municipality,
 )
+from desktop.store import backup as backups
+from desktop.store import database, errors
+from desktop.store.lock import FileLock, read_holder
 from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024

@@ -27,11 +27,11 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from desktop.records import ACTION_RESTORE
 from desktop.store import backup as backups
 from desktop.store import database, errors
 from desktop.store.evaluation_file import EvaluationFile, _migrate, default_user, now_iso
 from desktop.store.lock import FileLock
-from desktop.store.records import ACTION_RESTORE
 from desktop.store.schema import SCHEMA_VERSION
 
 

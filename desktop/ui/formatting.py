@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from desktop.scoring import tree as T
-from desktop.store.records import (
+from desktop.records import (
     STATUS_FINAL,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     STATUS_REVIEW,
 )
+from desktop.scoring import tree as T
 from desktop.ui.colors import BAD, BLOCKED, ESTIMATE, GOOD, MUTED, NEUTRAL, WARN
 
 ESTIMATE_MARK = "見込み"

@@ -50,8 +50,8 @@ from desktop.ui.window_files import HEARTBEAT_MS, FileHandling
 from desktop.ui.window_keys import KeyboardNavigation
 
 if TYPE_CHECKING:
+    from desktop.records import Attachment
     from desktop.session import Session
-    from desktop.store.records import Attachment
     from desktop.ui.controller import EvaluationController
 
 READ_ONLY_MARK = "〔読み取り専用〕"
@@ -457,7 +457,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.controller.set_answer(target_id, value)
 
     def _note(self, indicator_id: str, field: str, value: str) -> None:
-        from desktop.store.records import STATUS_FINAL
+        from desktop.records import STATUS_FINAL
 
         if self.controller is None:
             return

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.catalog.model import Catalog
-from desktop.store.records import Municipality
+from desktop.records import Municipality
 from desktop.ui import formatting as fmt
 
 PREFECTURES = tuple(

@@ -25,10 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
-from desktop.scoring.answers import AnswerError, describe_allowed, normalize
-from desktop.session import Session
-from desktop.store.backup import list_backups
-from desktop.store.records import (
+from desktop.records import (
     NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
@@ -37,6 +34,9 @@ from desktop.store.records import (
     ChangeSet,
     import_source,
 )
+from desktop.scoring.answers import AnswerError, describe_allowed, normalize
+from desktop.session import Session
+from desktop.store.backup import list_backups
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,

@@ -36,17 +36,17 @@ from desktop.catalog.crosswalk import (
     Crosswalk,
 )
 from desktop.catalog.model import Catalog
+from desktop.formats import year_label
 from desktop.records import (
     NOTE_FIELDS,
     SOURCE_CARRY,
-    STATUS_IN_PROGRESS,
     Attachment,
     ChangeSet,
     EvaluationRecord,
 )
 from desktop.report.wording import target_reference
 from desktop.scoring.answers import normalize
-from desktop.session import Session, create_evaluation, pinned_catalog
+from desktop.session import Session, create_evaluation, mark_in_progress, pinned_catalog
 from desktop.store.evaluation_file import EvaluationFile
 
 CARRIED_NOTE_FIELDS = tuple(name for name in NOTE_FIELDS if name != "status")
@@ -199,7 +199,7 @@ def plan_carry(
             target_catalog = registry.for_year(wanted, source_catalog.level)
         except registry.UnknownCatalog:
             raise CarryError(
-                f"引き継ぎ先の令和{wanted - 2018}年度（{source.year_label}の翌年度）の評価指標は"
+                f"引き継ぎ先の{year_label(wanted)}（{source.year_label}の翌年度）の評価指標は"
                 "同梱されていません。"
             ) from None
     if target_catalog.fiscal_year != source.fiscal_year + 1:
@@ -223,7 +223,7 @@ def plan_carry(
 
 def _not_next_year(source: EvaluationRecord, to_year: int) -> str:
     return (
-        f"引き継げるのは翌年度だけです（{source.year_label} → 令和{to_year - 2018}年度は、"
+        f"引き継げるのは翌年度だけです（{source.year_label} → {year_label(to_year)}は、"
         "1年ずつ順に引き継いでください）。"
     )
 
@@ -236,7 +236,7 @@ def _find_source(records: list[EvaluationRecord], from_year: int | None) -> Eval
             return record
     known = "、".join(r.year_label for r in records)
     raise CarryError(
-        f"令和{from_year - 2018}年度の評価はこのファイルにありません（あるのは {known}）。"
+        f"{year_label(from_year)}の評価はこのファイルにありません（あるのは {known}）。"
     )
 
 
@@ -285,14 +285,11 @@ def _not_carried_reason(status: str, target: Catalog) -> str:
 
 
 def _state_scored(catalog: Catalog, target_id: str) -> bool:
-    if catalog.has_part(target_id):
-        item, _part = catalog.part(target_id)
-        return item.state_scored
-    return catalog.has_item(target_id) and catalog.item(target_id).state_scored
+    return catalog.has_target(target_id) and catalog.item_of_target(target_id).state_scored
 
 
 def _still_valid(catalog: Catalog, target_id: str, value: str) -> bool:
-    if not (catalog.has_item(target_id) or catalog.has_part(target_id)):
+    if not catalog.has_target(target_id):
         return False
     try:
         return normalize(catalog, target_id, value) == value
@@ -317,15 +314,9 @@ def _plan_notes(store: EvaluationFile, plan: CarryPlan) -> None:
         if fields:
             plan.notes[target_id] = fields
     # An indicator whose answers were carried is being worked on, as answering would mark it.
-    for answer in plan.answers:
-        target = plan.target_catalog
-        item_id = (
-            target.part(answer.target_id)[0].id
-            if target.has_part(answer.target_id)
-            else answer.target_id
-        )
-        indicator_id = target.indicator_of(item_id).id
-        plan.notes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
+    # The new year has no records yet, so every indicator with a carried answer is 未着手.
+    carried = {answer.target_id: answer.value for answer in plan.answers}
+    mark_in_progress(plan.target_catalog, carried, {}, plan.notes)
     for item_id, wording in store.wordings(plan.source.id).items():
         mapping = plan.crosswalk.for_source(item_id)
         if mapping is not None and mapping.carries_answer:

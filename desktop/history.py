@@ -45,11 +45,8 @@ def indicator_of_target(catalog: Catalog, target: str | None) -> str | None:
         return None
     if catalog.has_indicator(target):
         return target
-    if catalog.has_item(target):
-        return catalog.indicator_of(target).id
-    if catalog.has_part(target):
-        item, _part = catalog.part(target)
-        return catalog.indicator_of(item.id).id
+    if catalog.has_target(target):
+        return catalog.indicator_of_target(target).id
     return None
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from desktop.formats import year_code, year_label
+
 STATUS_NOT_STARTED = "未着手"
 STATUS_IN_PROGRESS = "入力中"
 STATUS_REVIEW = "確認待ち"
@@ -77,11 +79,11 @@ class EvaluationRecord:
 
     @property
     def year_code(self) -> str:
-        return f"R{self.fiscal_year - 2018}"
+        return year_code(self.fiscal_year)
 
     @property
     def year_label(self) -> str:
-        return f"令和{self.fiscal_year - 2018}年度"
+        return year_label(self.fiscal_year)
 
 
 @dataclass(frozen=True)

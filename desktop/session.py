@@ -7,6 +7,7 @@ The command line, the main window, the workbooks and the report all go through a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -22,12 +23,32 @@ from desktop.records import (
     Change,
     ChangeSet,
     EvaluationRecord,
+    IndicatorNote,
     Municipality,
 )
 from desktop.scoring import ScoreTree, score
 from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
 from desktop.store.evaluation_file import EvaluationFile
+
+
+def mark_in_progress(
+    catalog: Catalog,
+    values: Mapping[str, str | None],
+    notes: Mapping[str, IndicatorNote],
+    note_changes: dict[str, dict[str, str]],
+) -> None:
+    """The 入力中 rule, written once: an indicator that gets an answer while it is 未着手
+    (or has no record yet) becomes 入力中. Answering, importing and carrying forward all
+    use it; ``note_changes`` (indicator → field → value) gains the status field.
+    """
+    for target_id, value in values.items():
+        if value is None:
+            continue
+        indicator_id = catalog.indicator_of_target(target_id).id
+        note = notes.get(indicator_id)
+        if note is None or note.status == STATUS_NOT_STARTED:
+            note_changes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
 
 
 @lru_cache(maxsize=16)
@@ -123,7 +144,7 @@ class Session:
         """
         values: dict[str, str | None] = {}
         for target_id, raw_value in raw.items():
-            if not (self.catalog.has_item(target_id) or self.catalog.has_part(target_id)):
+            if not self.catalog.has_target(target_id):
                 raise KeyError(target_id)
             value = normalize(self.catalog, target_id, raw_value)
             values.update(expand_all_of(self.catalog, target_id, value))
@@ -139,26 +160,9 @@ class Session:
         values = self.validate_answers(raw)
         change_set = ChangeSet(answers=values)
         notes = self.store.indicator_notes(self.evaluation_id)
-        for indicator_id in self._indicators_touched(values):
-            note = notes.get(indicator_id)
-            if note is None or note.status == STATUS_NOT_STARTED:
-                change_set.notes[indicator_id] = {"status": STATUS_IN_PROGRESS}
+        mark_in_progress(self.catalog, values, notes, change_set.notes)
         changes = self.store.apply(self.evaluation_id, change_set, source=source)
         return changes
-
-    def _indicators_touched(self, values: dict[str, str | None]) -> list[str]:
-        touched = []
-        for target_id, value in values.items():
-            if value is None:
-                continue
-            if self.catalog.has_part(target_id):
-                item, _part = self.catalog.part(target_id)
-                indicator = self.catalog.indicator_of(item.id)
-            else:
-                indicator = self.catalog.indicator_of(target_id)
-            if indicator.id not in touched:
-                touched.append(indicator.id)
-        return touched
 
     def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
         if not self.catalog.has_indicator(indicator_id):
@@ -269,7 +273,7 @@ def _points_changed(current: Catalog, newer: Catalog) -> list[tuple[str, int, in
 
 
 def _still_valid(catalog: Catalog, target: str, value: str) -> bool:
-    if not (catalog.has_item(target) or catalog.has_part(target)):
+    if not catalog.has_target(target):
         return False
     try:
         return normalize(catalog, target, value) == value

@@ -8,6 +8,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+from desktop import formats
 from desktop.session import Session
 from desktop.store import EvaluationFile
 
@@ -70,11 +71,7 @@ def print_json(data) -> None:
 
 
 def fmt_points(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
+    return formats.fmt_points(value, empty="—")
 
 
 def display_width(text: str) -> int:

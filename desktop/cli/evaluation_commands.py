@@ -183,8 +183,7 @@ def run_answer(args: argparse.Namespace) -> int:
 
 def _item_of(session: Session, target_id: str) -> str:
     if session.catalog.has_part(target_id):
-        item, _part = session.catalog.part(target_id)
-        return item.id
+        return session.catalog.item_of_target(target_id).id
     return target_id
 
 

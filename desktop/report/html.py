@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from desktop.formats import fmt_points
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -26,14 +27,6 @@ OFFICIAL_COLOUR = "#e2efda"
 TOTAL_COLOUR = "#ededed"
 HEADER_COLOUR = "#d9e1f2"
 DIFFERENCE_COLOUR = "#f8cbad"
-
-
-def fmt_points(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
 
 
 def fmt_rate(value: float | None) -> str:

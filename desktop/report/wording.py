@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator, Item
 from desktop.catalog.wording import REFERENCE, sub_item_wording
+from desktop.formats import fmt_points
 
 HINT_MARK = "［参考］"
 
@@ -99,9 +100,7 @@ def _grant_short(catalog: Catalog, grant_id: str | None) -> str:
 
 def points_text(points: float | int) -> str:
     """「4点」, 「2.5点」: whole numbers without a decimal point."""
-    if isinstance(points, float) and not points.is_integer():
-        return f"{points:.1f}点"
-    return f"{int(points)}点"
+    return f"{fmt_points(points)}点"
 
 
 def node_title(catalog: Catalog, node) -> str:

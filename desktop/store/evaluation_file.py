@@ -22,6 +22,7 @@ import sqlite_utils
 
 from desktop import __version__
 from desktop.attachment_files import safe_file_name
+from desktop.formats import year_label
 from desktop.hashing import content_hash
 from desktop.records import (
     ACTION_ANSWER,
@@ -386,7 +387,7 @@ class EvaluationFile:
             if record.fiscal_year == fiscal_year:
                 return record
         raise errors.NoEvaluation(
-            self.path, f"令和{fiscal_year - 2018}年度", [r.year_label for r in records]
+            self.path, year_label(fiscal_year), [r.year_label for r in records]
         )
 
     @_reading
@@ -440,7 +441,7 @@ class EvaluationFile:
         """Start the evaluation of a fiscal year, pinned to this exact catalog text."""
         if any(r.fiscal_year == fiscal_year for r in self.evaluations()):
             raise errors.InvalidInput(
-                self.path, f"令和{fiscal_year - 2018}年度の評価はこのファイルにすでにあります。"
+                self.path, f"{year_label(fiscal_year)}の評価はこのファイルにすでにあります。"
             )
         self._check_snapshot(catalog_id, catalog_text, catalog_hash)
         at = now_iso()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from desktop.formats import fmt_points
 from desktop.records import (
     STATUS_FINAL,
     STATUS_IN_PROGRESS,
@@ -43,11 +44,7 @@ ITEM_STATUS_COLORS = {
 
 
 def points(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
+    return fmt_points(value, empty="—")
 
 
 def rate(value: float | None) -> str:

@@ -27,15 +27,13 @@ from pathlib import Path
 from desktop.catalog.model import EXTERNAL, Item
 from desktop.records import (
     NOTE_FIELD_LABELS,
-    STATUS_IN_PROGRESS,
-    STATUS_NOT_STARTED,
     AuditEntry,
     Change,
     ChangeSet,
     import_source,
 )
 from desktop.scoring.answers import AnswerError, describe_allowed, normalize
-from desktop.session import Session
+from desktop.session import Session, mark_in_progress
 from desktop.store.backup import list_backups
 from desktop.workbook import reader
 from desktop.workbook.layout import (
@@ -384,9 +382,7 @@ class _Checker:
             self.candidates.append(self.pending(row, FIELD_ANSWER, exported, value, _where(row)))
 
     def item_of(self, row: ManifestRow) -> Item:
-        if self.catalog.has_part(row.target):
-            return self.catalog.part(row.target)[0]
-        return self.catalog.item(row.target)
+        return self.catalog.item_of_target(row.target)
 
     def parse_answer(
         self, item: Item, row: ManifestRow, cell: reader.CellValue | None
@@ -549,14 +545,7 @@ def _mark_started(session: Session, values: dict[str, str | None], change_set: C
     """As when answering on screen: an indicator that receives an answer becomes 入力中."""
     notes = session.store.indicator_notes(session.evaluation_id)
     catalog = session.catalog
-    for target, value in values.items():
-        if value is None:
-            continue
-        item_id = catalog.part(target)[0].id if catalog.has_part(target) else target
-        indicator_id = catalog.indicator_of(item_id).id
-        note = notes.get(indicator_id)
-        if note is None or note.status == STATUS_NOT_STARTED:
-            change_set.notes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
+    mark_in_progress(catalog, values, notes, change_set.notes)
 
 
 # --- helpers ------------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from openpyxl.workbook import Workbook
 
+from desktop.formats import year_label
 from desktop.workbook.layout import SHEET_MANIFEST
 from desktop.workbook.safe_text import clean, write_text
 from desktop.workbook.styles import FONT
@@ -83,7 +84,7 @@ class Manifest:
 
     @property
     def year_label(self) -> str:
-        return f"令和{self.fiscal_year - 2018}年度"
+        return year_label(self.fiscal_year)
 
     def meta_items(self) -> list[tuple[str, str]]:
         items = []

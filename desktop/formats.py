@@ -6,6 +6,8 @@ the same way; the differences are only what an empty value looks like. No Qt her
 
 from __future__ import annotations
 
+from datetime import datetime
+
 # The Reiwa era began in 2019, so fiscal year 2019 is 令和元年 = 1 and 2026 is 令和8.
 _REIWA_OFFSET = 2018
 
@@ -26,6 +28,11 @@ def year_label(fiscal_year: int) -> str:
 
 def fiscal_year_of_reiwa(reiwa: int) -> int:
     return reiwa + _REIWA_OFFSET
+
+
+def now_iso() -> str:
+    """The local time with its offset, to the second: how the file and workbooks stamp times."""
+    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def fmt_points(value: float | int | None, *, empty: str = "") -> str:

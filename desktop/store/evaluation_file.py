@@ -15,14 +15,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from desktop import __version__
 from desktop.attachment_files import safe_file_name
-from desktop.formats import year_label
+from desktop.formats import now_iso, year_label
 from desktop.hashing import content_hash
 from desktop.records import (
     ACTION_ANSWER,
@@ -64,10 +63,6 @@ def default_user() -> str:
         return getpass.getuser()
     except Exception:  # no login name (service accounts, some containers)
         return "不明な利用者"
-
-
-def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _reading(method):

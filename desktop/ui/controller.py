@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.attachment_files import is_program_file, private_folder, safe_file_name
+from desktop.evaluation.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
@@ -30,7 +31,6 @@ from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
-from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.ui.undo import ChangeCommand
 
 

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME_JA, __version__
+from desktop.evaluation.errors import LockLost, StoreError
 from desktop.ui import colors
 from desktop.ui.banners import Banner
 from desktop.ui.feature_actions import FeatureActions
@@ -64,7 +65,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.setObjectName("mainWindow")
         self.user = user
         self.path: Path | None = None
-        self.store = None
+        self.document = None  # the open file (desktop.evaluation.document.Document)
         self.controller: EvaluationController | None = None
         self.interactive = True
         self.remember = True  # False for scripts and screenshots: the user's settings stay
@@ -230,7 +231,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def reload(self) -> None:
         """Re-read everything from the file (after an import or another external change)."""
-        if self.store is None:
+        if self.document is None:
             return
         year = self.session.record.fiscal_year if self.session is not None else None
         self._open_session(year)
@@ -243,11 +244,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         target = None
         if catalog.has_indicator(target_id):
             indicator_id = target_id
-        elif catalog.has_item(target_id):
-            indicator_id, target = catalog.indicator_of(target_id).id, target_id
-        elif catalog.has_part(target_id):
-            item, _part = catalog.part(target_id)
-            indicator_id, target = catalog.indicator_of(item.id).id, target_id
+        elif catalog.has_target(target_id):
+            indicator_id, target = catalog.indicator_of_target(target_id).id, target_id
         else:
             return False
         self.navigation.select(indicator_id)
@@ -322,8 +320,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.panel.focus_first_open_row()
 
     def show_indicator(self, indicator_id: str) -> None:
-        from desktop.store.errors import StoreError
-
         controller = self.controller
         if controller is None or self.current_indicator_id() == indicator_id:
             return
@@ -360,7 +356,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _show_start(self, message: str) -> None:
         text = message or "評価ファイルを開くか、新規評価を作成してください。"
-        if self.path is not None and self.store is not None:
+        if self.path is not None and self.document is not None:
             text += f"\n開いているファイル: {self.path}"
         here = self.path.resolve() if self.path is not None else None
         recent = [p for p in self.ui_settings.recent_files() if p != here]
@@ -372,7 +368,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
     def _update_chrome(self) -> None:
         """Title, year selector, municipality, banners, totals and which actions apply."""
         session = self.session
-        read_only = self.store is not None and self.store.read_only
+        read_only = self.document is not None and self.document.read_only
         municipality = self._municipality()
         parts = []
         if session is not None:
@@ -404,12 +400,10 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.features.update_enabled()
 
     def _municipality(self):
-        if self.store is None:
+        if self.document is None:
             return None
-        from desktop.store.errors import StoreError
-
         try:
-            return self.store.municipality()
+            return self.document.municipality()
         except StoreError:
             return None
 
@@ -427,12 +421,10 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _fill_year_combo(self) -> None:
         self.year_combo.clear()
-        if self.store is None or self.session is None:
+        if self.document is None or self.session is None:
             return
-        from desktop.store.errors import StoreError
-
         try:
-            records = self.store.evaluations()
+            records = self.document.evaluations()
         except StoreError:
             records = []
         for record in records:
@@ -557,8 +549,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.panel.update_wordings(controller.tree, controller.wordings)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:
-        from desktop.store.errors import StoreError
-
         if self.current_indicator_id() == indicator_id:
             try:
                 self.panel.update_attachments(self.controller.attachments(indicator_id))
@@ -566,8 +556,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
                 self._report(exc)
 
     def _on_failure(self, exc) -> None:
-        from desktop.store.errors import LockLost
-
         if isinstance(exc, LockLost):
             self._lock_lost(str(exc))
             return
@@ -619,7 +607,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         """編集 → 変更履歴: everything, or one sub-item's (or indicator's) changes."""
         from desktop.history import history_rows
         from desktop.report.wording import indicator_reference, target_reference
-        from desktop.store.errors import StoreError
         from desktop.ui.history_dialog import HistoryDialog
 
         if self.controller is None:

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.evaluation.errors import StoreError
 from desktop.report.losses import lines_by_indicator, lost_items
 from desktop.report.wording import node_title
-from desktop.store.errors import StoreError
 
 GroupIdRole = Qt.ItemDataRole.UserRole + 1
 MAX_LENGTH = 2000  # a cell of the published sheet; longer text does not print

@@ -23,19 +23,21 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
-from desktop.carryover import CarryError, plan_carry
-from desktop.carryover import carry_forward as carry_into_next_year
+from desktop.carryover import CarryError
+from desktop.evaluation.errors import StoreError
 from desktop.session import Session
-from desktop.store import EvaluationFile
-from desktop.store.errors import StoreError
 from desktop.ui.carry_dialog import CarryDialog
 from desktop.ui.gap_view import GapView
 from desktop.ui.official_dialog import OfficialResultsDialog
 from desktop.ui.planned_response_editor import PlannedResponseEditor
+
+if TYPE_CHECKING:
+    from desktop.evaluation.document import Document
 
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 PDF_FILTER = "PDF (*.pdf)"
@@ -105,12 +107,12 @@ def enter_official_results(parent: QWidget | None, session: Session) -> bool:
 
 
 def carry_forward(
-    parent: QWidget | None, store: EvaluationFile, current_session: Session | None
+    parent: QWidget | None, document: Document, current_session: Session | None
 ) -> Session | None:
     """前年度から引き継ぐ: confirm the plan, carry in one action, show the summary."""
     from_year = current_session.record.fiscal_year if current_session is not None else None
     try:
-        plan = plan_carry(store, from_year)
+        plan = document.plan_carry(from_year)
     except (CarryError, StoreError) as exc:
         warn(parent, CARRY_TITLE, str(exc))
         return None
@@ -118,7 +120,7 @@ def carry_forward(
         return None
     try:
         with _busy():
-            session, done = carry_into_next_year(store, plan.source.fiscal_year)
+            session, done = document.carry_forward(plan.source.fiscal_year)
     except (CarryError, StoreError) as exc:
         warn(parent, CARRY_TITLE, f"引き継げませんでした（ファイルは変わっていません）。\n\n{exc}")
         return None

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
+from desktop.evaluation.errors import StoreError
 from desktop.session import Session
-from desktop.store.errors import StoreError
 
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 

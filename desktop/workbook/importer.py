@@ -25,6 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
+from desktop.evaluation.document import list_backups
 from desktop.records import (
     NOTE_FIELD_LABELS,
     AuditEntry,
@@ -34,7 +35,6 @@ from desktop.records import (
 )
 from desktop.scoring.answers import AnswerError, describe_allowed, normalize
 from desktop.session import Session, mark_in_progress
-from desktop.store.backup import list_backups
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,

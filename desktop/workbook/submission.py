@@ -13,11 +13,11 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
+from desktop.formats import now_iso
 from desktop.records import IndicatorNote, Municipality
 from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
-from desktop.store.evaluation_file import now_iso
 from desktop.workbook import styles, totals
 from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
 from desktop.workbook.layout import (

@@ -105,6 +105,20 @@ class CarryPlan:
     removed: list[CarryChange] = field(default_factory=list)
     changed: list[CarryChange] = field(default_factory=list)  # carried, but with a note (配点変更 …)
 
+    # --- as a plan for Session.apply (into the new year's evaluation) -----------------
+    audit_source = SOURCE_CARRY
+    carried = True
+
+    def check(self, session: Session) -> None:
+        """The new year is created in the same transaction: nothing can have changed."""
+
+    def change_set(self, session: Session) -> ChangeSet:
+        return ChangeSet(
+            answers={a.target_id: a.value for a in self.answers},
+            notes=self.notes,
+            wordings=dict(self.wordings),
+        )
+
     @property
     def from_label(self) -> str:
         return self.source_catalog.year_label
@@ -417,16 +431,7 @@ def carry_forward(
     store.backup("before-carry")
     with tempfile.TemporaryDirectory(prefix="hyoka-carry-") as scratch, store.transaction():
         session = create_evaluation(store, plan.target_catalog, carried_from=plan.source.id)
-        store.apply(
-            session.evaluation_id,
-            ChangeSet(
-                answers={a.target_id: a.value for a in plan.answers},
-                notes=plan.notes,
-                wordings=dict(plan.wordings),
-            ),
-            source=SOURCE_CARRY,
-            carried=True,
-        )
+        session.apply(plan)
         for attachment, indicator_id in plan.attachments:
             _copy_attachment(store, session.evaluation_id, attachment, indicator_id, scratch)
     return session, plan

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from desktop.catalog import registry
 from desktop.catalog.errors import CatalogError
@@ -49,6 +50,19 @@ def mark_in_progress(
         note = notes.get(indicator_id)
         if note is None or note.status == STATUS_NOT_STARTED:
             note_changes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
+
+
+class Plan(Protocol):
+    """A change worked out ahead of writing it, for :meth:`Session.apply`."""
+
+    audit_source: str | None  # what the change history records as the change's origin
+    carried: bool  # answers marked as carried from last year (to be confirmed)
+
+    def check(self, session: Session) -> None:
+        """Raise if the evaluation changed since the plan was made (nothing is written)."""
+
+    def change_set(self, session: Session) -> ChangeSet:
+        """Everything to write, the 入力中 status included."""
 
 
 @lru_cache(maxsize=16)
@@ -159,10 +173,33 @@ class Session:
         """Validate and record answers as one action; an indicator being answered becomes 入力中."""
         values = self.validate_answers(raw)
         change_set = ChangeSet(answers=values)
-        notes = self.store.indicator_notes(self.evaluation_id)
-        mark_in_progress(self.catalog, values, notes, change_set.notes)
+        self.mark_in_progress(change_set)
         changes = self.store.apply(self.evaluation_id, change_set, source=source)
         return changes
+
+    def mark_in_progress(self, change_set: ChangeSet) -> None:
+        """Add the 入力中 status for the indicators the change set's answers start."""
+        notes = self.store.indicator_notes(self.evaluation_id)
+        mark_in_progress(self.catalog, change_set.answers, notes, change_set.notes)
+
+    # --- plans made earlier, written now --------------------------------------------------
+    def apply(self, plan: Plan) -> list[Change]:
+        """Write a plan that was made (and shown to the user) earlier, as one action.
+
+        Inside the one transaction the plan first checks that what it was made from is
+        unchanged, then says what to write. A workbook import and carrying a year
+        forward are plans; a new kind of bulk change is a new plan, not a new write path.
+        """
+        with self.store.transaction():
+            plan.check(self)
+            change_set = plan.change_set(self)
+            return self.store.apply(
+                self.evaluation_id, change_set, source=plan.audit_source, carried=plan.carried
+            )
+
+    def apply_change_set(self, change_set: ChangeSet, *, source: str | None = None) -> list[Change]:
+        """Write values exactly as given, as one action (undo and redo put back what was)."""
+        return self.store.apply(self.evaluation_id, change_set, source=source)
 
     def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
         if not self.catalog.has_indicator(indicator_id):

@@ -292,7 +292,7 @@ class EvaluationController(QObject):
             self.failed.emit(ReadOnlySession(self.store.path))
             return False
         try:
-            changes = self.store.apply(self.evaluation_id, change_set, source=source)
+            changes = self.session.apply_change_set(change_set, source=source)
         except StoreError as exc:
             self.failed.emit(exc)
             return False

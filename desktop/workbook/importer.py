@@ -34,7 +34,7 @@ from desktop.records import (
     import_source,
 )
 from desktop.scoring.answers import AnswerError, describe_allowed, normalize
-from desktop.session import Session, mark_in_progress
+from desktop.session import Session
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,
@@ -496,19 +496,37 @@ def apply(
     if not selected:
         return []
     session = preview.session
-    store, evaluation_id = session.store, session.evaluation_id
     answers = {c.target: c.workbook for c in selected if c.field == FIELD_ANSWER}
-    values = session.validate_answers(answers)
+    plan = ImportPlan(preview, selected, session.validate_answers(answers))
     if backup:
-        _backup_before_import(store)
-    with store.transaction():  # the check and the writes land together
-        _refuse_if_changed_since_preview(preview, selected)
-        change_set = ChangeSet(answers=values)
-        for change in selected:
+        _backup_before_import(session.store)
+    return session.apply(plan)  # the check and the writes land together
+
+
+@dataclass
+class ImportPlan:
+    """The previewed changes the user chose, for :meth:`desktop.session.Session.apply`."""
+
+    preview: ImportPreview
+    selected: list[PendingChange]
+    values: dict[str, str | None]  # the answers, validated
+    carried: bool = False
+
+    @property
+    def audit_source(self) -> str:
+        return import_source(self.preview.file_name)
+
+    def check(self, session: Session) -> None:
+        _refuse_if_changed_since_preview(self.preview, self.selected)
+
+    def change_set(self, session: Session) -> ChangeSet:
+        change_set = ChangeSet(answers=dict(self.values))
+        for change in self.selected:
             if change.field != FIELD_ANSWER:
                 change_set.notes.setdefault(change.target, {})[change.field] = change.workbook or ""
-        _mark_started(session, values, change_set)
-        return store.apply(evaluation_id, change_set, source=import_source(preview.file_name))
+        # As when answering on screen: an indicator that receives an answer becomes 入力中.
+        session.mark_in_progress(change_set)
+        return change_set
 
 
 def _backup_before_import(store) -> None:
@@ -539,13 +557,6 @@ def _refuse_if_changed_since_preview(preview: ImportPreview, selected: list[Pend
             raise ImportRejected(
                 f"確認画面を表示した後で {change.where} が変更されました。何も取り込んでいません。もう一度取り込んでください。"
             )
-
-
-def _mark_started(session: Session, values: dict[str, str | None], change_set: ChangeSet) -> None:
-    """As when answering on screen: an indicator that receives an answer becomes 入力中."""
-    notes = session.store.indicator_notes(session.evaluation_id)
-    catalog = session.catalog
-    mark_in_progress(catalog, values, notes, change_set.notes)
 
 
 # --- helpers ------------------------------------------------------------------------------------

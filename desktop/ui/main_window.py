@@ -42,13 +42,14 @@ from desktop import APP_NAME_JA, __version__
 from desktop.evaluation.errors import LockLost, StoreError
 from desktop.ui import colors
 from desktop.ui.banners import Banner
+from desktop.ui.document_controller import DocumentController
 from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
 from desktop.ui.window_actions import IndicatorActions
-from desktop.ui.window_files import HEARTBEAT_MS, FileHandling
+from desktop.ui.window_files import FileHandling
 from desktop.ui.window_keys import KeyboardNavigation
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self.setObjectName("mainWindow")
         self.user = user
         self.path: Path | None = None
-        self.document = None  # the open file (desktop.evaluation.document.Document)
+        self.document_controller = DocumentController(self)
         self.controller: EvaluationController | None = None
         self.interactive = True
         self.remember = True  # False for scripts and screenshots: the user's settings stay
@@ -84,9 +85,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self._build_shell()
         self.menus: Menus = build_menus(self)
         self.features = FeatureActions(self)
-        self.heartbeat_timer = QTimer(self)
-        self.heartbeat_timer.setInterval(HEARTBEAT_MS)
-        self.heartbeat_timer.timeout.connect(self.heartbeat)
+        self._connect_document_controller()
         self._restore_layout()
         self._show_start("")
 

@@ -2,8 +2,9 @@
 
 A mixin of :class:`desktop.ui.main_window.MainWindow`, kept apart so that each
 module has one job. What happens to the file (opening, the lock, the heartbeat,
-backups, restoring, a lost lock) is :class:`desktop.evaluation.document.Document`;
-this mixin only asks the user and shows the outcome. The document module is imported
+backups, restoring, a lost lock) is :class:`desktop.evaluation.document.Document`,
+held for the window by :class:`desktop.ui.document_controller.DocumentController`
+(its timer and background check); this mixin only asks the user and shows the outcome. The document module is imported
 inside the methods: it is not needed to paint the first window (start-up speed).
 """
 
@@ -15,17 +16,12 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
-from desktop.evaluation.errors import (
-    DamagedFile,
-    FileLocked,
-    NoEvaluation,
-    StoreError,
-)
+from desktop.evaluation.errors import FileLocked, NoEvaluation, StoreError
+from desktop.ui.document_controller import DocumentController
 
 if TYPE_CHECKING:
     from desktop.evaluation.document import Document
 
-HEARTBEAT_MS = 60_000  # the lock's heartbeat (and the check for the hourly backup)
 NO_EVALUATION_YET = "このファイルにはまだ評価がありません。新規評価を作成してください。"
 # Looking for a newer catalog revision reads every shipped catalog (about 80 ms the first
 # time): it waits this long after an evaluation is loaded, so that it is on screen first.
@@ -33,9 +29,24 @@ UPGRADE_CHECK_DELAY_MS = 200
 
 
 class FileHandling:
-    """Needs: document, path, user, prompts, ui_settings, heartbeat_timer, _use_session …"""
+    """Needs: document_controller, path, user, prompts, ui_settings, _use_session …"""
 
-    document: Document | None
+    document_controller: DocumentController
+
+    def _connect_document_controller(self) -> None:
+        files = self.document_controller
+        files.lock_lost.connect(self._lock_lost)
+        files.damaged.connect(self._report)
+        files.message.connect(self.statusBar().showMessage)
+
+    @property
+    def document(self) -> Document | None:
+        """The open evaluation file, or None."""
+        return self.document_controller.document
+
+    @property
+    def heartbeat_timer(self):
+        return self.document_controller.heartbeat_timer
 
     @property
     def store(self):
@@ -109,63 +120,25 @@ class FileHandling:
         self._adopt(document)
         opened = self._open_session(None)
         if not read_only:
-            self._start_verification(path)
+            self.document_controller.start_verification()
         return opened
-
-    # --- the full check and the opening backup, in the background ---------------------------------------
-    def _start_verification(self, path: Path) -> None:
-        from PySide6.QtCore import QThreadPool
-
-        from desktop.ui.verification import VerificationJob
-
-        job = VerificationJob(path)
-        job.signals.finished.connect(self._verification_finished)
-        self.verification_pending = True
-        self._verification_job = job  # keeps its signals object alive until it reports
-        QThreadPool.globalInstance().start(job)
-
-    def _verification_finished(self, path: str, backup: str, error) -> None:
-        self.verification_pending = False
-        if self.path is None or str(self.path) != path or self.document is None:
-            return  # another file is open by now
-        if isinstance(error, DamagedFile):
-            self._report(error)
-            self._lock_lost(
-                "整合性検査で問題が見つかったため、読み取り専用に切り替えました。"
-                "「ファイル → バックアップから復元」で直近のバックアップを戻してください。"
-            )
-        elif error is not None:
-            self.statusBar().showMessage(f"開いたときのバックアップを作れませんでした: {error}")
-        elif backup:
-            self.document.opening_backup_made(Path(backup))
 
     def wait_for_verification(self, timeout_ms: int = 30_000) -> bool:
         """Block until the background check is done (closing the window; tests)."""
-        from PySide6.QtCore import QCoreApplication, QElapsedTimer, QThreadPool
-
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
-        timer = QElapsedTimer()
-        timer.start()
-        while getattr(self, "verification_pending", False) and timer.elapsed() < timeout_ms:
-            QCoreApplication.processEvents()  # deliver the job's queued report
-        return not getattr(self, "verification_pending", False)
+        return self.document_controller.wait_for_verification(timeout_ms)
 
     def _adopt(self, document: Document) -> None:
         self._close_file()
-        self.document = document
+        self.document_controller.adopt(document)
         self.path = document.path
         if self.remember:
             self.ui_settings.add_recent(document.path)
-        self.heartbeat_timer.start()
 
     def _close_file(self) -> None:
         """Save pending typing, forget the evaluation and close the file (releasing the lock)."""
         self._commit_pending()
         self._use_session(None)
-        self.heartbeat_timer.stop()
-        if self.document is not None:
-            self.document.close()
-        self.document = None
+        self.document_controller.close()
 
     def _open_session(self, fiscal_year: int | None) -> bool:
         try:
@@ -337,17 +310,8 @@ class FileHandling:
 
     # --- keeping the file safe: heartbeat, hourly backup, losing the lock --------------------------------
     def heartbeat(self) -> None:
-        if self.document is None:
-            return
-        beat = self.document.heartbeat()
-        if beat.lock_lost:
-            self._lock_lost(
-                "ほかの人がこのファイルを引き継いだため、これ以降の変更は保存できません。"
-            )
-        elif beat.backup_error is not None:
-            self.statusBar().showMessage(f"定期バックアップを作れませんでした: {beat.backup_error}")
-        elif beat.backup is not None:
-            self.statusBar().showMessage(f"バックアップしました {beat.backup.name}")
+        """Beat now (the timer does it every minute); a lost lock comes back as _lock_lost."""
+        self.document_controller.heartbeat()
 
     def _lock_lost(self, reason: str) -> None:
         """Someone took the file over: switch to read-only and say so."""
@@ -356,10 +320,7 @@ class FileHandling:
         indicator = self.current_indicator_id()
         self._drop_pending()  # nothing typed can be saved any more
         self._use_session(None)
-        self.heartbeat_timer.stop()
-        if self.document is not None:
-            self.document.close()  # the lock is someone else's now: close() leaves it alone
-            self.document = None
+        self.document_controller.close()  # the lock is someone else's now: it is left alone
         interactive, remember = self.interactive, self.remember
         self.read_only_reason = reason
         # Reopen quietly (no lock dialog: we know why), then put the user back in place.

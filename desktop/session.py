@@ -20,6 +20,7 @@ from desktop.catalog.model import Catalog
 from desktop.records import (
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    Attachment,
     AuditEntry,
     Change,
     ChangeSet,
@@ -218,6 +219,89 @@ class Session:
         return self.store.apply(
             self.evaluation_id, ChangeSet(notes=fields_by_indicator), source=source
         )
+
+    # --- the records of this evaluation --------------------------------------------------
+    # The window, the workbooks and the report read and write through these, never
+    # through the store: the session is the one door (docs/architecture.md).
+    @property
+    def path(self) -> Path:
+        """The evaluation file (for messages, and so outputs never overwrite it)."""
+        return self.store.path
+
+    @property
+    def last_backup(self) -> Path | None:
+        return self.store.last_backup
+
+    def backup(self, reason: str = "manual") -> Path:
+        return self.store.backup(reason)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def notes(self) -> dict[str, IndicatorNote]:
+        return self.store.indicator_notes(self.evaluation_id)
+
+    def carried_items(self) -> set[str]:
+        return self.store.carried_items(self.evaluation_id)
+
+    def wordings(self) -> dict[str, str]:
+        return self.store.wordings(self.evaluation_id)
+
+    def set_wording(
+        self, item_id: str, wording: str | None, *, source: str | None = None
+    ) -> list[Change]:
+        return self.store.set_wording(self.evaluation_id, item_id, wording, source=source)
+
+    def planned_responses(self) -> dict[str, str]:
+        return self.store.planned_responses(self.evaluation_id)
+
+    def set_planned_response(
+        self, group_id: str, text: str, *, source: str | None = None
+    ) -> list[Change]:
+        return self.store.set_planned_response(self.evaluation_id, group_id, text, source=source)
+
+    def official_results(self) -> dict[str, float]:
+        return self.store.official_results(self.evaluation_id)
+
+    def set_official_results(self, values: dict[str, float | None]) -> list[Change]:
+        return self.store.set_official_results(self.evaluation_id, values)
+
+    def attachments(self, indicator_id: str | None = None) -> list[Attachment]:
+        return self.store.attachments(self.evaluation_id, indicator_id)
+
+    def add_attachment(
+        self, indicator_id: str, *, name: str, location: str = "", file_path: Path | None = None
+    ) -> Attachment:
+        return self.store.add_attachment(
+            self.evaluation_id, indicator_id, name=name, location=location, file_path=file_path
+        )
+
+    def remove_attachment(self, attachment_id: int) -> None:
+        self.store.remove_attachment(self.evaluation_id, attachment_id)
+
+    def attachment_content(self, attachment_id: int) -> bytes | None:
+        return self.store.attachment_content(attachment_id)
+
+    def evaluations(self) -> list[EvaluationRecord]:
+        return self.store.evaluations()
+
+    def of_year(self, record: EvaluationRecord) -> Session:
+        """Another evaluation in the same file (last year's, to compare), with its own catalog."""
+        return Session(self.store, record, pinned_catalog(self.store, record))
+
+    @property
+    def user(self) -> str:
+        """The name the change history records for this session's changes."""
+        return self.store.user
+
+    def audit_log(self) -> list[AuditEntry]:
+        """This evaluation's change history (and the file's own entries), oldest first."""
+        return self.store.history(self.evaluation_id)
+
+    def newest_audit_id(self) -> int:
+        """The id of the file's newest change-history entry (0 for none): a high-water mark."""
+        newest = self.store.history(limit=1, newest_first=True)
+        return newest[0].id if newest else 0
 
     def history(self) -> list[AuditEntry]:
         """This evaluation's change history (and the file's own entries), newest first."""

@@ -100,6 +100,20 @@ def test_only_the_application_layer_reaches_the_store(package):
     assert {path: names for path, names in offenders.items() if names} == {}
 
 
+@pytest.mark.parametrize("package", NO_STORE)
+def test_sessions_are_used_through_their_methods_not_their_store(package):
+    """``session.store.…`` would be the store by another road: the session has a method."""
+    offenders = []
+    for path in sources(package):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "store":
+                owner = node.value
+                name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+                if name in ("session", "_session", "current_session"):
+                    offenders.append(f"{relative(path)}:{node.lineno}")
+    assert offenders == []
+
+
 def _is_store(module: str) -> bool:
     return module == "desktop.store" or module.startswith("desktop.store.")
 

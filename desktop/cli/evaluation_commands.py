@@ -117,7 +117,7 @@ def run_show(args: argparse.Namespace) -> int:
             for line in render_tree(tree.root):
                 print(line)
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -177,7 +177,7 @@ def run_answer(args: argparse.Namespace) -> int:
             f"（見込み {tree.root.projected_points}点）— {saved}"
         )
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -199,7 +199,7 @@ def run_score(args: argparse.Namespace) -> int:
             for line in score_table(tree):
                 print(line)
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -308,7 +308,7 @@ def run_note(args: argparse.Namespace) -> int:
         else:
             print("変更はありません。")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -316,7 +316,7 @@ def run_note(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True)
     try:
-        entries = session.store.history(session.evaluation_id)
+        entries = session.audit_log()
         if args.json:
             print_json(
                 {
@@ -339,5 +339,5 @@ def run_history(args: argparse.Namespace) -> int:
                     f"{entry.target or ''}  {old} → {new}{source}"
                 )
     finally:
-        session.store.close()
+        session.close()
     return 0

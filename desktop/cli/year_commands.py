@@ -134,11 +134,11 @@ def run_official(args: argparse.Namespace) -> int:
             for row in compare(
                 session.catalog,
                 session.score(),
-                session.store.official_results(session.evaluation_id),
+                session.official_results(),
             )
         }
     finally:
-        session.store.close()
+        session.close()
     if not changes:
         print("変更はありません。")
     elif args.clear:
@@ -158,10 +158,10 @@ def _list_official(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True)
     try:
         rows = compare(
-            session.catalog, session.score(), session.store.official_results(session.evaluation_id)
+            session.catalog, session.score(), session.official_results()
         )
     finally:
-        session.store.close()
+        session.close()
     if args.json:
         print_json(
             [
@@ -208,7 +208,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     try:
         gaps = session_gaps(session)
     finally:
-        session.store.close()
+        session.close()
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         print_json(

@@ -173,7 +173,7 @@ def session_gaps(session) -> list[Gap]:
         session.catalog,
         answers,
         tree=score(session.catalog, answers),
-        user_wordings=session.store.wordings(session.evaluation_id),
+        user_wordings=session.wordings(),
     )
 
 

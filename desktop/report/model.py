@@ -151,16 +151,14 @@ class Report:
 
 def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
     """Everything the report shows, from the session's answers and the file's records."""
-    store = session.store
-    evaluation_id = session.evaluation_id
     tree = session.score()
     return assemble_report(
         session.catalog,
         tree,
         municipality=(session.municipality().name if session.municipality() else ""),
-        official=store.official_results(evaluation_id),
-        planned=store.planned_responses(evaluation_id),
-        wordings=store.wordings(evaluation_id),
+        official=session.official_results(),
+        planned=session.planned_responses(),
+        wordings=session.wordings(),
         answers=session.answers(),
         comparison=compare_with_previous(session),
         gap_limit=gap_limit,

@@ -73,10 +73,6 @@ class EvaluationController(QObject):
 
     # --- reading ------------------------------------------------------------------------
     @property
-    def store(self):
-        return self.session.store
-
-    @property
     def catalog(self):
         return self.session.catalog
 
@@ -89,15 +85,15 @@ class EvaluationController(QObject):
         return self.session.read_only
 
     def _read_side_tables(self) -> None:
-        self.notes = self.store.indicator_notes(self.evaluation_id)
-        self.wordings = self.store.wordings(self.evaluation_id)
-        self.carried = self.store.carried_items(self.evaluation_id)
+        self.notes = self.session.notes()
+        self.wordings = self.session.wordings()
+        self.carried = self.session.carried_items()
 
     def note(self, indicator_id: str) -> IndicatorNote:
         return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
 
     def attachments(self, indicator_id: str) -> list[Attachment]:
-        return self.store.attachments(self.evaluation_id, indicator_id)
+        return self.session.attachments(indicator_id)
 
     def reload(self, session: Session | None = None) -> None:
         """Re-read everything from the file (after an import, a year switch, an upgrade)."""
@@ -116,7 +112,7 @@ class EvaluationController(QObject):
         try:
             changes = self.session.set_answers({target_id: value})
         except AnswerError as exc:
-            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            self.failed.emit(InvalidInput(self.session.path, str(exc)))
             self._rescore()  # put the widget back to what the file holds
             return False
         except StoreError as exc:
@@ -133,7 +129,7 @@ class EvaluationController(QObject):
         try:
             changes = self.session.set_answers(values)
         except AnswerError as exc:
-            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            self.failed.emit(InvalidInput(self.session.path, str(exc)))
             return False
         except StoreError as exc:
             self.failed.emit(exc)
@@ -193,7 +189,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
-            changes = self.store.set_wording(self.evaluation_id, item_id, text)
+            changes = self.session.set_wording(item_id, text)
         except StoreError as exc:
             self.failed.emit(exc)
             self.wordings_changed.emit({item_id})
@@ -206,8 +202,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return None
         try:
-            attachment = self.store.add_attachment(
-                self.evaluation_id,
+            attachment = self.session.add_attachment(
                 indicator_id,
                 name=safe_file_name(file_path.name),
                 file_path=file_path,
@@ -223,7 +218,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
-            self.store.remove_attachment(self.evaluation_id, attachment_id)
+            self.session.remove_attachment(attachment_id)
         except StoreError as exc:
             self.failed.emit(exc)
             return False
@@ -233,11 +228,11 @@ class EvaluationController(QObject):
 
     def export_attachment(self, attachment: Attachment, target: Path) -> bool:
         """Write a copy of an attached file (reading works in read-only mode too)."""
-        content = self.store.attachment_content(attachment.id)
+        content = self.session.attachment_content(attachment.id)
         if content is None:
             self.failed.emit(
                 InvalidInput(
-                    self.store.path, f"「{attachment.name}」には中身が保存されていません。"
+                    self.session.path, f"「{attachment.name}」には中身が保存されていません。"
                 )
             )
             return False
@@ -246,7 +241,7 @@ class EvaluationController(QObject):
                 target,
                 lambda temporary: Path(temporary).write_bytes(content),
                 opened_in="ほかのソフト",
-                evaluation_file=self.store.path,
+                evaluation_file=self.session.path,
             )
         except SaveError as exc:
             self.failed.emit(CopyNotWritten(target, str(exc)))
@@ -262,7 +257,7 @@ class EvaluationController(QObject):
         """
         name = attachment_file_name(attachment)
         if is_program_file(name):
-            self.failed.emit(CopyNotWritten(self.store.path, program_refused_message(attachment)))
+            self.failed.emit(CopyNotWritten(self.session.path, program_refused_message(attachment)))
             return None
         try:
             folder = private_folder()
@@ -277,7 +272,7 @@ class EvaluationController(QObject):
     # --- the common tail of every write ----------------------------------------------------------
     def _writable(self) -> bool:
         if self.read_only:
-            self.failed.emit(ReadOnlySession(self.store.path))
+            self.failed.emit(ReadOnlySession(self.session.path))
             return False
         return True
 
@@ -289,7 +284,7 @@ class EvaluationController(QObject):
     def _write_change_set(self, change_set: ChangeSet, source: str) -> bool:
         """Undo/redo: write the values back as one audited action."""
         if self.read_only:
-            self.failed.emit(ReadOnlySession(self.store.path))
+            self.failed.emit(ReadOnlySession(self.session.path))
             return False
         try:
             changes = self.session.apply_change_set(change_set, source=source)
@@ -305,11 +300,11 @@ class EvaluationController(QObject):
         words_touched = {c.target for c in changes if c.kind == ACTION_WORDING}
         answered = any(c.kind == ACTION_ANSWER for c in changes)
         if notes_touched:
-            self.notes = self.store.indicator_notes(self.evaluation_id)
+            self.notes = self.session.notes()
         if words_touched:
-            self.wordings = self.store.wordings(self.evaluation_id)
+            self.wordings = self.session.wordings()
         if answered:
-            self.carried = self.store.carried_items(self.evaluation_id)
+            self.carried = self.session.carried_items()
             self._rescore()
         if notes_touched:
             self.notes_changed.emit(notes_touched)

@@ -235,7 +235,7 @@ class OfficialResultsDialog(QDialog):
         self.session = session
         self.setWindowTitle(f"国による評価結果の入力（{session.catalog.year_label}）")
         self.resize(980, 640)
-        self.stored = session.store.official_results(session.evaluation_id)
+        self.stored = session.official_results()
         self.model = OfficialResultsModel(session.catalog, session.score(), self.stored, self)
 
         intro = QLabel(

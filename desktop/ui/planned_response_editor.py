@@ -74,8 +74,8 @@ class PlannedResponseEditor(QDialog):
         self.setWindowTitle(f"今後の対応の編集（{session.catalog.year_label}）")
         self.resize(980, 620)
         self.tree = session.score()
-        self.saved: dict[str, str] = session.store.planned_responses(session.evaluation_id)
-        self.wordings = session.store.wordings(session.evaluation_id)
+        self.saved: dict[str, str] = session.planned_responses()
+        self.wordings = session.wordings()
         self._current: str | None = None
 
         self.model = GroupListModel(session, self.tree, self.saved, self)
@@ -193,7 +193,7 @@ class PlannedResponseEditor(QDialog):
             )
             return False
         try:
-            self.session.store.set_planned_response(self.session.evaluation_id, group_id, text)
+            self.session.set_planned_response(group_id, text)
         except StoreError as exc:
             QMessageBox.warning(self, exc.title, str(exc))
             return False

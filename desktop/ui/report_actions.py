@@ -62,14 +62,14 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
             official_rows = compare(
                 session.catalog,
                 session.score(),
-                session.store.official_results(session.evaluation_id),
+                session.official_results(),
             )
             if path.suffix.lower() == ".pdf":
                 from desktop.ui.report_pdf import render_pdf
 
-                render_pdf(report, path, official_rows, evaluation_file=session.store.path)
+                render_pdf(report, path, official_rows, evaluation_file=session.path)
             else:
-                save_report_xlsx(report, path, official_rows, evaluation_file=session.store.path)
+                save_report_xlsx(report, path, official_rows, evaluation_file=session.path)
     except (ReportWriteError, StoreError) as exc:
         warn(parent, "出力できません", str(exc))
         return None
@@ -100,10 +100,10 @@ def enter_official_results(parent: QWidget | None, session: Session) -> bool:
     if session.read_only:
         inform(parent, OFFICIAL_TITLE, "読み取り専用で開いているため入力できません。")
         return False
-    before = session.store.official_results(session.evaluation_id)
+    before = session.official_results()
     if not run_dialog(OfficialResultsDialog(session, parent)):
         return False
-    return session.store.official_results(session.evaluation_id) != before
+    return session.official_results() != before
 
 
 def carry_forward(

@@ -94,7 +94,7 @@ def import_workbook(parent: QWidget | None, session: Session) -> bool:
     if not changes:
         inform(parent, "取込", "反映する変更はありませんでした。")
         return False
-    backup = session.store.last_backup
+    backup = session.last_backup
     saved = f"\n取込前の状態は {backup} に保存してあります。" if backup else ""
     inform(
         parent,

@@ -445,11 +445,10 @@ class _Checker:
 
     # --- against the evaluation file -------------------------------------------------------------
     def compare_with_database(self) -> None:
-        store, evaluation_id = self.session.store, self.session.evaluation_id
-        answers = store.answers(evaluation_id)
-        notes = store.indicator_notes(evaluation_id)
+        answers = self.session.answers()
+        notes = self.session.notes()
         last: dict[tuple[str | None, str | None], AuditEntry] = {}
-        for entry in store.history(evaluation_id):
+        for entry in self.session.audit_log():
             last[(entry.target, entry.field)] = entry
         for candidate in self.candidates:
             if candidate.field == FIELD_ANSWER:
@@ -499,7 +498,7 @@ def apply(
     answers = {c.target: c.workbook for c in selected if c.field == FIELD_ANSWER}
     plan = ImportPlan(preview, selected, session.validate_answers(answers))
     if backup:
-        _backup_before_import(session.store)
+        _backup_before_import(session)
     return session.apply(plan)  # the check and the writes land together
 
 
@@ -529,24 +528,24 @@ class ImportPlan:
         return change_set
 
 
-def _backup_before_import(store) -> None:
+def _backup_before_import(session: Session) -> None:
     """A restore point before the import; one per batch of imports a few minutes apart.
 
     Backups rotate (the newest ten are kept): importing forty section workbooks
     with a backup each would push out every older restore point.
     """
-    newest = list_backups(store.path)[:1]
+    newest = list_backups(session.path)[:1]
     if newest and newest[0].reason == BACKUP_REASON:
         age = (datetime.now() - newest[0].created).total_seconds()
         if age < BATCH_BACKUP_SECONDS:
             return
-    store.backup(BACKUP_REASON)
+    session.backup(BACKUP_REASON)
 
 
 def _refuse_if_changed_since_preview(preview: ImportPreview, selected: list[PendingChange]) -> None:
     session = preview.session
-    answers = session.store.answers(session.evaluation_id)
-    notes = session.store.indicator_notes(session.evaluation_id)
+    answers = session.answers()
+    notes = session.notes()
     for change in selected:
         if change.field == FIELD_ANSWER:
             now = answers.get(change.target)

@@ -59,19 +59,17 @@ class ExportSnapshot:
 
     @classmethod
     def take(cls, session: Session) -> ExportSnapshot:
-        store = session.store
-        newest = store.history(limit=1, newest_first=True)
         return cls(
             session=session,
             catalog=session.catalog,
             tree=session.score(),
-            notes=store.indicator_notes(session.evaluation_id),
-            wordings=store.wordings(session.evaluation_id),
-            carried=store.carried_items(session.evaluation_id),
+            notes=session.notes(),
+            wordings=session.wordings(),
+            carried=session.carried_items(),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),
-            exported_by=store.user,
-            audit_high_water=newest[0].id if newest else 0,
+            exported_by=session.user,
+            audit_high_water=session.newest_audit_id(),
         )
 
     @property
@@ -204,7 +202,7 @@ def save_workbook(
 
 
 def export_submission(session: Session, path: str | Path) -> Path:
-    return save_workbook(build_submission(session), path, evaluation_file=session.store.path)
+    return save_workbook(build_submission(session), path, evaluation_file=session.path)
 
 
 def default_file_name(session: Session, section: str | None = None) -> str:

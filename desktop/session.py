@@ -62,7 +62,7 @@ class CatalogUpgrade:
     answers_dropped: list[str]
 
     def summary(self) -> str:
-        parts = [f"{self.current.id} 第{self.current.revision}版 → 第{self.newer.revision}版"]
+        parts = [f"{self.newer.year_label} {self.newer.level_label}の評価指標を更新"]
         if self.added:
             parts.append(f"追加 {len(self.added)} 件")
         if self.removed:

@@ -95,7 +95,7 @@ def run_new(args: argparse.Namespace) -> int:
         create_evaluation(store, catalog, municipality=municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
-            f"（{catalog.id} 第{catalog.revision}版）。"
+            f"（{catalog.level_label}）。"
         )
     return 0
 
@@ -133,7 +133,7 @@ def evaluation_header(session: Session) -> dict:
 def header_line(session: Session) -> str:
     municipality = session.municipality()
     name = municipality.name if municipality else "（市町村名未設定）"
-    return f"{name} {session.catalog.year_label}（{session.catalog.id} 第{session.catalog.revision}版）"
+    return f"{name} {session.catalog.year_label}（{session.catalog.level_label}）"
 
 
 def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:

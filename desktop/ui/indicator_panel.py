@@ -74,7 +74,7 @@ class IndicatorPanel(QWidget):
         self.combine_note.setWordWrap(True)
         self.combine_note.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
         self.combine_note.hide()
-        self.notes_line = QLabel()  # the catalog's notes on the indicator (参考)
+        self.notes_line = QLabel()  # the catalog's user note on the indicator
         self.notes_line.setWordWrap(True)
         self.notes_line.setStyleSheet(f"color: {fmt.MUTED.name()};")
         self.notes_line.hide()
@@ -170,9 +170,9 @@ class IndicatorPanel(QWidget):
                 self.rows.append(row)
         self.place.setText(breadcrumb(catalog, indicator_id))
         self.title.setText(f"{self.indicator.number}. {self.indicator.title}")
-        notes = self.indicator.notes
-        self.notes_line.setText(f"注記（参考）: {notes}" if notes else "")
-        self.notes_line.setVisible(bool(notes))
+        user_note = self.indicator.note  # never the provenance: that is for maintainers
+        self.notes_line.setText(f"補足: {user_note}" if user_note else "")
+        self.notes_line.setVisible(bool(user_note))
         self.notes.show_indicator(self.indicator, note, wordings, attachments, sections)
         self.update_tree(tree, wordings)
         self._show_empty(False)

@@ -86,7 +86,7 @@ class ExportSnapshot:
             ("市町村コード", municipality.code or ""),
             ("都道府県", municipality.prefecture or ""),
             ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
-            ("評価指標", f"{catalog.id} 第{catalog.revision}版（{catalog.status_label}）"),
+            ("評価指標", catalog.display_name()),
             ("出力者", self.exported_by),
             ("出力日時", self.exported_at.replace("T", " ")[:19]),
         ]

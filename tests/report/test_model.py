@@ -116,7 +116,7 @@ def test_lost_items_are_worded_for_a_reader_with_their_points(mixed_r8):
     blocked = {item.item_id: item for item in hearing.lost}["shien.II.process.hearing-loss.c"]
     assert blocked.lost_points == 5
     assert "前提となる ア" in blocked.detail
-    assert "［参考］受診状況の把握" in blocked.line
+    assert "［参考］受診を勧めた人が実際に受診したか" in blocked.line
 
 
 def test_user_wording_replaces_the_hint(mixed_r8):

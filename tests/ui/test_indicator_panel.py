@@ -146,7 +146,7 @@ def test_wording_reference_and_own_wording(make_window, db_path, r8, probe):
     window = new_window(make_window, db_path, r8)
     window.jump_to(f"{ISSUES}.a")
     row = window.panel.row_for(f"{ISSUES}.a")
-    assert row.wording.text().startswith("参考（公式文言ではありません）: ①日常の療養支援")
+    assert row.wording.text().startswith("参考（公式文言ではありません）: 日常の療養支援・入退院支援")
     edit = window.panel.notes.wording_edits[f"{ISSUES}.a"]
     edit.setFocus()
     probe.type_japanese(edit, "4場面の目指す姿を設定")

@@ -184,7 +184,7 @@ def test_cover_shows_who_what_and_totals(filled, exported):
     assert facts["市町村コード"] == "073059"
     assert facts["都道府県"] == "福島県"
     assert facts["年度"].startswith("令和8年度")
-    assert facts["評価指標"] == "municipal-r8 第1版（暫定版）"
+    assert facts["評価指標"] == "令和8年度 市町村分（暫定版）"
     assert facts["出力者"] == "テスト担当"
     assert facts["出力日時"]
     tree = filled.score()

@@ -107,6 +107,7 @@ def run_show(args: argparse.Namespace) -> int:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
+        add_wording(data, session)
         if args.json:
             print_json(data)
         else:
@@ -116,6 +117,20 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         session.store.close()
     return 0
+
+
+def add_wording(node: dict, session: Session, layers=None) -> None:
+    """Every item gains ``wording: {"text", "source"}`` (official, pasted, pack, own, hint or null)."""
+    layers = layers or session.text_layers()
+    if node.get("level") == "item":
+        text, source = layers.wording(session.catalog.item(node["id"]))
+        node["wording"] = {"text": text, "source": source}
+        for part in node.get("parts") or []:
+            _item, target = session.catalog.part(part["id"])
+            text, source = layers.wording(target)
+            part["wording"] = {"text": text, "source": source}
+    for child in node.get("children") or []:
+        add_wording(child, session, layers)
 
 
 def evaluation_header(session: Session) -> dict:

@@ -68,3 +68,15 @@ def test_an_inferred_prerequisite_can_be_switched_off_and_scoring_honours_it(ses
 def test_a_prerequisite_that_is_not_inferred_cannot_be_switched_off(session_r8):
     with pytest.raises(InvalidInput):
         session_r8.set_prerequisite_waived(PROGRESS_B, True)
+
+
+def test_a_switched_off_prerequisite_is_a_footnote_of_the_report(session_r8):
+    from desktop.report.model import build_report
+
+    assert not any("前提条件" in note for note in build_report(session_r8).notes)
+    session_r8.set_prerequisite_waived(HEARING_C, True)
+    notes = [note for note in build_report(session_r8).notes if "前提条件" in note]
+    assert notes == [
+        "次の小項目は、前提条件（国の資料の文言ではなく推定したもの）を適用せずに採点しています:"
+        " 支援 目標Ⅱ 体制・取組指標群 3-ウ。"
+    ]

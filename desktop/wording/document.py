@@ -89,7 +89,9 @@ def pdf_text(path: str | Path) -> str:
             raise SourceError(f"{path.name} にはパスワードがかかっているため読めません。")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise SourceError(f"{path.name} のページが多すぎます（{MAX_PDF_PAGES}ページまで）。")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # Layout mode keeps each printed line whole; the plain mode splits a line at
+        # every font run (「ア」「の」「場」 …), which would turn a word into a marker.
+        pages = [page.extract_text(extraction_mode="layout") or "" for page in reader.pages]
     except SourceError:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:

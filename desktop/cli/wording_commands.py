@@ -99,7 +99,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_paste(args: argparse.Namespace) -> int:
     from desktop.store.records import TEXT_PASTED
-    from desktop.wording.document import SourceError, place_document, read_source
+    from desktop.wording.document import (
+        SourceError,
+        place_document,
+        preview_lines,
+        read_source,
+        shipped_official,
+    )
     from desktop.wording.paste import place_block
 
     session = open_session(args, read_only=args.dry_run)
@@ -120,14 +126,14 @@ def run_paste(args: argparse.Namespace) -> int:
             document = place_document(catalog, text)
             pastes, not_found = document.found, document.not_found
         texts: dict[str, str] = {}
-        for line in paste_lines(catalog, pastes, not_found):
+        for line in preview_lines(catalog, pastes, not_found):
             print(line)
         for paste in pastes:
             texts.update(paste.texts)
         texts = {
             target: value
             for target, value in texts.items()
-            if not _shipped_official(catalog, target)
+            if not shipped_official(catalog, target)
         }
         if not texts:
             print("保存する公式文言はありません。")
@@ -146,31 +152,6 @@ def run_paste(args: argparse.Namespace) -> int:
     finally:
         session.store.close()
     return 0
-
-
-def _shipped_official(catalog, target_id: str) -> bool:
-    target = catalog.part(target_id)[1] if catalog.has_part(target_id) else catalog.item(target_id)
-    return bool(target.wording)
-
-
-def paste_lines(catalog, pastes, not_found) -> list[str]:
-    """The preview: each indicator, each sub-item with its text, and what could not be placed."""
-    from desktop.report.wording import indicator_reference
-
-    lines = []
-    for paste in pastes:
-        indicator = paste.indicator
-        lines.append(f"{indicator_reference(catalog, indicator.id)} {indicator.title}")
-        for placement in paste.placements:
-            kept = "（同梱の公式文言を表示）" if _shipped_official(catalog, placement.target_id) else ""
-            lines.append(f"  {placement.label}: {placement.text}{kept}")
-        if paste.missing:
-            lines.append(f"  文のない小項目: {'・'.join(paste.missing)}")
-        for text in paste.unplaced:
-            lines.append(f"  置き場所のない文: {text}")
-    if not_found:
-        lines.append(f"資料に見つからなかった評価指標: {len(not_found)}件")
-    return lines
 
 
 def _confirm(question: str) -> bool:

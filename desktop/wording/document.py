@@ -147,3 +147,29 @@ def place_document(catalog: Catalog, text: str) -> DocumentPaste:
 
 def _offset(starts: list[int], line: int) -> int:
     return starts[line]
+
+
+def shipped_official(catalog: Catalog, target_id: str) -> bool:
+    """The catalog ships official wording for it: a pasted text would never be shown."""
+    target = catalog.part(target_id)[1] if catalog.has_part(target_id) else catalog.item(target_id)
+    return bool(target.wording)
+
+
+def preview_lines(catalog: Catalog, pastes: list[IndicatorPaste], not_found) -> list[str]:
+    """The preview: each indicator, each sub-item with its text, and what could not be placed."""
+    from desktop.report.wording import indicator_reference
+
+    lines = []
+    for paste in pastes:
+        indicator = paste.indicator
+        lines.append(f"{indicator_reference(catalog, indicator.id)} {indicator.title}")
+        for placement in paste.placements:
+            kept = "（同梱の公式文言を表示）" if shipped_official(catalog, placement.target_id) else ""
+            lines.append(f"  {placement.label}: {placement.text}{kept}")
+        if paste.missing:
+            lines.append(f"  文のない小項目: {'・'.join(paste.missing)}")
+        for text in paste.unplaced:
+            lines.append(f"  置き場所のない文: {text}")
+    if not_found:
+        lines.append(f"資料に見つからなかった評価指標: {len(not_found)}件")
+    return lines

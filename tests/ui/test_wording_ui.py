@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QSize
 
+from desktop.store import EvaluationFile
 from desktop.store.records import TEXT_PASTED
 
 SHARING = "suishin.I.process.results-sharing"
@@ -158,3 +160,71 @@ def _save(widget, name: str, size: QSize | None = None) -> None:
     for _ in range(3):  # let the layouts settle at the new size before grabbing
         QApplication.processEvents()
     widget.grab().save(str(SCREENSHOT_DIR / name))
+
+
+# --- the menus: the whole document, and wording packs ---------------------------------------------
+@pytest.fixture
+def answered_dialogs(monkeypatch):
+    """The wording actions' file choosers and confirmations answer from a script."""
+    import desktop.ui.wording_actions as actions
+
+    script = {"source": None, "pack": None, "confirm": True, "previews": [], "told": []}
+
+    def confirm(_parent, title, summary, lines, ok_text):
+        script["previews"].append((title, summary, lines))
+        return script["confirm"]
+
+    monkeypatch.setattr(actions, "ask_source_path", lambda _p: script["source"])
+    monkeypatch.setattr(actions, "ask_pack_path", lambda _p, save, suggested="": script["pack"])
+    monkeypatch.setattr(actions, "confirm_preview", confirm)
+    monkeypatch.setattr(actions, "tell", lambda _p, t, text, problem=False: script["told"].append(text))
+    return script
+
+
+def test_the_whole_document_is_read_from_the_menu_with_a_preview(
+    make_window, db_path, r8, tmp_path, answered_dialogs
+):
+    window = new_window(make_window, db_path, r8)
+    source = tmp_path / "評価指標.txt"
+    source.write_text(
+        f"2 {r8.indicator(PROGRESS).title}\nア 計画値を把握\nエ 公表\n"
+        f"4 {r8.indicator(SHARING).title}\nア 同梱の公式文言と同じ場所\n",
+        encoding="utf-8",
+    )
+    answered_dialogs["source"] = source
+    window.features.actions["paste_wording_document"].trigger()
+    _title, summary, lines = answered_dialogs["previews"][-1]
+    assert "小項目 2 件" in summary
+    assert "  ア: 同梱の公式文言と同じ場所（同梱の公式文言を表示）" in lines
+    window.jump_to(PROGRESS)
+    row = window.panel.row_for(f"{PROGRESS}.a")
+    assert (row.source_mark.text(), row.wording.text()) == ("公式・貼り付け", "計画値を把握")
+
+
+def test_a_pack_is_written_and_read_back_from_the_menu(
+    make_window, db_path, r8, tmp_path, answered_dialogs
+):
+    import openpyxl
+
+    from desktop.wording.packs import HEADER_ROW, PACK_SHEET, TEXT_COLUMN
+
+    window = new_window(make_window, db_path, r8)
+    pack = tmp_path / "文言集.xlsx"
+    answered_dialogs["pack"] = pack
+    window.features.actions["export_wording_pack"].trigger()
+    book = openpyxl.load_workbook(pack)
+    sheet = book[PACK_SHEET]
+    for row in range(HEADER_ROW + 1, sheet.max_row + 1):
+        if sheet.cell(row=row, column=1).value == f"{PROGRESS}.d":
+            sheet.cell(row=row, column=TEXT_COLUMN, value="県の文言集の文")
+    book.save(pack)
+    answered_dialogs["confirm"] = False
+    window.features.actions["import_wording_pack"].trigger()
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        assert store.item_texts(store.evaluation_for_year().id) == {}  # cancelled: nothing
+    answered_dialogs["confirm"] = True
+    window.features.actions["import_wording_pack"].trigger()
+    assert any("県の文言集の文" in line for line in answered_dialogs["previews"][-1][2])
+    window.jump_to(PROGRESS)
+    row = window.panel.row_for(f"{PROGRESS}.d")
+    assert (row.source_mark.text(), row.wording.text()) == ("公式・文言集", "県の文言集の文")

@@ -104,6 +104,13 @@ class EvaluationController(QObject):
         """Every text layer of a sub-item (desktop/catalog/wording.py has the precedence)."""
         return TextLayers(copies=self.copies, own=self.wordings)
 
+    def searchable_texts(self) -> dict[str, str]:
+        """Own summaries and official copies by sub-item, for the tree's text search."""
+        texts = dict(self.wordings)
+        for item_id, (text, _source) in self.copies.items():
+            texts[item_id] = f"{texts.get(item_id, '')} {text}".strip()
+        return texts
+
     def note(self, indicator_id: str) -> IndicatorNote:
         return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
 

@@ -307,7 +307,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         previous = previous or self.current_indicator_id()
         self.panel.clear()
         self.tree_model.reset(
-            controller.tree, controller.notes, controller.wordings, controller.carried
+            controller.tree, controller.notes, controller.searchable_texts(), controller.carried
         )
         self.dashboard_model.reset(controller.tree)
         # Last year's and the official figures are extras: after the evaluation is shown.
@@ -568,7 +568,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _on_wordings_changed(self, _item_ids: set[str]) -> None:
         controller = self.controller
-        self.tree_model.update(wordings=controller.wordings)
+        self.tree_model.update(wordings=controller.searchable_texts())
         self.panel.update_wordings(controller.tree, controller.layers)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:

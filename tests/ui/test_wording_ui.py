@@ -11,6 +11,8 @@ from PySide6.QtCore import QSize
 from desktop.store import EvaluationFile
 from desktop.store.records import TEXT_PASTED
 
+from .test_filters import visible_indicators
+
 SHARING = "suishin.I.process.results-sharing"
 PROGRESS = "suishin.I.process.plan-progress"
 HEARING = "shien.II.process.hearing-loss"
@@ -228,3 +230,16 @@ def test_a_pack_is_written_and_read_back_from_the_menu(
     window.jump_to(PROGRESS)
     row = window.panel.row_for(f"{PROGRESS}.d")
     assert (row.source_mark.text(), row.wording.text()) == ("公式・文言集", "県の文言集の文")
+
+
+def test_the_text_search_finds_a_pasted_official_text(make_window, db_path, r8):
+    window = new_window(make_window, db_path, r8)
+    window.jump_to(PROGRESS)
+    window.prompts.paste_text = "ア 乖離の状況を独自資料で確認している\n"
+    search = window.navigation.search
+    search.setText("独自資料")
+    assert visible_indicators(window) == []
+    window.panel.paste_button.click()
+    search.setText("")
+    search.setText("独自資料")
+    assert visible_indicators(window) == [PROGRESS]

@@ -16,7 +16,7 @@ import pytest
 DESKTOP = Path(__file__).resolve().parents[1] / "desktop"
 
 # Only desktop.evaluation (and the store itself) may open the store; these never do.
-NO_STORE = ("ui", "workbook", "report", "national")
+NO_STORE = ("ui", "workbook", "report", "national", "wording")
 # The PDF entry point renders through Qt's printing; nothing else outside desktop/ui does.
 QT_ALLOWED_OUTSIDE_UI = {"desktop/cli/report_commands.py"}
 QT_FREE_PACKAGES = (
@@ -30,6 +30,7 @@ QT_FREE_PACKAGES = (
     "formats",
     "cli",
     "national",
+    "wording",
 )
 
 

@@ -186,6 +186,8 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self.panel.note_edited.connect(self._note)
         self.panel.wording_edited.connect(self._wording)
         self.panel.attachment_action.connect(self._attachment_action)
+        self.panel.paste_requested.connect(self._paste_wording)
+        self.panel.waiver_requested.connect(self._waive_prerequisite)
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
         self.panel.end_reached.connect(self.past_last_item)
         self.panel.history_requested.connect(self.show_history)
@@ -302,7 +304,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         previous = previous or self.current_indicator_id()
         self.panel.clear()
         self.tree_model.reset(
-            controller.tree, controller.notes, controller.wordings, controller.carried
+            controller.tree, controller.notes, controller.searchable_texts(), controller.carried
         )
         self.dashboard_model.reset(controller.tree)
         # Last year's and the official figures are extras: after the evaluation is shown.
@@ -332,7 +334,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
             indicator_id,
             controller.tree,
             controller.note(indicator_id),
-            controller.wordings,
+            controller.layers,
             attachments,
             self._sections(),
         )
@@ -445,7 +447,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         controller = self.controller
         self.tree_model.update(tree=tree, carried=controller.carried)
         self.dashboard_model.update(tree)
-        self.panel.update_tree(tree, controller.wordings)
+        self.panel.update_tree(tree, controller.layers, controller.waived)
         self._update_total()
 
     def _on_notes_changed(self, indicator_ids: set[str]) -> None:
@@ -458,8 +460,8 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
 
     def _on_wordings_changed(self, _item_ids: set[str]) -> None:
         controller = self.controller
-        self.tree_model.update(wordings=controller.wordings)
-        self.panel.update_wordings(controller.tree, controller.wordings)
+        self.tree_model.update(wordings=controller.searchable_texts())
+        self.panel.update_wordings(controller.tree, controller.layers)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:
         if self.current_indicator_id() == indicator_id:

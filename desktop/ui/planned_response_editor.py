@@ -75,7 +75,7 @@ class PlannedResponseEditor(QDialog):
         self.resize(980, 620)
         self.tree = session.score()
         self.saved: dict[str, str] = session.planned_responses()
-        self.wordings = session.wordings()
+        self.wordings = session.text_layers()
         self._current: str | None = None
 
         self.model = GroupListModel(session, self.tree, self.saved, self)

@@ -96,6 +96,19 @@ class IndicatorActions:
         if target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
+    def _paste_wording(self, indicator_id: str) -> None:
+        """「公式文言を貼り付け」: the preview dialog, then one stored action."""
+        controller = self.controller
+        if controller is None:
+            return
+        texts = self.prompts.paste_wording(controller.catalog, controller.catalog.indicator(indicator_id))
+        if texts:
+            controller.store_pasted(texts, origin="貼り付け")
+
+    def _waive_prerequisite(self, item_id: str, waived: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_prerequisite_waived(item_id, waived)
+
     def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
         from desktop.attachment_files import visible_text
 

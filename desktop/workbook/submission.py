@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
+from desktop.catalog.wording import TextLayers
 from desktop.formats import now_iso
 from desktop.records import IndicatorNote, Municipality
 from desktop.safe_save import SaveError, check_output_target, save_atomically
@@ -50,7 +51,7 @@ class ExportSnapshot:
     catalog: Catalog
     tree: ScoreTree
     notes: dict[str, IndicatorNote]
-    wordings: dict[str, str]
+    wordings: TextLayers  # official copies and own summaries (desktop/catalog/wording.py)
     carried: set[str]
     municipality: Municipality
     exported_at: str
@@ -64,7 +65,7 @@ class ExportSnapshot:
             catalog=session.catalog,
             tree=session.score(),
             notes=session.notes(),
-            wordings=session.wordings(),
+            wordings=session.text_layers(),
             carried=session.carried_items(),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),
@@ -84,7 +85,7 @@ class ExportSnapshot:
             ("市町村コード", municipality.code or ""),
             ("都道府県", municipality.prefecture or ""),
             ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
-            ("評価指標", f"{catalog.id} 第{catalog.revision}版（{catalog.status_label}）"),
+            ("評価指標", catalog.display_name()),
             ("出力者", self.exported_by),
             ("出力日時", self.exported_at.replace("T", " ")[:19]),
         ]

@@ -37,7 +37,7 @@ from desktop.records import (
     ChangeSet,
     Municipality,
 )
-from desktop.session import Session, catalog_source_text, create_evaluation
+from desktop.evaluation.session import Session, catalog_source_text, create_evaluation
 from desktop.store import EvaluationFile
 
 MUNICIPALITY = Municipality(name="北塩原村", code="073059", prefecture="福島県", insured=1000)

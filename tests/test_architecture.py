@@ -101,6 +101,21 @@ def test_only_the_application_layer_reaches_the_store(package):
     assert {path: names for path, names in offenders.items() if names} == {}
 
 
+def test_the_store_is_private_to_the_application_layer():
+    """Only desktop/evaluation opens the store (the store's own modules aside)."""
+    # output_target.py only reads SQLite's file header constant, to never overwrite a database.
+    allowed = {"desktop/output_target.py"}
+    offenders = {}
+    for path in sorted(DESKTOP.rglob("*.py")):
+        where = relative(path)
+        if where.startswith(("desktop/store/", "desktop/evaluation/")) or where in allowed:
+            continue
+        names = sorted(m for m in imported_modules(path) if _is_store(m))
+        if names:
+            offenders[where] = names
+    assert offenders == {}
+
+
 @pytest.mark.parametrize("package", NO_STORE)
 def test_sessions_are_used_through_their_methods_not_their_store(package):
     """``session.store.…`` would be the store by another road: the session has a method."""

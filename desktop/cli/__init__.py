@@ -173,7 +173,7 @@ def _run_handler(args: argparse.Namespace) -> int:
     from desktop.catalog.errors import CatalogError
     from desktop.catalog.registry import UnknownCatalog
     from desktop.cli.common import CommandError
-    from desktop.store.errors import StoreError
+    from desktop.evaluation.errors import StoreError
 
     try:
         return args.handler(args)

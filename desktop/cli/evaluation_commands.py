@@ -17,11 +17,11 @@ from desktop.cli.common import (
     table_row,
 )
 from desktop.cli.parser import positive_int
+from desktop.evaluation.document import Document
+from desktop.evaluation.session import Session
 from desktop.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
-from desktop.session import Session, create_evaluation
-from desktop.store import EvaluationFile
 
 
 def register(subparsers) -> None:
@@ -89,13 +89,13 @@ def run_new(args: argparse.Namespace) -> int:
     )
     if not municipality.name:
         raise CommandError("--municipality に市町村名を指定してください。")
-    with EvaluationFile.open(path, user=args.user, takeover=args.takeover) as store:
-        existing = store.municipality()
+    with Document.open(path, user=args.user, takeover=args.takeover) as document:
+        existing = document.municipality()
         if existing is not None and existing.name and existing.name != municipality.name:
             raise CommandError(
                 f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
             )
-        create_evaluation(store, catalog, municipality=municipality)
+        document.create_evaluation(catalog, municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
             f"（{catalog.level_label}）。"

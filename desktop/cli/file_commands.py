@@ -6,8 +6,7 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import CommandError, add_db, db_path
-from desktop.store.backup import backup_dir, backup_file, list_backups
-from desktop.store.restore import restore_backup
+from desktop.evaluation.document import back_up, backup_folder, list_backups, restore
 
 
 def register(subparsers) -> None:
@@ -38,7 +37,7 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"{info.created:%Y-%m-%d %H:%M:%S}  {info.reason_label}  {info.path}")
         return 0
     # Read-only: a backup also works while a colleague has the file open for writing.
-    target = backup_file(path, "manual")
+    target = back_up(path, "manual")
     print(f"バックアップを作りました: {target}")
     return 0
 
@@ -48,7 +47,7 @@ def _backup_source(path: Path, name: str) -> Path:
     given = Path(name)
     if given.exists() or given.parent != Path("."):
         return given
-    in_folder = backup_dir(path) / name
+    in_folder = backup_folder(path) / name
     return in_folder if in_folder.exists() else given
 
 
@@ -57,6 +56,6 @@ def run_restore(args: argparse.Namespace) -> int:
     source = _backup_source(path, args.backup)
     if source.resolve() == path.resolve():
         raise CommandError("復元するバックアップと評価ファイルが同じです。")
-    safety = restore_backup(path, source, user=args.user, takeover=args.takeover)
+    safety = restore(path, source, user=args.user, takeover=args.takeover)
     print(f"{source.name} から復元しました。復元前の状態は {safety} に保存してあります。")
     return 0

@@ -32,8 +32,8 @@ from desktop.store.restore import restore_backup
 
 if TYPE_CHECKING:
     from desktop.catalog.model import Catalog
+    from desktop.evaluation.session import Session
     from desktop.records import EvaluationRecord, Municipality
-    from desktop.session import Session
 
 BackupInfo = backups.BackupInfo
 
@@ -41,6 +41,8 @@ __all__ = [
     "BackupInfo",
     "Document",
     "Heartbeat",
+    "back_up",
+    "backup_folder",
     "default_user",
     "list_backups",
     "restore",
@@ -59,7 +61,7 @@ class Heartbeat:
 
 class Document:
     """An open evaluation file. ``store`` is the file itself; the layers above use a
-    :class:`~desktop.session.Session` from :meth:`session` for everything they read
+    :class:`~desktop.evaluation.session.Session` from :meth:`session` for everything they read
     and write."""
 
     def __init__(self, store: EvaluationFile, path: Path):
@@ -76,25 +78,32 @@ class Document:
         read_only: bool = False,
         takeover: bool = False,
         check_later: bool = False,
+        create: bool = True,
+        backup_on_open: bool = True,
     ) -> Document:
         """Open (or create) an evaluation file; raises a StoreError the user can act on.
 
         ``check_later``: a writable file gets the quick check only, and no opening backup,
         because the caller runs :func:`verify_and_back_up` right afterwards.
+        ``create=False`` refuses a missing or empty file instead of starting one.
         """
         path = Path(path)
-        if check_later:
-            store = EvaluationFile.open(
-                path,
-                user=user,
-                read_only=read_only,
-                takeover=takeover,
-                backup_on_open=False,
-                full_check=read_only,
-            )
-        else:
-            store = EvaluationFile.open(path, user=user, read_only=read_only, takeover=takeover)
+        store = EvaluationFile.open(
+            path,
+            user=user,
+            read_only=read_only,
+            takeover=takeover,
+            create=create,
+            backup_on_open=backup_on_open and not check_later,
+            full_check=read_only or not check_later,
+        )
         return cls(store, path)
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
 
     @property
     def read_only(self) -> bool:
@@ -124,12 +133,12 @@ class Document:
 
     def session(self, fiscal_year: int | None = None) -> Session:
         """The evaluation of ``fiscal_year`` (the latest when None); NoEvaluation if none."""
-        from desktop.session import Session
+        from desktop.evaluation.session import Session
 
         return Session.open(self.store, fiscal_year)
 
     def create_evaluation(self, catalog: Catalog, municipality: Municipality) -> Session:
-        from desktop.session import create_evaluation
+        from desktop.evaluation.session import create_evaluation
 
         return create_evaluation(self.store, catalog, municipality=municipality)
 
@@ -138,17 +147,17 @@ class Document:
         self.store.user = user or default_user()
 
     # --- carrying a year forward: plan first, then one action ---------------------------------
-    def plan_carry(self, from_year: int | None = None):
+    def plan_carry(self, from_year: int | None = None, to_year: int | None = None):
         """What carrying ``from_year`` (the newest when None) into the next year would do."""
-        from desktop.carryover import plan_carry
+        from desktop.evaluation.carryover import plan_carry
 
-        return plan_carry(self.store, from_year)
+        return plan_carry(self.store, from_year, to_year)
 
-    def carry_forward(self, from_year: int | None = None):
+    def carry_forward(self, from_year: int | None = None, to_year: int | None = None):
         """Create the next year's evaluation from ``from_year``; returns (session, plan)."""
-        from desktop.carryover import carry_forward
+        from desktop.evaluation.carryover import carry_forward
 
-        return carry_forward(self.store, from_year)
+        return carry_forward(self.store, from_year, to_year)
 
     # --- keeping the file safe ----------------------------------------------------------------
     def heartbeat(self) -> Heartbeat:
@@ -181,10 +190,26 @@ class Document:
         restore(self.path, backup, user=user)
 
 
-def restore(path: Path | str, backup: BackupInfo | Path, *, user: str | None = None) -> Path:
+def restore(
+    path: Path | str,
+    backup: BackupInfo | Path,
+    *,
+    user: str | None = None,
+    takeover: bool = False,
+) -> Path:
     """Put ``backup`` back into the (closed) file at ``path``; returns where the state
     before it was kept. Takes the file's lock for the time it works."""
-    return restore_backup(path, getattr(backup, "path", backup), user=user)
+    return restore_backup(path, getattr(backup, "path", backup), user=user, takeover=takeover)
+
+
+def backup_folder(path: Path | str) -> Path:
+    """Where the backups of the file at ``path`` are kept."""
+    return backups.backup_dir(path)
+
+
+def back_up(path: Path | str, reason: str = "manual") -> Path:
+    """A backup through a read-only connection: works while someone else has the file open."""
+    return backups.backup_file(Path(path), reason)
 
 
 def list_backups(path: Path | str) -> list[BackupInfo]:

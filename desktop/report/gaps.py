@@ -173,7 +173,7 @@ def rank(gaps: list[Gap]) -> list[Gap]:
 
 
 def session_gaps(session) -> list[Gap]:
-    """:func:`find_gaps` for an open :class:`desktop.session.Session`."""
+    """:func:`find_gaps` for an open :class:`desktop.evaluation.session.Session`."""
     answers = session.answers()
     waived = session.waived_prerequisites()
     return find_gaps(

@@ -144,7 +144,7 @@ def official_figures(tree: ScoreTree, official: dict[str, float]) -> dict[str, f
 
 
 def session_official_figures(session) -> dict[str, float]:
-    """:func:`official_figures` for an open :class:`desktop.session.Session`."""
+    """:func:`official_figures` for an open :class:`desktop.evaluation.session.Session`."""
     return official_figures(session.score(), session.official_results())
 
 

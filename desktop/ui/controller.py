@@ -1,6 +1,6 @@
 """The evaluation controller: every user action on an open evaluation goes through here.
 
-It owns the :class:`~desktop.session.Session` and the undo stack. Each action is
+It owns the :class:`~desktop.evaluation.session.Session` and the undo stack. Each action is
 one call into the session/store (one transaction with audit rows), followed by a
 full rescore (about half a millisecond), after which the controller emits signals;
 the tree, the indicator panel and the dashboard only listen. Views never write to
@@ -18,6 +18,7 @@ from PySide6.QtGui import QUndoStack
 from desktop.attachment_files import is_program_file, private_folder, safe_file_name
 from desktop.catalog.wording import TextLayers
 from desktop.evaluation.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
+from desktop.evaluation.session import Session
 from desktop.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
@@ -32,7 +33,6 @@ from desktop.records import (
 from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
 from desktop.ui.undo import ChangeCommand
 
 

@@ -53,7 +53,7 @@ from desktop.ui.window_files import FileHandling
 from desktop.ui.window_keys import KeyboardNavigation
 
 if TYPE_CHECKING:
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.ui.controller import EvaluationController
 
 READ_ONLY_MARK = "〔読み取り専用〕"

@@ -6,7 +6,7 @@ returns what the main window needs to refresh:
 * :func:`export_report` → the written path (or None);
 * :func:`show_gaps` → the (non-modal) gap dialog, whose double-clicks call ``on_jump``;
 * :func:`enter_official_results` → True when official results were saved;
-* :func:`carry_forward` → the new year's :class:`~desktop.session.Session` (or None);
+* :func:`carry_forward` → the new year's :class:`~desktop.evaluation.session.Session` (or None);
 * :func:`edit_planned_responses` → None (every save is already one action).
 
 The small ``ask_save_path`` / ``run_dialog`` / ``inform`` / ``warn`` functions are the
@@ -28,9 +28,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
-from desktop.carryover import CarryError
+from desktop.evaluation.carryover import CarryError
 from desktop.evaluation.errors import StoreError
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.ui.carry_dialog import CarryDialog
 from desktop.ui.gap_view import GapView
 from desktop.ui.official_dialog import OfficialResultsDialog

@@ -14,7 +14,7 @@ from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from desktop.evaluation.errors import StoreError
-from desktop.session import Session
+from desktop.evaluation.session import Session
 
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 

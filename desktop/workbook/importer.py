@@ -26,6 +26,7 @@ from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
 from desktop.evaluation.document import list_backups
+from desktop.evaluation.session import Session
 from desktop.records import (
     NOTE_FIELD_LABELS,
     AuditEntry,
@@ -34,7 +35,6 @@ from desktop.records import (
     import_source,
 )
 from desktop.scoring.answers import AnswerError, describe_allowed, normalize
-from desktop.session import Session
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,
@@ -504,7 +504,7 @@ def apply(
 
 @dataclass
 class ImportPlan:
-    """The previewed changes the user chose, for :meth:`desktop.session.Session.apply`."""
+    """The previewed changes the user chose, for :meth:`desktop.evaluation.session.Session.apply`."""
 
     preview: ImportPreview
     selected: list[PendingChange]

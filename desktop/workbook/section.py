@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl.workbook.protection import WorkbookProtection
 
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
 from desktop.workbook.layout import (
     ROW_INDICATOR,

@@ -14,11 +14,11 @@ from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
 from desktop.catalog.wording import TextLayers
+from desktop.evaluation.session import Session
 from desktop.formats import now_iso
 from desktop.records import IndicatorNote, Municipality
 from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
 from desktop.workbook import styles, totals
 from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
 from desktop.workbook.layout import (

@@ -16,11 +16,14 @@ use (default ``tests/<package>`` for ``desktop/<package>``), which to leave out 
 pytest ``-k`` expression, with the reason) and which mutants are known to be
 equivalent (a mutation that changes nothing observable), each with the reason; those
 are left out of the score. An entry names the file, the function and the original and
-mutated line exactly as the report prints them:
+mutated line exactly as the report prints them (``mutant`` may be a list of such lines;
+an optional ``near`` is text that must appear next to the change, for a line that occurs
+twice in one function):
 
     tests = ["tests/scoring"]
-    skip = "test_properties"
+    skip = "test_properties"                # a pytest -k expression
     skip_reason = "why these tests are left out"
+    pytest_args = ["-m", "not slow"]        # optional: more pytest options
 
     [[equivalent]]
     file = "desktop/scoring/tree.py"
@@ -85,6 +88,11 @@ def main(argv: list[str] | None = None) -> int:
         help="target settings file (default: tools/mutation_targets/<target>.toml)",
     )
     parser.add_argument("--workdir", type=Path, help="scratch directory (default: in the temp dir)")
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="report the last run again (e.g. after editing the equivalent mutants)",
+    )
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument("--fail-under", type=float, help="exit 1 when the score is below this %%")
     args = parser.parse_args(argv)
@@ -99,20 +107,26 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings(settings_file) if settings_file.is_file() else {}
     tests = args.tests or settings.get("tests") or [default_tests(repo, target)]
     skip = args.skip if args.skip is not None else settings.get("skip", "")
+    # e.g. ["-m", "not slow"]: more pytest options that narrow the tests used
+    selection_args = [str(arg) for arg in settings.get("pytest_args", [])]
     workdir = (args.workdir or scratch_dir(repo, target)).resolve()
 
-    prepare(repo, workdir, target, tests, skip)
-    left_out = f", leaving out -k '{skip}'" if skip else ""
-    print(
-        f"mutating {target} with {' '.join(tests)}{left_out} in {workdir} ({args.jobs} jobs)",
-        flush=True,
-    )
-    log = workdir / "mutmut.log"
-    rc = run_mutmut(workdir, args.jobs, log)
-    if rc != 0:
-        print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        print(f"mutmut failed (exit {rc}); full log: {log}", file=sys.stderr)
-        return 2
+    if args.report_only:
+        if not (workdir / "mutants").is_dir():
+            parser.error(f"no earlier run in {workdir}")
+    else:
+        prepare(repo, workdir, target, tests, skip, selection_args)
+        left_out = f", leaving out -k '{skip}'" if skip else ""
+        print(
+            f"mutating {target} with {' '.join(tests)}{left_out} in {workdir} ({args.jobs} jobs)",
+            flush=True,
+        )
+        log = workdir / "mutmut.log"
+        rc = run_mutmut(workdir, args.jobs, log)
+        if rc != 0:
+            print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            print(f"mutmut failed (exit {rc}); full log: {log}", file=sys.stderr)
+            return 2
 
     mutants = collect(workdir)
     unused = mark_equivalents(mutants, settings.get("equivalent", []))
@@ -161,7 +175,9 @@ def scratch_dir(repo: Path, target: str) -> Path:
     return Path(tempfile.gettempdir()) / "hyoka-mutation" / slug
 
 
-def prepare(repo: Path, workdir: Path, target: str, tests: list[str], skip: str) -> None:
+def prepare(
+    repo: Path, workdir: Path, target: str, tests: list[str], skip: str, selection_args: list[str]
+) -> None:
     """A fresh copy of what the tests need, with the mutmut settings for this target."""
     if workdir.exists():
         shutil.rmtree(workdir)
@@ -181,7 +197,11 @@ def prepare(repo: Path, workdir: Path, target: str, tests: list[str], skip: str)
         # --hypothesis-seed: property tests draw the same examples on every run.
         "pytest_add_cli_args": ["-p", "no:cacheprovider", "-q", "--hypothesis-seed=0"],
         # Tests left out of the first traced run are never linked to a mutant, so never run.
-        "pytest_add_cli_args_test_selection": [*tests, *(["-k", f"not ({skip})"] if skip else [])],
+        "pytest_add_cli_args_test_selection": [
+            *tests,
+            *(["-k", f"not ({skip})"] if skip else []),
+            *selection_args,
+        ],
         "use_git_change_detection": False,
     }
     pyproject = workdir / "pyproject.toml"
@@ -281,11 +301,13 @@ def mark_equivalents(mutants: list[Mutant], equivalents: list[dict]) -> list[dic
         if mutant.status in CAUGHT:
             continue
         for index, entry in enumerate(equivalents):
+            variants = entry["mutant"] if isinstance(entry["mutant"], list) else [entry["mutant"]]
             if (
                 entry["file"] == mutant.file
                 and entry["function"] == mutant.function
                 and entry["original"].strip() in mutant.removed
-                and entry["mutant"].strip() in mutant.added
+                and any(variant.strip() in mutant.added for variant in variants)
+                and entry.get("near", "") in mutant.diff
             ):
                 mutant.equivalent_reason = entry["reason"]
                 used.add(index)

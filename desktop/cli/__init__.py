@@ -8,11 +8,14 @@ mistake in the command line itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gc
 import sys
 import traceback
+from collections.abc import Iterator
 
 from desktop import APP_NAME_JA, __version__
-from desktop.cli.parser import JapaneseParser, install_japanese_messages
+from desktop.cli.parser import JapaneseParser, install_japanese_messages, join_dash_values
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -104,7 +107,7 @@ def starts_gui(argv: list[str]) -> bool:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(commands=not starts_gui(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_dash_values(argv, parser))
     if args.command is None:
         from desktop.ui.app import run_gui
 
@@ -113,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
+    with _tracebacks_only_with_debug(args):
+        return _run_handler(args)
+
+
+def _run_handler(args: argparse.Namespace) -> int:
     from desktop.catalog.errors import CatalogError
     from desktop.catalog.registry import UnknownCatalog
     from desktop.cli.common import CommandError
@@ -133,6 +141,26 @@ def run_command(args: argparse.Namespace) -> int:
             args,
             f"予期しないエラーが起きました（{type(exc).__name__}: {exc}）。--debug で詳細を表示できます。",
         )
+
+
+@contextlib.contextmanager
+def _tracebacks_only_with_debug(args: argparse.Namespace) -> Iterator[None]:
+    """No Python traceback reaches the user without --debug, not even a late one.
+
+    An object that fails while being cleaned up (a half-written file's writer after a
+    full disk) makes Python print "Exception ignored in …" with a traceback, after the
+    command's own clear message. The command's objects are collected before leaving.
+    """
+    if getattr(args, "debug", False):
+        yield
+        return
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = previous
 
 
 def _fail(args: argparse.Namespace, message: str) -> int:

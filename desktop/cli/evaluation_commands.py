@@ -60,7 +60,9 @@ def register(subparsers) -> None:
     add_db(note)
     add_year(note)
     note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
-    note.add_argument("--memo", metavar="TEXT", help="メモ")
+    note.add_argument(
+        "--memo", metavar="TEXT", help="メモ（- で始まるときは --memo=-x のようにも書ける）"
+    )
     note.add_argument("--evidence", metavar="TEXT", help="根拠資料（資料名と保存場所）")
     note.add_argument("--section", metavar="TEXT", help="担当課")
     note.add_argument("--assignee", metavar="TEXT", help="担当者")

@@ -21,7 +21,6 @@ Entry points for features added later:
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -477,19 +476,34 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.controller.add_attachment(indicator_id, path)
 
     def _export_attachment(self, _indicator_id: str, attachment: Attachment) -> None:
-        target = self.prompts.export_path(attachment.file_name or attachment.name)
+        from desktop.ui.controller import attachment_file_name
+
+        target = self.prompts.export_path(attachment_file_name(attachment))
         if target is not None and self.controller.export_attachment(attachment, target):
             self.statusBar().showMessage(f"{target.name} に書き出しました")
 
-    def _open_attachment(self, _indicator_id: str, attachment: Attachment) -> None:
-        # A copy in a temporary folder: the file kept in the evaluation file stays untouched.
-        folder = Path(tempfile.mkdtemp(prefix="hyoka-desk-"))
-        target = folder / (attachment.file_name or attachment.name)
-        if self.controller.export_attachment(attachment, target):
+    def _open_attachment(self, indicator_id: str, attachment: Attachment) -> None:
+        from desktop.attachment_files import is_program_file
+        from desktop.ui.controller import attachment_file_name, program_refused_message
+
+        if is_program_file(attachment_file_name(attachment)):
+            # Never run what someone else put into the file: offer a saved copy instead.
+            if self.prompts.confirm(
+                "添付ファイルを開けません", program_refused_message(attachment), "書き出す…"
+            ):
+                self._export_attachment(indicator_id, attachment)
+            return
+        # A copy in a private temporary folder: the file kept in the evaluation file stays untouched.
+        target = self.controller.copy_for_opening(attachment)
+        if target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
-        question = f"「{attachment.name}」を評価ファイルから削除します。元に戻せません。"
+        from desktop.attachment_files import visible_text
+
+        question = (
+            f"「{visible_text(attachment.name)}」を評価ファイルから削除します。元に戻せません。"
+        )
         if self.prompts.confirm("添付ファイルの削除", question, "削除する"):
             self.controller.remove_attachment(indicator_id, attachment.id)
 

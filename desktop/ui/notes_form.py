@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.attachment_files import visible_text
 from desktop.catalog.model import Indicator
 from desktop.store.records import INDICATOR_STATUSES, Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
@@ -220,9 +221,11 @@ class NotesForm(QWidget):
             size = (
                 f"（{_size_text(attachment.size)}）" if attachment.has_content else "（場所のみ）"
             )
-            entry = QListWidgetItem(f"{attachment.name}{size}")
+            # Names come from whoever made the file: shown without hidden characters.
+            entry = QListWidgetItem(f"{visible_text(attachment.name)}{size}")
             entry.setToolTip(
-                f"{attachment.location or attachment.name}\n追加: {attachment.added_by}"
+                f"{visible_text(attachment.location or attachment.name)}\n"
+                f"追加: {visible_text(attachment.added_by)}"
                 f" {attachment.added_at.replace('T', ' ')[:16]}"
             )
             self.attachments.addItem(entry)

@@ -72,3 +72,12 @@ def test_nothing_is_cut_off_at_1280_by_800(make_window, half_file, r8):
     header = window.navigation.view.header()
     char = window.fontMetrics().horizontalAdvance("あ")
     assert header.sectionSize(0) >= char * 8  # the tree's names stay readable
+
+
+def test_a_screenshot_never_replaces_the_evaluation_file(half_file, tmp_path):
+    before = half_file.read_bytes()
+    result = run_screenshot(half_file, half_file, tmp_path)
+    assert result.returncode == 1
+    assert "開いている評価ファイルそのもの" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert half_file.read_bytes() == before

@@ -100,6 +100,9 @@ def install_translations(app: QApplication) -> None:
 def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if args.scale != 1:
+            # Only for a screenshot: shows the window as a 125 % / 150 % display would.
+            os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
     app = create_application()
     if not args.screenshot:
         # A windowed build has no console: log unexpected errors and tell the user.
@@ -125,15 +128,17 @@ def run_gui(args: argparse.Namespace) -> int:
         path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot
     )
     if args.screenshot:
-        return save_screenshot(app, window, Path(args.screenshot))
+        return save_screenshot(app, window, Path(args.screenshot), args.size)
     window.show()
     return app.exec()
 
 
-def save_screenshot(app: QApplication, window, out: Path) -> int:
+def save_screenshot(
+    app: QApplication, window, out: Path, size: tuple[int, int] = SCREENSHOT_SIZE
+) -> int:
     from desktop.safe_save import SaveError, save_atomically
 
-    window.resize(*SCREENSHOT_SIZE)
+    window.resize(*size)
     window.show()
     for _ in range(3):
         app.processEvents()

@@ -166,6 +166,25 @@ class EvaluationController(QObject):
         self._after_write(changes, f"{label}の変更")
         return True
 
+    def set_notes(self, indicator_ids: list[str], fields: dict[str, str], text: str) -> bool:
+        """Set the same fields (担当課, 担当者) on several indicators: one action, one undo."""
+        wanted = {
+            indicator: {f: v for f, v in fields.items() if self.note(indicator).get(f) != v}
+            for indicator in indicator_ids
+        }
+        wanted = {indicator: changed for indicator, changed in wanted.items() if changed}
+        if not wanted:
+            return True
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.set_notes(wanted)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self._after_write(changes, text)
+        return True
+
     def set_wording(self, item_id: str, text: str | None) -> bool:
         """The user's own wording of a sub-item that has no official text."""
         current = self.wordings.get(item_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
     QFormLayout,
     QGridLayout,
@@ -30,6 +29,7 @@ from desktop.attachment_files import visible_text
 from desktop.catalog.model import Indicator
 from desktop.store.records import INDICATOR_STATUSES, Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
+from desktop.ui.guarded_combo import GuardedComboBox
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -88,7 +88,7 @@ class NotesForm(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.status = QComboBox()
+        self.status = GuardedComboBox()
         self.status.setObjectName("status")
         self.status.addItems(list(INDICATOR_STATUSES))
         self.status.activated.connect(

@@ -47,7 +47,7 @@ def stored_note(db_path):
     ],
 )
 def test_values_with_leading_dashes_are_stored(cli, evaluation, argv):
-    status, out, err = cli("note", "--db", evaluation, INDICATOR, *argv)
+    status, _out, err = cli("note", "--db", evaluation, INDICATOR, *argv)
     assert status == 0, err
     note = stored_note(evaluation)
     assert (note.memo, note.evidence) == ("-x", "--資料--")

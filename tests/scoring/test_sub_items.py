@@ -175,3 +175,14 @@ def test_a_wrong_answer_to_a_part_or_a_check_says_what_is_accepted(golden):
     with pytest.raises(AnswerError) as caught:
         normalize(golden, "checks.a", "maybe")
     assert str(caught.value) == "「maybe」は checks.a（該当・非該当） の回答として使えません。"
+
+
+def test_an_inferred_prerequisite_switched_off_no_longer_blocks(golden, details):
+    answers = {"prereq.c": MET}
+    assert score(golden, answers).node("prereq.c").status == T.BLOCKED
+    node = score(golden, answers, waived={"prereq.c"}).node("prereq.c")
+    assert (node.points, node.status, node.reason) == (2, T.SCORED, None)
+    assert score(golden, answers, waived={"prereq.b"}).node("prereq.c").status == T.BLOCKED
+    # an official prerequisite (not inferred) cannot be switched off
+    node = score(details, {"follow.a": MET}, waived=["follow.a"]).node("follow.a")
+    assert node.status == T.BLOCKED and node.points == 0

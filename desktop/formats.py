@@ -30,6 +30,27 @@ def fiscal_year_of_reiwa(reiwa: int) -> int:
     return reiwa + _REIWA_OFFSET
 
 
+class NamedFiscalYear:
+    """Mixed into anything with a ``fiscal_year`` (a catalog, an evaluation, a manifest):
+    the ways people name that year."""
+
+    fiscal_year: int
+
+    @property
+    def reiwa_year(self) -> int:
+        return reiwa_year(self.fiscal_year)
+
+    @property
+    def year_code(self) -> str:
+        """R8 for FY2026: what users and the command line call a fiscal year."""
+        return year_code(self.fiscal_year)
+
+    @property
+    def year_label(self) -> str:
+        """令和8年度 for FY2026."""
+        return year_label(self.fiscal_year)
+
+
 def now_iso() -> str:
     """The local time with its offset, to the second: how the file and workbooks stamp times."""
     return datetime.now().astimezone().isoformat(timespec="seconds")

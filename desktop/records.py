@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from desktop.formats import year_code, year_label
+from desktop.formats import NamedFiscalYear
 
 STATUS_NOT_STARTED = "未着手"
 STATUS_IN_PROGRESS = "入力中"
@@ -76,7 +76,7 @@ class Municipality:
 
 
 @dataclass(frozen=True)
-class EvaluationRecord:
+class EvaluationRecord(NamedFiscalYear):
     id: int
     fiscal_year: int
     catalog_id: str
@@ -85,14 +85,6 @@ class EvaluationRecord:
     created_at: str
     created_by: str
     carried_from: int | None = None
-
-    @property
-    def year_code(self) -> str:
-        return year_code(self.fiscal_year)
-
-    @property
-    def year_label(self) -> str:
-        return year_label(self.fiscal_year)
 
 
 @dataclass(frozen=True)

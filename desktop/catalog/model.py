@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from desktop.formats import reiwa_year, year_code, year_label
+from desktop.formats import NamedFiscalYear
 
 # Rule kinds an item may have (a closed list; see docs/catalog-format.md).
 CHECK = "check"  # met or not; its points when met
@@ -229,7 +229,7 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedFiscalYear):
     id: str
     title: str
     fiscal_year: int  # FY2026 = 令和8年度
@@ -247,19 +247,6 @@ class Catalog:
     _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     # --- naming -------------------------------------------------------------
-    @property
-    def reiwa_year(self) -> int:
-        return reiwa_year(self.fiscal_year)
-
-    @property
-    def year_code(self) -> str:
-        """R8 for FY2026: what users and the command line call a fiscal year."""
-        return year_code(self.fiscal_year)
-
-    @property
-    def year_label(self) -> str:
-        return year_label(self.fiscal_year)
-
     @property
     def level_label(self) -> str:
         return {"municipal": "市町村分", "prefectural": "都道府県分"}.get(self.level, self.level)

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from openpyxl.workbook import Workbook
 
-from desktop.formats import year_label
+from desktop.formats import NamedFiscalYear
 from desktop.workbook.layout import SHEET_MANIFEST
 from desktop.workbook.safe_text import clean, write_text
 from desktop.workbook.styles import FONT
@@ -57,7 +57,7 @@ class ManifestRow:
 
 
 @dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedFiscalYear):
     kind: str
     section: str
     catalog_id: str
@@ -81,10 +81,6 @@ class Manifest:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def year_label(self) -> str:
-        return year_label(self.fiscal_year)
 
     def meta_items(self) -> list[tuple[str, str]]:
         items = []

@@ -14,15 +14,20 @@ class CrossChecks:
     """Mixed into the loader's builder: needs ``problem(line, code, message)``."""
 
     def check_sum(self, data: LocatedDict, what: str, max_points, children, child_name: str):
+        self.check_allocation(
+            data.line_of("max"),
+            max_points,
+            children,
+            lambda actual: f"{what} の配点 {max_points} と{child_name}の配点の合計 {actual} が一致しません。",
+        )
+
+    def check_allocation(self, line: int, max_points, children, mismatch) -> None:
+        """``mismatch(actual)`` when the children's points do not add up to ``max_points``."""
         if max_points is None or not children:
             return
         actual = sum(child.max_points for child in children)
         if actual != max_points:
-            self.problem(
-                data.line_of("max"),
-                E.ALLOCATION_MISMATCH,
-                f"{what} の配点 {max_points} と{child_name}の配点の合計 {actual} が一致しません。",
-            )
+            self.problem(line, E.ALLOCATION_MISMATCH, mismatch(actual))
 
     def check_rate(self, data: LocatedDict, key: str, rate, what: str) -> None:
         if rate is not None and not 0 <= rate <= 100:

@@ -15,6 +15,28 @@ from desktop.catalog.yamlsource import LocatedDict, line_of
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
 
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+# A field's kind → (accepts the value, the value kept, what to write instead).
+_KINDS = {
+    int: (
+        lambda v: isinstance(v, int) and not isinstance(v, bool),
+        lambda v: v,
+        lambda v: f"は整数で書いてください（いまは「{v}」）。",
+    ),
+    float: (_number, float, lambda v: f"は数値で書いてください（いまは「{v}」）。"),
+    bool: (lambda v: isinstance(v, bool), lambda v: v, lambda v: "は true か false で書いてください。"),
+    str: (lambda v: not isinstance(v, dict | list), str, lambda v: "は文字列で書いてください。"),
+    list: (
+        lambda v: isinstance(v, list),
+        lambda v: v,
+        lambda v: "は一覧（- で始まる行）で書いてください。",
+    ),
+}
+
+
 class FieldReader:
     """Reads fields of a catalog file, recording every problem with its line and code."""
 
@@ -51,45 +73,11 @@ class FieldReader:
         return self.coerce(data, key, data[key], kind, what)
 
     def coerce(self, data: LocatedDict, key: str, value, kind, what: str):
-        line = data.line_of(key)
-        if kind is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.problem(
-                    line,
-                    E.BAD_VALUE,
-                    f"{what}の「{key}」は整数で書いてください（いまは「{value}」）。",
-                )
-                return None
-            return value
-        if kind is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self.problem(
-                    line,
-                    E.BAD_VALUE,
-                    f"{what}の「{key}」は数値で書いてください（いまは「{value}」）。",
-                )
-                return None
-            return float(value)
-        if kind is bool:
-            if not isinstance(value, bool):
-                self.problem(
-                    line, E.BAD_VALUE, f"{what}の「{key}」は true か false で書いてください。"
-                )
-                return None
-            return value
-        if kind is str:
-            if isinstance(value, dict | list):
-                self.problem(line, E.BAD_VALUE, f"{what}の「{key}」は文字列で書いてください。")
-                return None
-            return str(value)
-        if kind is list:
-            if not isinstance(value, list):
-                self.problem(
-                    line, E.BAD_VALUE, f"{what}の「{key}」は一覧（- で始まる行）で書いてください。"
-                )
-                return None
-            return value
-        raise AssertionError(kind)
+        accepts, keep, advice = _KINDS[kind]
+        if not accepts(value):
+            self.problem(data.line_of(key), E.BAD_VALUE, f"{what}の「{key}」" + advice(value))
+            return None
+        return keep(value)
 
     def user_text(self, data: LocatedDict, key: str, what: str) -> str | None:
         """A text users read (note, hint, wording): no URL, English word or file path."""

@@ -210,14 +210,12 @@ class _Builder(FieldReader, CrossChecks):
                 if frame:
                     frames.append(frame)
 
-        if total_max is not None and grants:
-            actual = sum(g.max_points for g in grants)
-            if actual != total_max:
-                self.problem(
-                    root.line_of("total_max"),
-                    E.ALLOCATION_MISMATCH,
-                    f"合計の配点 total_max={total_max} と交付金の配点の合計 {actual} が一致しません。",
-                )
+        self.check_allocation(
+            root.line_of("total_max"),
+            total_max,
+            grants,
+            lambda actual: f"合計の配点 total_max={total_max} と交付金の配点の合計 {actual} が一致しません。",
+        )
         if not all([catalog_id, fiscal_year, level, revision, status, total_max is not None]):
             return None
         catalog = Catalog(

@@ -21,6 +21,7 @@ score region's end are kept per row, so memory stays small.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -132,6 +133,8 @@ def read_national(
 
 
 def _load_rows(path: Path, data: bytes) -> list[list]:
+    """The first sheet's rows; below the header block each row is cut after the score
+    region (the ~1,200 trailing columns are never turned into Python objects)."""
     try:
         from python_calamine import CalamineWorkbook
     except ImportError:  # pragma: no cover - a broken install
@@ -141,14 +144,33 @@ def _load_rows(path: Path, data: bytes) -> list[list]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
-        return sheet.to_python(skip_empty_area=False)
-    except NationalFileError:
-        raise
+        rows_iter = sheet.iter_rows()
+        rows = list(itertools.islice(rows_iter, HEADER_SCAN_ROWS))
     except Exception as exc:
         raise NationalFileError(
             f"{path.name} を Excel ファイルとして読めません（{type(exc).__name__}）。"
             "全国集計結果（市町村分）の .xlsx ファイルを指定してください。"
         ) from None
+    width = _score_region_width(rows)
+    for row in rows_iter:
+        rows.append(row[:width] if width else row)
+        if len(rows) > MAX_ROWS:
+            break
+    return rows
+
+
+def _score_region_width(head: list[list]) -> int | None:
+    """Columns up to 推進・支援合計 (None when the header cannot tell; the full parse
+    then reports what is wrong)."""
+    try:
+        grant_row, first, shien_first = _find_grant_row(head)
+        stat_rows = _find_stat_rows(head, first)
+        _columns_found, total_column, _problems = _columns(
+            head, grant_row, first, shien_first, stat_rows
+        )
+    except NationalFileError:
+        return None
+    return total_column + 1
 
 
 # --- header ------------------------------------------------------------------------------

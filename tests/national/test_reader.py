@@ -171,3 +171,12 @@ def test_the_real_file_reproduces_the_published_figures():
         bands = [sum(1 for m in dataset.municipalities if m.band == b) for b in range(1, 6)]
         assert bands == [451, 535, 608, 83, 64]
         assert sum(1 for m in dataset.municipalities if m.kaso) == 885
+
+
+def test_benchmark_child_reads_stores_and_views(tmp_path, national_r8):
+    """Smoke test of the benchmark's measurement (tiny workbook; no time asserted)."""
+    from benchmarks.national import one_run
+
+    result = one_run(str(national_r8.path), str(tmp_path / "lib.sqlite"))
+    assert result["municipalities"] == 80
+    assert all(result[key] >= 0 for key in ("read_check_s", "store_s", "load_s", "views_s"))

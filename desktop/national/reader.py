@@ -72,10 +72,10 @@ LEFT_LABELS: dict[str, Callable[[str], bool]] = {
     "prefecture_no": lambda t: t.startswith("都道府県番号") or t == "都道府県コード",
     "insurer": lambda t: t.startswith("保険者番号"),
     "prefecture": lambda t: t.startswith("都道府県名") or t == "都道府県",
-    "name": lambda t: t.startswith("市町村名") or t.startswith("保険者名"),
+    "name": lambda t: t.startswith("市町村名"),
     "population": lambda t: t.startswith("人口") or t.startswith("総人口"),
     "first_insured": lambda t: t.startswith("第1号被保険者数"),
-    "band": lambda t: "区分" in t and "過疎" not in t,
+    "band": lambda t: t.startswith("区分") or t.startswith("規模区分"),
     "kaso": lambda t: "過疎" in t,
 }
 LEFT_REQUIRED = ("serial", "prefecture_no", "insurer", "prefecture", "name", "first_insured")
@@ -211,7 +211,7 @@ def _find_stat_rows(rows: list[list], width: int) -> dict[str, int]:
     for r in range(min(HEADER_SCAN_ROWS, len(rows))):
         for c in range(min(width, LEFT_SCAN_COLUMNS)):
             text = norm(_cell(rows, r, c))
-            key = STAT_LABELS.get(text)
+            key = STAT_LABELS.get(text) or STAT_LABELS.get(re.sub(r"\(.*\)$", "", text))
             if key and key not in found:
                 found[key] = r
     if "max" not in found:
@@ -232,6 +232,11 @@ def _find_left_block(rows: list[list], end_column: int) -> dict[str, int]:
                 if key not in found and matches(text):
                     found[key] = c
                     break
+    if "name" not in found:  # some years may title it 保険者名
+        for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+            for c in range(end_column):
+                if "name" not in found and norm(_cell(rows, r, c)).startswith("保険者名"):
+                    found["name"] = c
     missing = [LEFT_NAMES[key] for key in LEFT_REQUIRED if key not in found]
     if missing:
         raise NationalFileError(
@@ -258,8 +263,9 @@ def _filled_headers(rows: list[list], top: int, first: int, end: int) -> list[li
     return raw, filled
 
 
-def _subtotal(text: str, grant: str) -> tuple | None:
-    """The kind of a subtotal column from its own raw label."""
+def _subtotal(text: str, grant: str, goal_above: str = "") -> tuple | None:
+    """The kind of a subtotal column from its own raw label (the goal it sits under,
+    ``goal_above``, when the label names only the group: 「体制・取組指標群 計」「小計」)."""
     if "順位" in text:
         return (SUB_RANK, grant, None, None)
     if "計" not in text:
@@ -270,9 +276,11 @@ def _subtotal(text: str, grant: str) -> tuple | None:
         return (SUB_GRANT, "suishin", None, None)
     if text.startswith("支援") or "支援交付金" in text:
         return (SUB_GRANT, "shien", None, None)
-    code = goal_code(text)
+    code = goal_code(text) or goal_code(goal_above)
     if code is None:
         return None
+    if "小計" in text and not group_kind(text):
+        return (SUB_GOAL, grant, code, None)
     small = re.search(r"\((i{1,3})\)", text)
     if small:
         return (SUB_GROUP, grant, code, ROMAN_SMALL[small.group(1)])
@@ -318,7 +326,7 @@ def _columns(
             columns.append(column)
             continue
         if is_number(points):
-            kind = _subtotal(own, grant)
+            kind = _subtotal(own, grant, filled[1][i])
             if kind is None:
                 problems.append(
                     (
@@ -553,7 +561,7 @@ def _build(
                 else None,
                 first_insured=first_insured,
                 band=band_value if "band" in left else band_of(first_insured),
-                kaso=bool(norm(_cell(rows, r, left["kaso"]))) if "kaso" in left else False,
+                kaso=_is_kaso(_cell(rows, r, left["kaso"])) if "kaso" in left else False,
                 row=r + 1,
                 points=points,
             )
@@ -589,6 +597,14 @@ def _score_value(rows, r: int, c: int, value, columns) -> float:
     raise NationalFileError(
         f"{cell_name(r, c)}（{_label_of(columns, c)}）: 得点の欄に数値でない「{value}」があります。"
     )
+
+
+NOT_KASO = {"", "×", "-", "ー", "―", "0", "非該当", "なし", "無"}
+
+
+def _is_kaso(value) -> bool:
+    """○ (or 〇, 該当, 一部 …) marks a 過疎 municipality; blank, ×, - or 0 do not."""
+    return norm(value) not in NOT_KASO
 
 
 def _float(value) -> float | None:

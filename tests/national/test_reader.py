@@ -180,3 +180,25 @@ def test_benchmark_child_reads_stores_and_views(tmp_path, national_r8):
     result = one_run(str(national_r8.path), str(tmp_path / "lib.sqlite"))
     assert result["municipalities"] == 80
     assert all(result[key] >= 0 for key in ("read_check_s", "store_s", "load_s", "views_s"))
+
+
+def test_label_variants_of_other_years(tmp_path):
+    """該当率（％）, 〇 and × for 過疎, a group subtotal titled without its goal."""
+
+    def vary(rows, info):
+        for r in range(8, 18):
+            for c in range(14):
+                if rows[r][c] == "該当率":
+                    rows[r][c] = "該当率\n（％）"
+        kaso_column = 11
+        for m in info.municipalities:
+            rows[info.first_data_row - 1 + m.serial - 1][kaso_column] = "〇" if m.kaso else "×"
+        for c, value in enumerate(rows[4]):
+            if value == "Ⅱ（ⅰ）　計":
+                rows[4][c] = "体制・取組\n指標群　計"
+                break
+
+    info = make_workbook(tmp_path / "v.xlsx", year=2026, count=20, mutate=vary)
+    dataset = read_national(info.path)
+    assert [m.kaso for m in dataset.municipalities] == [m.kaso for m in info.municipalities]
+    assert "小計22列" in dataset.checks[0]

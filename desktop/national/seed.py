@@ -148,7 +148,7 @@ def apply_seed(store, plan: SeedPlan, *, municipality=None):
     if any(r.fiscal_year == plan.target.fiscal_year for r in store.evaluations()):
         raise NationalFileError(f"{plan.target.year_label}の評価はこのファイルにすでにあります。")
     if store.evaluations():
-        store.backup("before-national")
+        store.backup("before-carry")  # shown as 前年度からの引継ぎの前: the same kind of start
     notes: dict[str, dict[str, str]] = {}
     for answer_id in plan.answers:
         item_id = (

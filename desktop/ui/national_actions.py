@@ -149,15 +149,22 @@ class NationalActions:
 
         window = self.window
         try:
-            dialog = NationalDialog(window, self.library_path(), window.session)
+            dialog = NationalDialog(window, self.library_path(), window.session, window.store)
         except NationalFileError as exc:
             QMessageBox.information(window, "全国の評価結果と比べる", str(exc))
             return None
         dialog.official_applied.connect(self._official_applied)
+        dialog.seeded.connect(self._seeded)
         dialog.resize(1180, 720)
         dialog.show()
         self.dialog = dialog
         return dialog
+
+    def _seeded(self, fiscal_year: int) -> None:
+        self.window.switch_year(fiscal_year)
+        self.window.statusBar().showMessage(
+            f"令和{fiscal_year - 2018}年度の評価を国の評価結果から作りました（回答は要確認）"
+        )
 
     def _official_applied(self) -> None:
         self.window.features.refresh_extra_columns()

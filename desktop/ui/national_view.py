@@ -48,13 +48,15 @@ SOURCE_NOTE = "厚生労働省 全国集計結果（市町村分）から作成"
 
 class NationalDialog(QDialog):
     official_applied = Signal()
+    seeded = Signal(int)  # the fiscal year of the evaluation just created
 
-    def __init__(self, parent, library_path: Path, session=None):
+    def __init__(self, parent, library_path: Path, session=None, store=None):
         super().__init__(parent)
         self.setObjectName("nationalDialog")
         self.setWindowTitle("全国の評価結果と比べる")
         self.library_path = library_path
         self.session = session
+        self.store = store  # the open evaluation file, for starting a year from the result
         self.dataset = None
         self.catalog = None
         self.municipality = None
@@ -82,6 +84,12 @@ class NationalDialog(QDialog):
         top.addWidget(QLabel("市町村"))
         top.addWidget(self.muni_combo, 1)
         top.addWidget(self.apply_button)
+        self.seed_button = QPushButton("この結果から評価を始める…", objectName="seedFromNational")
+        self.seed_button.setToolTip(
+            "この市町村の国の評価結果を回答にして、次の年度（なければこの年度）の評価を作ります。"
+            "回答は「要確認」として入ります"
+        )
+        top.addWidget(self.seed_button)
         layout.addLayout(top)
         self.source_label = QLabel(objectName="nationalSource")
         self.source_label.setWordWrap(True)
@@ -129,6 +137,7 @@ class NationalDialog(QDialog):
         self.peer_kind.currentIndexChanged.connect(lambda _i: self._refresh())
         self.pref_combo.activated.connect(lambda _i: self._refresh_prefecture())
         self.apply_button.clicked.connect(self.apply_official)
+        self.seed_button.clicked.connect(lambda: self.seed_evaluation())
         self.what_if.valueChanged.connect(lambda _v: self._refresh_what_if())
 
     def _rank_tab(self) -> QWidget:
@@ -489,6 +498,70 @@ class NationalDialog(QDialog):
         enter_official_results(session, values)
         self.official_applied.emit()
         return True
+
+    def seed_target(self):
+        """The catalog to start: the year after the dataset's, else its own year, that the
+        open file does not hold yet (None when neither can be started)."""
+        from desktop.catalog import registry
+
+        have = (
+            {r.fiscal_year for r in self.store.evaluations()} if self.store is not None else set()
+        )
+        for year in (self.dataset.fiscal_year + 1, self.dataset.fiscal_year):
+            if year in have:
+                continue
+            try:
+                return registry.for_year(year)
+            except registry.UnknownCatalog:
+                continue
+        return None
+
+    def seed_evaluation(self, *, confirm=None) -> int | None:
+        """Start a year's evaluation from the municipality's official result (preview,
+        backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
+        from desktop.national.seed import apply_seed, plan_seed
+        from desktop.store.records import Municipality
+
+        title = "国の評価結果から評価を始める"
+        if self.store is None or self.store.read_only:
+            QMessageBox.information(
+                self, title, "書き込める評価ファイルを開いてから使ってください。"
+            )
+            return None
+        target = self.seed_target()
+        if target is None:
+            QMessageBox.information(
+                self,
+                title,
+                f"{self.dataset.year_label}とその翌年度の評価は、このファイルにすでにあります。",
+            )
+            return None
+        m = self.municipality
+        own = self.store.municipality()
+        if own is not None and own.name and own.name != m.name:
+            QMessageBox.information(
+                self,
+                title,
+                f"このファイルは{own.name}の評価ファイルです。{m.name}の評価は別のファイルに作ってください。",
+            )
+            return None
+        plan = plan_seed(target, self.dataset, m)
+        lines = [*plan.summary_lines(), "", "作成の前に、このファイルのバックアップを作ります。"]
+        accepted = (
+            confirm(lines)
+            if confirm is not None
+            else QMessageBox.question(self, title, "\n".join(lines) + "\n\n作成しますか？")
+            == QMessageBox.StandardButton.Yes
+        )
+        if not accepted:
+            return None
+        municipality = None
+        if own is None or not own.name:
+            insured = int(m.first_insured) if m.first_insured is not None else None
+            municipality = Municipality(m.name, m.insurer, m.prefecture, insured)
+        apply_seed(self.store, plan, municipality=municipality)
+        self.seeded.emit(target.fiscal_year)
+        return target.fiscal_year
 
     def export(self, model: NationalTableModel, path: str | None = None) -> Path | None:
         from desktop.safe_save import SaveError

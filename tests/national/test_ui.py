@@ -114,3 +114,35 @@ def test_a_broken_workbook_is_refused_and_nothing_is_stored(window, qtbot, tmp_p
     assert not window.national.import_national(info.path, confirm=lambda lines: True)
     assert "19行目" in warned[0] and "何も保存していません" in warned[0]
     assert not (tmp_path / "hyoka-desk-national.sqlite").exists()
+
+
+def test_start_next_year_from_the_official_result(window, qtbot, tmp_path):
+    """A municipality new to the app: R7 results → its R8 evaluation, answers 要確認."""
+    catalog = registry.for_year(2025)
+    munis = make_municipalities(catalog, 30, 5)
+    info = make_workbook(tmp_path / "r7.xlsx", year=2025, count=30, municipalities=munis)
+    db = tmp_path / "new-town.sqlite"
+    from desktop.session import create_evaluation
+
+    with EvaluationFile.open(db, user="t") as store:  # the app's empty default file, R7 only
+        create_evaluation(store, catalog)
+    assert window.open_path(db)
+    qtbot.waitUntil(lambda: window.session is not None)
+    assert window.national.import_national(info.path, confirm=lambda lines: True)
+    dialog = window.national.show_national()
+    qtbot.addWidget(dialog)
+    dialog.select_municipality(munis[4].serial)
+    shown: list = []
+    year = dialog.seed_evaluation(confirm=lambda lines: shown.extend(lines) or True)
+    assert year == 2026
+    assert any("回答にする小項目" in line for line in shown)
+    qtbot.waitUntil(lambda: window.session is not None and window.session.record.fiscal_year == 2026)
+    with EvaluationFile.open(db, user="t", read_only=True) as store:
+        r8 = next(r for r in store.evaluations() if r.fiscal_year == 2026)
+        answers = store.answers(r8.id)
+        key = "suishin.I.process.features.a"
+        assert answers[key] == ("該当" if munis[4].points[key] else "非該当")
+        assert key in store.carried_items(r8.id)
+        assert store.municipality().name == munis[4].name
+    assert list((tmp_path / "new-town.sqlite.backups").glob("*-before-carry.sqlite"))
+    dialog.close()

@@ -172,6 +172,13 @@ class NationalLibrary:
                 pk=("fiscal_year", "grant"),
                 if_not_exists=True,
             )
+            # The municipality picked for an evaluation file (picked once, by 保険者番号
+            # or prefecture and name; 通し番号 is stable across years).
+            self.db["picks"].create(
+                {"evaluation_file": str, "serial": int, "prefecture": str, "name": str},
+                pk="evaluation_file",
+                if_not_exists=True,
+            )
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     # --- reading -------------------------------------------------------------------------
@@ -266,6 +273,28 @@ class NationalLibrary:
                         },
                         pk=("fiscal_year", "grant"),
                     )
+
+    def picked(self, evaluation_file: str) -> tuple[int, str, str] | None:
+        """(通し番号, prefecture, name) last picked for ``evaluation_file``."""
+        rows = list(
+            self.db.query(
+                "SELECT serial, prefecture, name FROM picks WHERE evaluation_file = ?",
+                [evaluation_file],
+            )
+        )
+        return (rows[0]["serial"], rows[0]["prefecture"], rows[0]["name"]) if rows else None
+
+    def set_picked(self, evaluation_file: str, serial: int, prefecture: str, name: str) -> None:
+        with self.db.atomic():
+            self.db["picks"].upsert(
+                {
+                    "evaluation_file": evaluation_file,
+                    "serial": serial,
+                    "prefecture": prefecture,
+                    "name": name,
+                },
+                pk="evaluation_file",
+            )
 
     # --- writing -------------------------------------------------------------------------
     def preview(self, dataset: NationalDataset) -> ReplacePreview:

@@ -281,6 +281,19 @@ class NationalDialog(QDialog):
             match = self.dataset.by_serial().get(previous.serial)
             if match is not None:
                 return match
+        key = self._pick_key()
+        if key:
+            with NationalLibrary.open(self.library_path, create=False) as library:
+                picked = library.picked(key)
+            if picked is not None:
+                serial, prefecture, name = picked
+                match = self.dataset.by_serial().get(serial)
+                if match is not None and (match.prefecture, match.name) == (prefecture, name):
+                    return match
+                try:
+                    return A.find_municipality(self.dataset, name=f"{prefecture}/{name}")
+                except NationalFileError:
+                    pass
         own = self.session.municipality() if self.session is not None else None
         if own is not None:
             for kwargs in ({"insurer": own.code}, {"name": f"{own.prefecture or ''}/{own.name}"}):
@@ -297,8 +310,17 @@ class NationalDialog(QDialog):
         found = self.dataset.by_serial().get(serial)
         if found is not None:
             self.municipality = found
+            key = self._pick_key()
+            if key:  # picked once: the next opening (and other years) start from it
+                with NationalLibrary.open(self.library_path, create=False) as library:
+                    library.set_picked(key, found.serial, found.prefecture, found.name)
             self.pref_combo.setCurrentIndex(self.pref_combo.findData(found.prefecture_no))
             self._refresh()
+
+    def _pick_key(self) -> str | None:
+        store = self.store if self.store is not None else getattr(self.session, "store", None)
+        path = getattr(store, "path", None)
+        return str(Path(path).resolve()) if path else None
 
     def select_municipality(self, serial: int) -> None:
         self.muni_combo.setCurrentIndex(self.muni_combo.findData(serial))

@@ -146,3 +146,21 @@ def test_start_next_year_from_the_official_result(window, qtbot, tmp_path):
         assert store.municipality().name == munis[4].name
     assert list((tmp_path / "new-town.sqlite.backups").glob("*-before-carry.sqlite"))
     dialog.close()
+
+
+def test_the_picked_municipality_is_remembered(window, qtbot, tmp_path, workbook_with_town):
+    info, _town = workbook_with_town
+    db = tmp_path / "town.sqlite"
+    half_answered(db, registry.for_year(2026))
+    assert window.open_path(db)
+    qtbot.waitUntil(lambda: window.session is not None)
+    assert window.national.import_national(info.path, confirm=lambda lines: True)
+    dialog = window.national.show_national()
+    qtbot.addWidget(dialog)
+    other = info.municipalities[7]
+    dialog.select_municipality(other.serial)
+    dialog.close()
+    again = window.national.show_national()
+    qtbot.addWidget(again)
+    assert (again.municipality.serial, again.municipality.name) == (other.serial, other.name)
+    again.close()

@@ -103,6 +103,7 @@ class _Column:
     label: str  # for messages: 「推進 目標Ⅰ 体制・取組 3 ア①」
     spec: ColumnSpec | None = None
     subtotal: tuple | None = None  # (kind, grant, goal code, group ordinal or None)
+    address: tuple | None = None  # (grant, goal code, group kind, number, mark) of a score column
 
 
 def read_national(
@@ -320,10 +321,7 @@ def _columns(
             number = re.sub(r"[^0-9]", "", filled[3][i])
             mark = letter + circled
             label = f"{GRANT_SHORT[grant]} 目標{GOAL_NUMERALS.get(goal, '?')} {KIND_SHORT.get(kind, '?')} {number or '?'} {mark}"
-            column = _Column(c, grant, label)
-            column.subtotal = None
-            column.spec_address = (grant, goal, kind, number, mark)  # type: ignore[attr-defined]
-            columns.append(column)
+            columns.append(_Column(c, grant, label, address=(grant, goal, kind, number, mark)))
             continue
         if is_number(points):
             kind = _subtotal(own, grant, filled[1][i])
@@ -375,7 +373,7 @@ def _map_columns(columns: list[_Column], specs: CatalogColumns) -> list[str]:
     for column in columns:
         if column.subtotal is not None:
             continue
-        address = column.spec_address  # type: ignore[attr-defined]
+        address = column.address
         spec = specs.by_address.get(address)
         if spec is None:
             problems.append(

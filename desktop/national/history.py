@@ -21,6 +21,7 @@ DECLINED = "低下"
 ZERO_EVERY_YEAR = "毎年0点"
 FULL_EVERY_YEAR = "毎年満点"
 UNCHANGED = "変化なし"
+UP_AND_DOWN = "増減あり"  # back to where it started after a change in between
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ def _trend(values: list[float], maxima: list[int]) -> str:
         return IMPROVED
     if values[-1] < values[0]:
         return DECLINED
-    return UNCHANGED
+    return UNCHANGED if len(set(values)) == 1 else UP_AND_DOWN
 
 
 def item_history(datasets: list[NationalDataset], serial: int) -> list[ItemHistory]:

@@ -38,10 +38,15 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple]
     numeric: tuple[bool, ...]
+    highlight: frozenset[int] = frozenset()  # row indices to mark (the municipality itself)
 
 
 def peer_table(
-    dataset: NationalDataset, catalog: Catalog, members: list[NationalMunicipality], title: str
+    dataset: NationalDataset,
+    catalog: Catalog,
+    members: list[NationalMunicipality],
+    title: str,
+    mark: NationalMunicipality | None = None,
 ) -> Table:
     """Peers with totals per grant, goal and group and their national rank."""
     ranking = Ranking(m.total for m in dataset.municipalities)
@@ -67,7 +72,10 @@ def peer_table(
         *tuple(n for _i, n in nodes),
     )
     rows = []
+    highlight = set()
     for m in sorted(members, key=lambda m: (-m.total, m.serial)):
+        if mark is not None and m.serial == mark.serial:
+            highlight.add(len(rows))
         rows.append(
             (
                 ranking.rank(m.total),
@@ -80,7 +88,7 @@ def peer_table(
             )
         )
     numeric = (True, False, False, True, False, True) + (True,) * len(nodes)
-    return Table(title, headers, rows, numeric)
+    return Table(title, headers, rows, numeric, frozenset(highlight))
 
 
 def gap_table(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from desktop.national.views import Table
 
 SortRole = Qt.ItemDataRole.UserRole + 1
+MARKED = QBrush(QColor("#fde2e1"))  # the municipality itself, as in the histogram
 _ROOT = QModelIndex()
 
 
@@ -42,6 +44,8 @@ class NationalTableModel(QAbstractTableModel):
             if numeric:
                 return float("-inf") if value is None else float(value)
             return "" if value is None else str(value)
+        if role == Qt.ItemDataRole.BackgroundRole and index.row() in self.table.highlight:
+            return MARKED
         if role == Qt.ItemDataRole.TextAlignmentRole and numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -63,6 +63,8 @@ class NationalDialog(QDialog):
         self._datasets: dict[int, object] = {}
         with NationalLibrary.open(library_path, create=False) as library:
             self.years = library.years()
+            if not self.years:
+                library.load()  # raises the 「まだ取り込まれていません」 message
         self._build()
         self._fill_years()
 
@@ -363,6 +365,7 @@ class NationalDialog(QDialog):
                 self.catalog,
                 members,
                 f"{self.peer_kind.currentText()}の市町村（{m.prefecture}{m.name}）",
+                mark=m,
             )
         )
         self._refresh_prefecture()
@@ -394,7 +397,9 @@ class NationalDialog(QDialog):
         name = self.pref_combo.currentText()
         view = A.prefecture_view(self.dataset, self.catalog, name)
         members = [m for m in self.dataset.municipalities if m.prefecture_no == number]
-        table = peer_table(self.dataset, self.catalog, members, f"{name}の市町村")
+        table = peer_table(
+            self.dataset, self.catalog, members, f"{name}の市町村", mark=self.municipality
+        )
         far = view["far_below"]
         below = {m["serial"] for m in far["municipalities"]}
         rows = [
@@ -406,7 +411,13 @@ class NationalDialog(QDialog):
             )
         ]
         self.pref_model.set_table(
-            Table(table.title, (*table.headers, "大きく下回る"), rows, (*table.numeric, False))
+            Table(
+                table.title,
+                (*table.headers, "大きく下回る"),
+                rows,
+                (*table.numeric, False),
+                table.highlight,
+            )
         )
         reached = [t["tier"] for t in view["tiers"] if t["reached"]]
         self.pref_summary.setText(

@@ -136,7 +136,9 @@ def test_start_next_year_from_the_official_result(window, qtbot, tmp_path):
     year = dialog.seed_evaluation(confirm=lambda lines: shown.extend(lines) or True)
     assert year == 2026
     assert any("回答にする小項目" in line for line in shown)
-    qtbot.waitUntil(lambda: window.session is not None and window.session.record.fiscal_year == 2026)
+    qtbot.waitUntil(
+        lambda: window.session is not None and window.session.record.fiscal_year == 2026
+    )
     with EvaluationFile.open(db, user="t", read_only=True) as store:
         r8 = next(r for r in store.evaluations() if r.fiscal_year == 2026)
         answers = store.answers(r8.id)

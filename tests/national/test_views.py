@@ -49,3 +49,11 @@ def test_own_result_fills_the_official_results_and_gaps_get_real_rates(tmp_path,
         assert first[3] == round(item_rates(dataset)[gaps[0].item_id], 1)
         suishin_row = next(r for r, g in zip(table.rows, gaps, strict=True) if g.grant == "suishin")
         assert suishin_row[6] == suishin_row[2] * 10.0
+
+
+def test_the_municipality_itself_is_marked_in_the_peers(national_r8):
+    dataset = read_national(national_r8.path)
+    me = dataset.municipalities[4]
+    table = peer_table(dataset, registry.for_year(2026), peers(dataset, me, "kaso"), "x", mark=me)
+    (row,) = table.highlight
+    assert (table.rows[row][1], table.rows[row][2]) == (me.prefecture, me.name)

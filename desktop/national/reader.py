@@ -122,7 +122,12 @@ def read_national(
         raise NationalFileError(
             f"{path.name} は大きすぎます（{size // 1_000_000} MB）。全国集計結果（市町村分）のファイルか確かめてください。"
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise NationalFileError(
+            f"{path.name} を読めません（ほかのアプリで開いている場合は閉じてから、もう一度取り込んでください）。"
+        ) from None
     rows = _load_rows(path, data)
     return parse_rows(
         rows,

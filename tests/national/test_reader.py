@@ -202,3 +202,10 @@ def test_label_variants_of_other_years(tmp_path):
     dataset = read_national(info.path)
     assert [m.kaso for m in dataset.municipalities] == [m.kaso for m in info.municipalities]
     assert "小計22列" in dataset.checks[0]
+
+
+def test_a_folder_or_missing_file_is_a_clear_message(tmp_path):
+    with pytest.raises(NationalFileError, match="見つかりません"):
+        read_national(tmp_path / "none.xlsx")
+    with pytest.raises(NationalFileError, match="読めません"):
+        read_national(tmp_path)  # a folder: read_bytes fails

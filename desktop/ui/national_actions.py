@@ -61,7 +61,10 @@ def read_in_background(parent, path: Path):
     QThreadPool.globalInstance().start(job)
     if not result:
         loop.exec()
-    busy.close()
+    # reset() stops the timer that would otherwise show the dialog after the work is done.
+    busy.reset()
+    busy.hide()
+    busy.deleteLater()
     return result[0], result[1]
 
 

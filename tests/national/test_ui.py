@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings
 
 from desktop.catalog import registry
 from desktop.store import EvaluationFile
@@ -22,13 +22,18 @@ def window(qtbot, tmp_path):
 
     made = MainWindow(settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     made.prompts = ScriptedPrompts()
-    qtbot.addWidget(made)
+    qtbot.addWidget(made, before_close_func=None)
     made.resize(1280, 800)
     made.show()
     qtbot.waitExposed(made)
     yield made
     if made.store is not None:
         made.close()
+    # Delete the window and its dialogs now: a deferred deletion left for a later test's
+    # event loop would take that test's message boxes (parented to the active window) with it.
+    made.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()
 
 
 @pytest.fixture
@@ -57,7 +62,6 @@ def test_import_and_view_from_the_menu(window, qtbot, tmp_path, workbook_with_to
     assert (tmp_path / "hyoka-desk-national.sqlite").exists()
 
     dialog = window.national.show_national()
-    qtbot.addWidget(dialog)
     # The evaluation's own municipality is picked by its 保険者番号.
     assert dialog.municipality.name == "北塩原村"
     totals = [expected_total(m) for m in info.municipalities]
@@ -130,7 +134,6 @@ def test_start_next_year_from_the_official_result(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.session is not None)
     assert window.national.import_national(info.path, confirm=lambda lines: True)
     dialog = window.national.show_national()
-    qtbot.addWidget(dialog)
     dialog.select_municipality(munis[4].serial)
     shown: list = []
     year = dialog.seed_evaluation(confirm=lambda lines: shown.extend(lines) or True)
@@ -158,11 +161,9 @@ def test_the_picked_municipality_is_remembered(window, qtbot, tmp_path, workbook
     qtbot.waitUntil(lambda: window.session is not None)
     assert window.national.import_national(info.path, confirm=lambda lines: True)
     dialog = window.national.show_national()
-    qtbot.addWidget(dialog)
     other = info.municipalities[7]
     dialog.select_municipality(other.serial)
     dialog.close()
     again = window.national.show_national()
-    qtbot.addWidget(again)
     assert (again.municipality.serial, again.municipality.name) == (other.serial, other.name)
     again.close()

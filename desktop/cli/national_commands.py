@@ -169,6 +169,8 @@ def run_rank(args: argparse.Namespace) -> int:
     print(f"{band}内 {result['band_rank']}位 / {result['band_of']}")
     kaso = "過疎地域" if result["kaso"] else "過疎地域以外"
     print(f"{kaso}内 {result['kaso_rank']}位 / {result['kaso_of']}")
+    steps = "、".join(f"+{w['plus']}点で{w['rank']}位" for w in result["what_if"])
+    print(f"あと何点で: {steps}")
     for goal in result["goals"]:
         print(
             f"　{goal['grant_name']} {goal['label']}: {fmt_points(goal['points'])}点 / {goal['max']}"

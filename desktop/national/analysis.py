@@ -24,6 +24,7 @@ from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
 from desktop.national.text import norm
 
+WHAT_IF_STEPS = (5, 10, 20, 50)
 TIERS = ((0.7, "上位7割"), (0.5, "上位5割"), (0.3, "上位3割"), (0.1, "上位1割"))
 PEER_KINDS = {
     "band": "同じ規模区分",
@@ -199,6 +200,9 @@ def standing(
                 }
             )
     result["goals"] = goals
+    result["what_if"] = [
+        {"plus": plus, "rank": rank_of(municipality.total + plus, totals)} for plus in WHAT_IF_STEPS
+    ]
     return result
 
 

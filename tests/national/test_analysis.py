@@ -86,6 +86,7 @@ def test_what_if_and_peer_ranks():
     assert (result["band_rank"], result["band_of"]) == (2, 3)
     assert (result["prefecture_rank"], result["prefecture_of"]) == (1, 1)
     assert result["mean"] == 462.5 and result["median"] == 475
+    assert {w["plus"]: w["rank"] for w in result["what_if"]}[50] == 2  # 500 ties for 2nd
 
 
 def test_find_by_insurer_and_by_prefecture_and_name():

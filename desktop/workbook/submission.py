@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
+from desktop.catalog.wording import TextLayers
 from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
@@ -50,7 +51,7 @@ class ExportSnapshot:
     catalog: Catalog
     tree: ScoreTree
     notes: dict[str, IndicatorNote]
-    wordings: dict[str, str]
+    wordings: TextLayers  # official copies and own summaries (desktop/catalog/wording.py)
     carried: set[str]
     municipality: Municipality
     exported_at: str
@@ -66,7 +67,7 @@ class ExportSnapshot:
             catalog=session.catalog,
             tree=session.score(),
             notes=store.indicator_notes(session.evaluation_id),
-            wordings=store.wordings(session.evaluation_id),
+            wordings=session.text_layers(),
             carried=store.carried_items(session.evaluation_id),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),
@@ -86,7 +87,7 @@ class ExportSnapshot:
             ("市町村コード", municipality.code or ""),
             ("都道府県", municipality.prefecture or ""),
             ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
-            ("評価指標", f"{catalog.id} 第{catalog.revision}版（{catalog.status_label}）"),
+            ("評価指標", catalog.display_name()),
             ("出力者", self.exported_by),
             ("出力日時", self.exported_at.replace("T", " ")[:19]),
         ]

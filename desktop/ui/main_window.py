@@ -46,6 +46,7 @@ from desktop.ui.document_controller import DocumentController
 from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
+from desktop.ui.national_actions import NationalActions
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
 from desktop.ui.window_actions import IndicatorActions
@@ -85,6 +86,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self._build_shell()
         self.menus: Menus = build_menus(self)
         self.features = FeatureActions(self)
+        self.national = NationalActions(self)
         self._connect_document_controller()
         self._restore_layout()
         self._show_start("")

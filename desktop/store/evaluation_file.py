@@ -56,6 +56,10 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 def default_user() -> str:
     """Who changes are recorded as: HYOKA_USER if set, else the OS user name."""
     name = os.environ.get("HYOKA_USER", "").strip()
+    if name and not errors.is_readable_text(name):
+        raise errors.InvalidInput(
+            None, errors.unreadable_text_message("環境変数 HYOKA_USER（変更履歴に記録する名前）")
+        )
     if name:
         return name
     try:
@@ -133,6 +137,8 @@ class EvaluationFile:
         """
         path = Path(path)
         user = user or default_user()
+        if not errors.is_readable_text(user):
+            raise errors.InvalidInput(path, errors.unreadable_text_message("利用者名"))
         kind = database.classify(path)
         if kind == "missing":
             if read_only or not create:

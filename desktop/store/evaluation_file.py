@@ -48,7 +48,14 @@ from desktop.store.records import (
     IndicatorNote,
     Municipality,
 )
-from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
+from desktop.store.schema import (
+    SCHEMA_VERSION,
+    application_id,
+    mark,
+    migrate,
+    pending,
+    user_version,
+)
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -111,6 +118,8 @@ class EvaluationFile:
         self._last_backup_clock: float | None = None
         # Why the backup on opening failed, for the window to show as a warning.
         self.backup_error: errors.StoreError | None = None
+        # A file from before the application_id mark gets it with its first write.
+        self._marked = True
 
     # --- opening and closing ------------------------------------------------------
     @classmethod
@@ -219,6 +228,7 @@ class EvaluationFile:
             _migrate(self.conn, self.path, version_before, backup=self.last_backup)
             self.migrated_from = version_before if version_before > 0 else None
         self.file_schema_version = self.schema_version
+        self._marked = application_id(self.conn) != 0
         if backup_on_open:
             try:
                 self.backup("open")
@@ -255,9 +265,12 @@ class EvaluationFile:
             raise errors.LockLost(self.path, read_holder(self.lock.path))
         try:
             with self.db.atomic():
+                if not self._marked:
+                    mark(self.conn)
                 yield
         except sqlite3.Error as exc:
             raise database.translate(exc, self.path, saving=True) from None
+        self._marked = True
 
     def _audit(
         self,
@@ -1046,6 +1059,7 @@ def migrate_connection(conn: sqlite3.Connection) -> None:
     db = sqlite_utils.Database(conn)
     version_before = user_version(conn)
     migrate(conn)
+    mark(conn)
     if version_before == 0:
         db["meta"].insert_all(
             [

@@ -32,7 +32,7 @@ from desktop.store import database, errors
 from desktop.store.evaluation_file import EvaluationFile, _migrate, default_user, now_iso
 from desktop.store.lock import FileLock
 from desktop.store.records import ACTION_RESTORE
-from desktop.store.schema import SCHEMA_VERSION
+from desktop.store.schema import SCHEMA_VERSION, mark
 
 
 def check_backup(backup_path: Path) -> int:
@@ -66,6 +66,7 @@ def _prepare(backup_path: Path, scratch: Path, version: int, db_path: Path, user
             target.execute("PRAGMA journal_mode = DELETE")
             if version < SCHEMA_VERSION:
                 _migrate(target, backup_path, version, backup=None)
+            mark(target)  # a backup from before the mark: restored files are ours
             target.execute(
                 "INSERT INTO audit (at, user, evaluation_id, action, target, field, old, new, "
                 "source) VALUES (?, ?, NULL, ?, ?, 'file', NULL, ?, NULL)",

@@ -305,3 +305,17 @@ class OpenElsewhere(StoreError):
             "そのプログラムの形式（WAL）のまま残っています。ファイルは変更していません。"
             "そのプログラムを閉じてから開き直してください。",
         )
+
+
+class OtherMunicipality(StoreError):
+    title = "別の市町村のバックアップです"
+
+    def __init__(self, path, backup_path, theirs: str, ours: str):
+        self.theirs = theirs
+        self.ours = ours
+        super().__init__(
+            path,
+            f"{backup_path} は {theirs} の評価ファイルです。{path} は {ours} の評価ファイルのため、"
+            f"復元すると {ours} の内容が {theirs} の内容に置き換わります。"
+            "復元はしていません。ファイルは変更していません。",
+        )

@@ -420,3 +420,43 @@ def test_losing_the_lock_leaves_held_false(db_path):
     write_lock(db_path)
     assert lock.heartbeat() is False
     assert lock.held is False
+
+
+def test_a_lock_from_a_clock_far_ahead_is_stale_after_ten_minutes_without_a_rewrite(
+    db_path, monkeypatch
+):
+    ahead = (datetime.now().astimezone() + timedelta(days=2)).isoformat(timespec="seconds")
+    write_lock(db_path, heartbeat=ahead)
+    holder = read_holder(lock_path(db_path))
+    now = time.time()
+    monkeypatch.setattr(locks.time, "time", lambda: now)
+    for age, stale in ((599.5, False), (600, False), (600.5, True)):
+        os.utime(lock_path(db_path), ns=(int((now - age) * 1e9),) * 2)
+        assert is_stale(holder, lock_file=lock_path(db_path)) is stale, age
+
+
+def test_the_lock_file_sits_beside_the_evaluation_file_with_lock_added(db_path):
+    # The name users see beside their file (and are told about in the README).
+    assert lock_path(db_path) == db_path.resolve().with_name("評価.sqlite.lock")
+    FileLock(db_path, "私").acquire()
+    assert (db_path.parent / "評価.sqlite.lock").is_file()
+
+
+def test_a_stale_lock_swapped_for_another_stale_one_meanwhile_is_still_called_stale(
+    db_path, monkeypatch
+):
+    stale_lock(db_path)
+    me = FileLock(db_path, "私")
+    real_claim = me._claim_takeover_guard
+
+    def swapped(judged):
+        old = datetime.now().astimezone() - timedelta(hours=3)
+        write_lock(db_path, user="佐藤", heartbeat=old.isoformat(timespec="seconds"))
+        return real_claim(judged)
+
+    monkeypatch.setattr(me, "_claim_takeover_guard", swapped)
+    with pytest.raises(FileLocked) as locked:
+        me.acquire(takeover=True)
+    assert locked.value.holder.user == "佐藤"
+    assert locked.value.stale is True  # the user may look again and take it over
+    assert me.held is False

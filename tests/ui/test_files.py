@@ -393,9 +393,9 @@ def test_restoring_another_municipalitys_backup_asks_first(make_window, db_path,
     window = make_window()
     window.open_path(db_path)
     assert window.wait_for_verification()
-    window.prompts.backup_choice = next(
-        i for i, info in enumerate(list_backups(db_path)) if info.path == planted
-    )
+    # By path: opening again after each restore adds backups and shifts the list.
+    window.prompts.choose_backup = lambda offered: next(b for b in offered if b.path == planted)
+    assert any(info.path == planted for info in list_backups(db_path))
     answers = iter([True, False, True, True])
     asked = []
     window.prompts.confirm = lambda title, text, ok_text="": asked.append(text) or next(answers)
@@ -407,6 +407,7 @@ def test_restoring_another_municipalitys_backup_asks_first(make_window, db_path,
         assert store.municipality().name == "北塩原村"
     assert window.stack.currentIndex() == PAGE_WORK
 
+    assert window.wait_for_verification()
     assert window.restore_from_backup()  # yes and yes
     with EvaluationFile.open(db_path, read_only=True) as store:
         assert store.municipality().name == "会津若松市"

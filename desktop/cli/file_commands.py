@@ -7,6 +7,7 @@ from pathlib import Path
 
 from desktop.cli.common import CommandError, add_db, db_path
 from desktop.evaluation.document import back_up, backup_folder, list_backups, restore
+from desktop.evaluation.errors import OtherMunicipality
 
 
 def register(subparsers) -> None:
@@ -23,6 +24,11 @@ def register(subparsers) -> None:
         "backup",
         metavar="BACKUP",
         help="復元するバックアップファイル（backup --list に出る名前だけでも可）",
+    )
+    restore.add_argument(
+        "--yes",
+        action="store_true",
+        help="別の市町村のバックアップでも、確認済みとして復元する",
     )
     restore.set_defaults(handler=run_restore)
 
@@ -56,6 +62,13 @@ def run_restore(args: argparse.Namespace) -> int:
     source = _backup_source(path, args.backup)
     if source.resolve() == path.resolve():
         raise CommandError("復元するバックアップと評価ファイルが同じです。")
-    safety = restore(path, source, user=args.user, takeover=args.takeover)
+    try:
+        safety = restore(
+            path, source, user=args.user, takeover=args.takeover, other_municipality=args.yes
+        )
+    except OtherMunicipality as exc:
+        raise CommandError(
+            f"{exc} 確かにこのバックアップで復元するときは --yes を付けて実行してください。"
+        ) from None
     print(f"{source.name} から復元しました。復元前の状態は {safety} に保存してあります。")
     return 0

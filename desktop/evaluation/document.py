@@ -196,10 +196,21 @@ def restore(
     *,
     user: str | None = None,
     takeover: bool = False,
+    other_municipality: bool = False,
 ) -> Path:
     """Put ``backup`` back into the (closed) file at ``path``; returns where the state
-    before it was kept. Takes the file's lock for the time it works."""
-    return restore_backup(path, getattr(backup, "path", backup), user=user, takeover=takeover)
+    before it was kept. Takes the file's lock for the time it works.
+
+    A backup of another municipality's file raises OtherMunicipality unless
+    ``other_municipality`` says the user confirmed it.
+    """
+    return restore_backup(
+        path,
+        getattr(backup, "path", backup),
+        user=user,
+        takeover=takeover,
+        other_municipality=other_municipality,
+    )
 
 
 def backup_folder(path: Path | str) -> Path:

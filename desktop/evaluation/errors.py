@@ -19,12 +19,15 @@ from desktop.store.errors import (
     NoEvaluation,
     NotADatabase,
     OpenElsewhere,
+    OtherMunicipality,
     ReadOnlyFile,
     ReadOnlySession,
     SaveFailed,
     StoreError,
     TooNew,
     describe_os_error,
+    is_readable_text,
+    unreadable_text_message,
 )
 
 __all__ = [
@@ -42,10 +45,13 @@ __all__ = [
     "NoEvaluation",
     "NotADatabase",
     "OpenElsewhere",
+    "OtherMunicipality",
     "ReadOnlyFile",
     "ReadOnlySession",
     "SaveFailed",
     "StoreError",
     "TooNew",
     "describe_os_error",
+    "is_readable_text",
+    "unreadable_text_message",
 ]

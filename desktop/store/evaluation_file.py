@@ -32,13 +32,17 @@ from desktop.store.opening import (
     migrated_copy,
     probe,
 )
-from desktop.store.schema import SCHEMA_VERSION, pending
+from desktop.store.schema import SCHEMA_VERSION, application_id, mark, pending
 from desktop.store.wording_tables import WordingTables
 
 
 def default_user() -> str:
     """Who changes are recorded as: HYOKA_USER if set, else the OS user name."""
     name = os.environ.get("HYOKA_USER", "").strip()
+    if name and not errors.is_readable_text(name):
+        raise errors.InvalidInput(
+            None, errors.unreadable_text_message("環境変数 HYOKA_USER（変更履歴に記録する名前）")
+        )
     if name:
         return name
     try:
@@ -80,6 +84,8 @@ class EvaluationFile(
         self._last_backup_clock: float | None = None
         # Why the backup on opening failed, for the window to show as a warning.
         self.backup_error: errors.StoreError | None = None
+        # A file from before the application_id mark gets it with its first write.
+        self._marked = True
 
     # --- opening and closing ------------------------------------------------------
     @classmethod
@@ -106,6 +112,8 @@ class EvaluationFile(
         """
         path = Path(path)
         user = user or default_user()
+        if not errors.is_readable_text(user):
+            raise errors.InvalidInput(path, errors.unreadable_text_message("利用者名"))
         kind = database.classify(path)
         if kind == "missing":
             if read_only or not create:
@@ -186,6 +194,7 @@ class EvaluationFile(
             migrate_file(self.conn, self.path, version_before, backup=self.last_backup)
             self.migrated_from = version_before if version_before > 0 else None
         self.file_schema_version = self.schema_version
+        self._marked = application_id(self.conn) != 0
         if backup_on_open:
             try:
                 self.backup("open")
@@ -222,9 +231,12 @@ class EvaluationFile(
             raise errors.LockLost(self.path, read_holder(self.lock.path))
         try:
             with self.db.atomic():
+                if not self._marked:
+                    mark(self.conn)
                 yield
         except sqlite3.Error as exc:
             raise database.translate(exc, self.path, saving=True) from None
+        self._marked = True
 
     # --- keeping the file safe ------------------------------------------------------
     def backup(self, reason: str = "manual", *, progress: backups.Progress | None = None) -> Path:

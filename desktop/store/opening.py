@@ -14,7 +14,7 @@ import sqlite_utils
 from desktop import __version__
 from desktop.formats import now_iso
 from desktop.store import database, errors
-from desktop.store.schema import SCHEMA_VERSION, migrate, user_version
+from desktop.store.schema import SCHEMA_VERSION, mark, migrate, user_version
 
 
 def probe(path: Path, *, immutable: bool = False, full: bool = True) -> int:
@@ -40,6 +40,7 @@ def migrate_connection(conn: sqlite3.Connection) -> None:
     db = sqlite_utils.Database(conn)
     version_before = user_version(conn)
     migrate(conn)
+    mark(conn)
     if version_before == 0:
         db["meta"].insert_all(
             [

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
-from desktop.evaluation.errors import FileLocked, NoEvaluation, StoreError
+from desktop.evaluation.errors import FileLocked, NoEvaluation, OtherMunicipality, StoreError
 from desktop.ui.document_controller import DocumentController
 
 if TYPE_CHECKING:
@@ -294,7 +294,14 @@ class FileHandling:
         self._close_file()  # the restore takes the file's lock itself
         restored = True
         try:
-            restore(path, chosen, user=self.user)
+            try:
+                restore(path, chosen, user=self.user)
+            except OtherMunicipality as exc:
+                if not self.prompts.confirm(exc.title, str(exc), "それでも復元する"):
+                    raise
+                restore(path, chosen, user=self.user, other_municipality=True)
+        except OtherMunicipality:
+            restored = False  # the user said no: nothing to report
         except StoreError as exc:
             self._report(exc)
             restored = False

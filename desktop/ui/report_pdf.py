@@ -2,9 +2,10 @@
 
 No extra service or library: the report's HTML (:mod:`desktop.report.html`) is laid
 out by QTextDocument on an A4 landscape page and painted page by page, with the
-page number in the footer. The Japanese font is chosen explicitly, because Qt's
-fallback follows the Windows display language and could pick Chinese glyph shapes;
-QPdfWriter embeds the (subset) TrueType font, so the PDF reads the same everywhere.
+page number in the footer. The Japanese font is the one shipped with the app
+(:mod:`desktop.ui.fonts`), registered here if the caller has not done so, so that the
+PDF is the same on every machine; QPdfWriter embeds a subset of it. Installed fonts
+are only a fallback for a build whose font file is missing.
 
 Needs a QGuiApplication (the command line creates an offscreen one).
 """
@@ -31,14 +32,15 @@ from desktop.report.official import OfficialDifference
 from desktop.report.pdf_unicode import fix_pdf_file
 from desktop.report.xlsx import ReportWriteError
 from desktop.safe_save import save_atomically
+from desktop.ui.fonts import BUNDLED_FAMILY, register_bundled_font
 
-# Windows first (Yu Gothic ships with Windows 8.1+, Meiryo with Vista+, MS Gothic always),
-# then what Linux test machines have.
+# The bundled font first; the rest only if its file is missing (Yu Gothic ships with
+# Windows 8.1+, Meiryo with Vista+, MS Gothic always, then what Linux machines have).
 PDF_FONT_FAMILIES = (
+    BUNDLED_FAMILY,
     "Yu Gothic",
     "Meiryo",
     "MS Gothic",
-    "IPAexGothic",
     "Noto Sans CJK JP",
     "IPAGothic",
 )
@@ -48,7 +50,10 @@ FOOTER_PT = 9.0
 
 
 def japanese_font_family() -> str:
-    """The first installed family of :data:`PDF_FONT_FAMILIES`."""
+    """The bundled family, else the first installed family of :data:`PDF_FONT_FAMILIES`."""
+    bundled = register_bundled_font()
+    if bundled:
+        return bundled
     installed = set(QFontDatabase.families())
     for family in PDF_FONT_FAMILIES:
         if family in installed:

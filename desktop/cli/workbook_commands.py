@@ -46,7 +46,7 @@ def register(subparsers) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop.workbook.section import export_section, sections_in_use
-    from desktop.workbook.submission import ExportError, export_submission
+    from desktop.workbook.submission import ExportError, export_submission, unanswered_items
 
     session = open_session(args, read_only=True)
     try:
@@ -65,6 +65,14 @@ def run_export(args: argparse.Namespace) -> int:
                 export_section(session, section, out)
                 print(f"担当課「{section}」用のブックを {out} に出力しました。")
             else:
+                unanswered = unanswered_items(session)
+                if unanswered.count:
+                    # A warning, not an error: an interim workbook is still worth handing round.
+                    print(
+                        f"hyoka-desk: 警告: 未回答の小項目が {unanswered.summary()} あります"
+                        "（ブックでは「未回答」と示して出力します）。",
+                        file=sys.stderr,
+                    )
                 export_submission(session, out)
                 print(f"提出用ブックを {out} に出力しました。")
         except ExportError as exc:

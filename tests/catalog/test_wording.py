@@ -22,8 +22,9 @@ def test_the_views_mark_only_the_hint_as_a_reference(r8):
     from desktop.workbook.layout import item_content
 
     item = r8.item("suishin.I.process.plan-progress.b")
-    assert item_content(item, {}).startswith("参考：")
+    assert item_content(item, {})[0] == ""  # the hint is never the workbook's wording
+    assert item_content(item, {})[1].startswith("参考：")
     assert item_description(item, {}).startswith(HINT_MARK)
     own = {item.id: "自分たちの文言"}
-    assert item_content(item, own) == "自分たちの文言"
+    assert item_content(item, own) == ("自分たちの文言", "")
     assert item_description(item, own) == "自分たちの文言"

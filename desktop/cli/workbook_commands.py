@@ -69,8 +69,8 @@ def run_export(args: argparse.Namespace) -> int:
                 if unanswered.count:
                     # A warning, not an error: an interim workbook is still worth handing round.
                     print(
-                        f"hyoka-desk: 警告: 未回答の小項目が {unanswered.summary()} あります"
-                        "（ブックでは「未回答」と示して出力します）。",
+                        f"hyoka-desk: 警告: 未回答の小項目があります: {unanswered.summary()}。"
+                        "ブックでは回答欄に色を付け「未回答」と示して出力します。",
                         file=sys.stderr,
                     )
                 export_submission(session, out)

@@ -29,7 +29,7 @@ def export_submission(parent: QWidget | None, session: Session) -> Path | None:
     if unanswered.count and not confirm(
         parent,
         "未回答の小項目があります",
-        f"未回答の小項目が {unanswered.summary()} あります。\n"
+        f"未回答の小項目があります: {unanswered.summary()}。\n"
         "ブックでは回答欄に色を付け「未回答」と示して出力します。出力しますか。",
     ):
         return None

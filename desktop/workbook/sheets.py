@@ -90,23 +90,30 @@ def _height(sheet: Worksheet, row_number: int) -> float:
 
 
 def _place_page_breaks(sheet: Worksheet, rows: list[SheetRow]) -> None:
-    """A break before each new goal and before an indicator that would not fit the page."""
+    """A break before each new goal and before an indicator that would not fit the page.
+
+    Only an indicator taller than a whole page is broken inside, between its rows, so
+    that every page break is one the workbook sets (none left to the spreadsheet).
+    """
     repeated = sum(_height(sheet, r) for r in range(TITLE_ROW, HEADER_ROW + 1))
     room = styles.printable_height_pt(ORIENTATION) * PAGE_SAFETY - repeated
-    blocks: list[tuple[int, str, float]] = []  # (first row, goal, height)
+    blocks: list[tuple[int, str, list[float]]] = []  # (first row, goal, row heights)
     for row_number, row in enumerate(rows, start=FIRST_DATA_ROW):
         if row.kind == ROW_INDICATOR or not blocks:
-            blocks.append((row_number, row.texts.get("目標", ""), 0.0))
-        first, goal, height = blocks[-1]
-        blocks[-1] = (first, goal, height + _height(sheet, row_number))
+            blocks.append((row_number, row.texts.get("目標", ""), []))
+        blocks[-1][2].append(_height(sheet, row_number))
     used = 0.0
     previous_goal = None
-    for first, goal, height in blocks:
+    for first, goal, heights in blocks:
         new_goal = previous_goal is not None and goal != previous_goal
-        if used and (new_goal or used + height > room):
+        if used and (new_goal or used + sum(heights) > room):
             sheet.row_breaks.append(Break(id=first - 1))
             used = 0.0
-        used += height
+        for offset, height in enumerate(heights):
+            if used and used + height > room:  # only inside an indicator taller than a page
+                sheet.row_breaks.append(Break(id=first + offset - 1))
+                used = 0.0
+            used += height
         previous_goal = goal
 
 

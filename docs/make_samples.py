@@ -77,12 +77,16 @@ def page_png(pdf: Path, page: int, out: Path) -> None:
 
 
 def fullest_page(pdf: Path, first: int) -> int:
-    """The answer-sheet page (from ``first``) holding the most text: a typical full page."""
+    """The fullest answer-sheet page (from ``first``) with self-assessed sub-items."""
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     pages = text.split("\f")
-    sizes = {number: len("".join(page.split())) for number, page in enumerate(pages, start=1)}
+    sizes = {
+        number: len("".join(page.split()))
+        for number, page in enumerate(pages, start=1)
+        if "体制・取組" in page and "未回答" in page
+    }
     return max((n for n in sizes if n >= first), key=lambda n: sizes[n])
 
 

@@ -21,7 +21,8 @@ FOOTER_SIZE = 9
 
 # charset 128 = SHIFTJIS_CHARSET: tells Excel the font is a Japanese one, so on a PC
 # without 游ゴシック (before Windows 8.1) it falls back to a Japanese font (ＭＳ Ｐゴシック),
-# never to a Western one. The workbooks do not use the font the app ships.
+# never to a Western one; the workbook theme (openpyxl's default) names ＭＳ Ｐゴシック
+# as the Japanese font too. The workbooks do not use the font the app ships.
 FONT = Font(name=FONT_NAME, size=FONT_SIZE, charset=128)
 FONT_BOLD = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, charset=128)
 FONT_TITLE = Font(name=FONT_NAME, size=14, bold=True, charset=128)

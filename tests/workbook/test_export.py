@@ -414,3 +414,17 @@ def test_every_sheet_prints_at_9pt_or_more_and_goals_start_new_pages(exported):
         assert sum(height(r) for r in range(first, last + 1)) > room, row
         inside += 1
     assert inside < len(breaks) / 2
+
+
+def test_workbook_fonts_are_windows_japanese_ones_never_the_bundled_one(exported):
+    import zipfile
+
+    with zipfile.ZipFile(exported) as package:
+        styles_xml = package.read("xl/styles.xml").decode("utf-8")
+        theme = package.read("xl/theme/theme1.xml").decode("utf-8")
+    assert 'name val="游ゴシック"' in styles_xml and 'charset val="128"' in styles_xml
+    assert "IPAex" not in styles_xml
+    # the theme's Japanese font, Excel's fallback: ＭＳ Ｐゴシック
+    assert 'script="Jpan" typeface="ＭＳ Ｐゴシック"' in theme or (
+        'script="Jpan" typeface="&#xFF2D;&#xFF33; &#xFF30;' in theme
+    )

@@ -14,8 +14,9 @@ import math
 import unicodedata
 
 # Line height as a share of the font size: 游ゴシック is tall (Excel's default row for
-# 11 pt is 18.75 pt); the same factor leaves LibreOffice's fallback fonts room to spare.
-LINE_HEIGHT_FACTOR = 1.5
+# 11 pt is 18.75 pt, and a wrapped cell needs that much per line); LibreOffice's
+# fallback fonts need less, so there its rows have some room to spare.
+LINE_HEIGHT_FACTOR = 1.7
 ROW_PADDING_PT = 3.0
 MAX_ROW_HEIGHT_PT = 409.0  # Excel's limit
 

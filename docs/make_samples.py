@@ -76,18 +76,28 @@ def page_png(pdf: Path, page: int, out: Path) -> None:
     )
 
 
-def fullest_page(pdf: Path, first: int) -> int:
-    """The fullest answer-sheet page (from ``first``) with self-assessed sub-items."""
+def fullest_page(pdf: Path, workbook: Path, sheet_name: str = "推進交付金") -> int:
+    """The fullest page of an answer sheet that starts with an indicator (not a remainder)."""
+    import openpyxl
+
+    from desktop.workbook.layout import COL, FIRST_DATA_ROW
+
+    sheet = openpyxl.load_workbook(workbook)[sheet_name]
+    starts = [FIRST_DATA_ROW, *sorted(b.id + 1 for b in sheet.row_breaks.brk)]
     text = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
-    pages = text.split("\f")
-    sizes = {
+    pages = [
+        (number, page)
+        for number, page in enumerate(text.split("\f"), start=1)
+        if page.rstrip().endswith(sheet_name)
+    ]
+    candidates = {
         number: len("".join(page.split()))
-        for number, page in enumerate(pages, start=1)
-        if "体制・取組" in page and "未回答" in page
+        for (number, page), first in zip(pages, starts, strict=False)
+        if sheet.cell(first, COL["内容"]).font.b and "未回答" in page and "参考" in page
     }
-    return max((n for n in sizes if n >= first), key=lambda n: sizes[n])
+    return max(candidates, key=lambda number: candidates[number])
 
 
 def main() -> int:
@@ -126,7 +136,7 @@ def main() -> int:
             )
             page_png(
                 work / "submission.pdf",
-                fullest_page(work / "submission.pdf", first=3),
+                fullest_page(work / "submission.pdf", work / "submission.xlsx"),
                 DOCS / "sample-submission.png",
             )
         page_png(work / "report.pdf", 1, DOCS / "sample-report.png")

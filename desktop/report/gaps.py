@@ -7,7 +7,7 @@ exactly as they will: an item behind an unmet prerequisite adds nothing on its o
 and one that unblocks an item already ticked adds both.
 
 Ranking: items most municipalities already meet (national share ≥ 60 %:
-「全国の多くが該当しているのに当市町村は未該当」) come first, then the rest; within
+「全国の多くが該当しているのに本町は未該当」) come first, then the rest; within
 each, by points added, then by national share. Items that add nothing on their own
 come last.
 """

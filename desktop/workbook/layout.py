@@ -33,7 +33,7 @@ SHEET_MANIFEST = "取込用情報"
 SHEET_CHOICES = "選択肢"
 
 # --- columns of an answer sheet -------------------------------------------------------------
-# Sized for A4 landscape at 10 pt (see desktop/workbook/styles.py: PRINT_WIDTH_UNITS). The
+# Sized for A4 landscape at 10 pt (desktop/workbook/styles.py: print_scale >= 0.9). The
 # indicator's title sits in 内容 on its own row; 参考・注記 holds what is not the ministry's
 # text: the catalog's hints (参考) and the app's remarks, in grey, apart from 内容.
 COLUMNS = (

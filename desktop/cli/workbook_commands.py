@@ -69,14 +69,15 @@ def run_export(args: argparse.Namespace) -> int:
                 print(f"担当課「{section}」用のブックを {out} に出力しました。")
             else:
                 unanswered = unanswered_items(session)
+                export_submission(session, out)
                 if unanswered.count:
-                    # A warning, not an error: an interim workbook is still worth handing round.
+                    # A warning, not an error: an interim workbook is still worth handing
+                    # round. Said once the file is written (a failed export says only why).
                     print(
                         f"hyoka-desk: 警告: 未回答の小項目があります: {unanswered.summary()}。"
-                        "ブックでは回答欄に色を付け「未回答」と示して出力します。",
+                        "ブックでは回答欄に色を付け「未回答」と示して出力しました。",
                         file=sys.stderr,
                     )
-                export_submission(session, out)
                 print(f"提出用ブックを {out} に出力しました。")
         except ExportError as exc:
             raise CommandError(str(exc)) from None

@@ -98,7 +98,7 @@ def run_new(args: argparse.Namespace) -> int:
         create_evaluation(store, catalog, municipality=municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
-            f"（{catalog.id} 第{catalog.revision}版）。"
+            f"（{catalog.level_label}）。"
         )
     return 0
 
@@ -110,6 +110,7 @@ def run_show(args: argparse.Namespace) -> int:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
+        add_wording(data, session)
         if args.json:
             print_json(data)
         else:
@@ -119,6 +120,20 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         session.store.close()
     return 0
+
+
+def add_wording(node: dict, session: Session, layers=None) -> None:
+    """Every item gains ``wording: {"text", "source"}`` (official, pasted, pack, own, hint or null)."""
+    layers = layers or session.text_layers()
+    if node.get("level") == "item":
+        text, source = layers.wording(session.catalog.item(node["id"]))
+        node["wording"] = {"text": text, "source": source}
+        for part in node.get("parts") or []:
+            _item, target = session.catalog.part(part["id"])
+            text, source = layers.wording(target)
+            part["wording"] = {"text": text, "source": source}
+    for child in node.get("children") or []:
+        add_wording(child, session, layers)
 
 
 def evaluation_header(session: Session) -> dict:
@@ -136,7 +151,7 @@ def evaluation_header(session: Session) -> dict:
 def header_line(session: Session) -> str:
     municipality = session.municipality()
     name = municipality.name if municipality else "（市町村名未設定）"
-    return f"{name} {session.catalog.year_label}（{session.catalog.id} 第{session.catalog.revision}版）"
+    return f"{name} {session.catalog.year_label}（{session.catalog.level_label}）"
 
 
 def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:

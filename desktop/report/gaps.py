@@ -14,6 +14,7 @@ come last.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 
 from desktop.catalog.model import (
@@ -154,19 +155,22 @@ def find_gaps(
     answers: dict[str, str],
     *,
     tree: ScoreTree | None = None,
-    user_wordings: dict[str, str] | None = None,
+    user_wordings=None,
+    waived: Collection[str] = (),
     sections: dict[str, str] | None = None,
 ) -> list[Gap]:
     """Every self-assessable unmet sub-item, ranked (see the module docstring).
 
-    ``sections`` maps an indicator id to its 担当課, shown on each row.
+    ``user_wordings``: the evaluation's TextLayers (or own summaries as a dict);
+    ``waived``: inferred prerequisites the user switched off (scored accordingly);
+    ``sections``: indicator id → its 担当課, shown on each row.
     """
-    tree = tree or score(catalog, answers)
+    tree = tree or score(catalog, answers, waived)
     sections = sections or {}
     gaps = []
     for group_id in [g.id for g in catalog.all_groups()] + [f.id for f in catalog.frames]:
         for lost in lost_items(catalog, tree, group_id, user_wordings):
-            gap = _gap(catalog, answers, tree, group_id, lost)
+            gap = _gap(catalog, answers, tree, group_id, lost, waived)
             gaps.append(replace(gap, section=sections.get(lost.indicator_id, "")))
     return rank(gaps)
 
@@ -188,11 +192,13 @@ def rank(gaps: list[Gap]) -> list[Gap]:
 def session_gaps(session) -> list[Gap]:
     """:func:`find_gaps` for an open :class:`desktop.session.Session`."""
     answers = session.answers()
+    waived = session.waived_prerequisites()
     return find_gaps(
         session.catalog,
         answers,
-        tree=score(session.catalog, answers),
-        user_wordings=session.store.wordings(session.evaluation_id),
+        tree=score(session.catalog, answers, waived),
+        user_wordings=session.text_layers(),
+        waived=waived,
         sections=indicator_sections(session),
     )
 
@@ -204,18 +210,25 @@ def indicator_sections(session) -> dict[str, str]:
 
 
 def _gap(
-    catalog: Catalog, answers: dict[str, str], tree: ScoreTree, group_id: str, lost: LostItem
+    catalog: Catalog,
+    answers: dict[str, str],
+    tree: ScoreTree,
+    group_id: str,
+    lost: LostItem,
+    waived: Collection[str] = (),
 ) -> Gap:
     item = catalog.item(lost.item_id)
     group_before = tree.node(group_id)
-    met = score(catalog, {**answers, **met_answers(catalog, item)})
+    met = score(catalog, {**answers, **met_answers(catalog, item)}, waived)
     prerequisites = _unmet_prerequisites(catalog, tree, item)
     with_prerequisites = met
     if prerequisites:
         extra: dict[str, str] = {}
         for prerequisite in prerequisites:
             extra.update(met_answers(catalog, catalog.item(prerequisite)))
-        with_prerequisites = score(catalog, {**answers, **extra, **met_answers(catalog, item)})
+        with_prerequisites = score(
+            catalog, {**answers, **extra, **met_answers(catalog, item)}, waived
+        )
     return Gap(
         lost=lost,
         reference=item_reference(catalog, item.id),

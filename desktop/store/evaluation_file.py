@@ -50,6 +50,7 @@ from desktop.store.records import (
     Municipality,
 )
 from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
+from desktop.store.wording_tables import WordingTables
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -82,7 +83,7 @@ def _reading(method):
     return wrapper
 
 
-class EvaluationFile:
+class EvaluationFile(WordingTables):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(

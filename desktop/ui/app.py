@@ -112,7 +112,12 @@ def run_gui(args: argparse.Namespace) -> int:
         # (A --screenshot run is unattended: errors go to stderr and the exit status.)
         install_excepthook(default_log_dir())
     from desktop.ui.main_window import MainWindow
+    from desktop.wording.packs import add_pack_folder
 
+    # Shared wording packs: also those the user (or the prefecture) put in the data folder.
+    data_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if data_folder and not args.screenshot:
+        add_pack_folder(Path(data_folder) / "wording")
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
     if args.screenshot:
         from desktop.safe_save import SaveError, check_output_target

@@ -143,7 +143,7 @@ class GapTableModel(QAbstractTableModel):
         if column == COL_REFERENCE:
             return gap.reference
         if column == COL_TEXT:
-            return gap.lost.line
+            return gap.lost.text  # with the indicator's number and full title: out of context here
         if column == COL_GAIN:
             return f"+{gap.gain}点"
         if column == COL_SHARE:

@@ -20,7 +20,7 @@ from desktop.catalog.model import (
     Indicator,
     Item,
 )
-from desktop.catalog.wording import REFERENCE, sub_item_wording
+from desktop.catalog.wording import HINT, marked, wording_for
 from desktop.scoring.tree import BLOCKED, ScoreTree
 from desktop.store.records import IndicatorNote
 
@@ -74,7 +74,6 @@ ROW_KINDS = (ROW_INDICATOR, ROW_ITEM, ROW_ALL_OF, ROW_PART)
 ANSWER_ROWS = (ROW_ITEM, ROW_PART)
 
 STATE_SCORED_NOTE = "国が算定（回答は見込み）"
-REFERENCE_PREFIX = "参考："
 UNANSWERED_NOTE = "未回答"
 
 
@@ -163,12 +162,16 @@ def part_content(part, wordings: dict[str, str]) -> tuple[str, str]:
     return _wording(part, wordings)
 
 
-def _wording(target, wordings: dict[str, str]) -> tuple[str, str]:
-    """(official or own wording, "") or ("", the hint marked 参考): never the two mixed."""
-    text, kind = sub_item_wording(target, wordings.get(target.id))
-    if kind == REFERENCE:
-        return "", f"{REFERENCE_PREFIX}{text}" if text else ""
-    return text or "", ""
+def _wording(target, wordings) -> tuple[str, str]:
+    """(the text with its source mark, "") or ("", the hint marked 〔参考〕): never mixed.
+
+    ``wordings``: TextLayers, or own summaries as a dict. The hint is not the ministry's
+    text, so it goes to the grey 参考・注記 column, never into 内容.
+    """
+    text, source = wording_for(target, wordings)
+    if source == HINT:
+        return "", marked(text, source)
+    return marked(text, source), ""
 
 
 def _lines(*texts: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
+from desktop.catalog.wording import TextLayers
 from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
@@ -53,7 +54,7 @@ class ExportSnapshot:
     catalog: Catalog
     tree: ScoreTree
     notes: dict[str, IndicatorNote]
-    wordings: dict[str, str]
+    wordings: TextLayers  # official copies and own summaries (desktop/catalog/wording.py)
     carried: set[str]
     municipality: Municipality
     exported_at: str
@@ -69,7 +70,7 @@ class ExportSnapshot:
             catalog=session.catalog,
             tree=session.score(),
             notes=store.indicator_notes(session.evaluation_id),
-            wordings=store.wordings(session.evaluation_id),
+            wordings=session.text_layers(),
             carried=store.carried_items(session.evaluation_id),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),

@@ -93,7 +93,7 @@ def test_lost_items_and_planned_response_are_text_cells(mixed_r8, tmp_path, plan
     heading, items = group.lost_blocks[0]
     assert texts[0].split("\n")[0] == heading
     assert all(f"・{item.line}" in texts[0] for item in items)
-    assert any("ウ ［参考］受診状況の把握" in t and "（5点）" in t for t in texts)
+    assert any("ウ 〔参考〕受診を勧めた人が実際に受診したか" in t and "（5点）" in t for t in texts)
     line = positions[(ROW_GROUP, "suishin.I.process", "suishin")]
     assert sheet.cell(line, columns["今後の対応"]).value == planned_texts["suishin.I.process"]
 

@@ -129,7 +129,7 @@ def test_hint_is_in_its_own_grey_column_never_in_the_wording(filled, exported, w
     sheet = workbook[sheet_name]
     assert not sheet.cell(row=row, column=COL["内容"]).value  # no official wording known
     remark = sheet.cell(row=row, column=COL["参考・注記"])
-    assert f"参考：{item.hint}" in remark.value.split("\n")
+    assert f"〔参考〕{item.hint}" in remark.value.split("\n")
     assert remark.font.color.rgb.endswith("555555")
     assert sheet.cell(row=row, column=COL["内容"]).font.color is None or not str(
         sheet.cell(row=row, column=COL["内容"]).font.color.rgb
@@ -144,7 +144,7 @@ def test_user_wording_is_used_when_there_is_no_official_one(filled, tmp_path, wb
     sheet_name, row = wb.row_of(path, "suishin.I.process.features.a")
     assert (
         openpyxl.load_workbook(path)[sheet_name].cell(row=row, column=COL["内容"]).value
-        == "独自の文言"
+        == "〔要旨〕独自の文言"
     )
 
 

@@ -107,7 +107,13 @@ def _register_optional(subparsers) -> None:
     """Commands whose modules pull in heavier libraries (openpyxl, Qt) register lazily."""
     import importlib
 
-    for name in ("workbook_commands", "report_commands", "year_commands", "wording_commands"):
+    for name in (
+        "workbook_commands",
+        "report_commands",
+        "year_commands",
+        "wording_commands",
+        "national_commands",
+    ):
         try:
             module = importlib.import_module(f"desktop.cli.{name}")
         except ModuleNotFoundError as exc:

@@ -35,8 +35,8 @@ def test_an_estimate_counts_by_its_projected_points(golden):
     change = effect(golden, {}, {"tiers.tier": "エ"})
     assert change.item_delta(golden, "tiers.tier") == 12
     assert change.total_line() == "合計 自己評価 0点 → 0点（±0点）・見込み 0点 → 12点（+12点）"
-    # the grant is listed although its 自己評価 does not move
-    assert change.grant_lines() == ["交付金1 0点 → 0点（±0点）"]
+    # the grant is listed with its 見込み, which moves although its 自己評価 does not
+    assert change.grant_lines() == ["交付金1 0点 → 0点（±0点）・見込み 0点 → 12点（+12点）"]
 
 
 def test_one_point_is_shown_with_its_sign(golden):

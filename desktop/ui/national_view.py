@@ -553,7 +553,7 @@ class NationalDialog(QDialog):
         """Start a year's evaluation from the municipality's official result (preview,
         backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
         from desktop.national.seed import apply_seed, plan_seed
-        from desktop.store.records import Municipality
+        from desktop.records import Municipality
 
         title = "国の評価結果から評価を始める"
         if self.store is None or self.store.read_only:

@@ -174,3 +174,16 @@ def test_the_qt_free_layers_load_without_qt():
         cwd=DESKTOP.parent,
     )
     assert done.stdout.strip() == "[]"
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    """A module that long has more than one job: split it along them (docs/architecture.md)."""
+    too_long = {
+        relative(path): count
+        for path in sorted(DESKTOP.rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert too_long == {}

@@ -28,7 +28,7 @@ from desktop.catalog.model import (
 from desktop.formats import year_code, year_label
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
-from desktop.records import ChangeSet
+from desktop.records import ChangeSet, Municipality
 from desktop.scoring.answers import expand_all_of, normalize
 
 SOURCE_NATIONAL = "全国集計結果から"
@@ -137,6 +137,25 @@ def plan_seed(
         for answer_id, answer in expand_all_of(target, target_id, value).items():
             plan.answers[answer_id] = answer
     return plan
+
+
+def seed_target(dataset_year: int, held: set[int]) -> Catalog | None:
+    """The catalog to start from a year's national result: the year after it, else its
+    own year, that the file does not hold yet and is shipped (None when neither)."""
+    for year in (dataset_year + 1, dataset_year):
+        if year in held:
+            continue
+        try:
+            return registry.for_year(year)
+        except registry.UnknownCatalog:
+            continue
+    return None
+
+
+def seeded_municipality(found: NationalMunicipality) -> Municipality:
+    """The municipality as the national result names it, for a file that has none yet."""
+    insured = int(found.first_insured) if found.first_insured is not None else None
+    return Municipality(found.name, found.insurer, found.prefecture, insured)
 
 
 def apply_seed(store, plan: SeedPlan, *, municipality=None):

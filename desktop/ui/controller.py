@@ -17,7 +17,7 @@ from PySide6.QtGui import QUndoStack
 
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
+from desktop.session import Session, refuse_long_text
 from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError
 from desktop.store.records import (
     ACTION_ANSWER,
@@ -154,6 +154,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
+            refuse_long_text(self.store.path, "小項目の文言", text)
             changes = self.store.set_wording(self.evaluation_id, item_id, text)
         except StoreError as exc:
             self.failed.emit(exc)

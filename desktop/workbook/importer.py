@@ -37,6 +37,7 @@ from desktop.store.records import (
     ChangeSet,
     import_source,
 )
+from desktop.text_limits import too_long_message
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,
@@ -346,8 +347,13 @@ class _Checker:
                 continue
             value = _text(cell)
             exported = getattr(row, note_field)
-            if value != exported:
-                self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
+            if value == exported:
+                continue  # unchanged, however long: never a change nor a conflict
+            too_long = too_long_message(f"「{column}」", value)
+            if too_long is not None:
+                self.error(f"{too_long}短くしてから取り込んでください。", row.sheet, row.row)
+                continue
+            self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
 
     def check_item_row(self, row: ManifestRow, cells) -> None:
         for column in NOTE_COLUMNS:
@@ -464,10 +470,13 @@ class _Checker:
             if current == candidate.workbook:
                 continue  # the evaluation file already has the workbook's value
             entry = last.get((candidate.target, candidate.field))
+            # Compare the database as it was written into the workbook, so a text the
+            # export had to clean (line breaks, control characters) is not a change.
+            as_exported = current if candidate.field == FIELD_ANSWER else clean(current)
             resolved = replace(
                 candidate,
                 database=current,
-                conflict=current != candidate.exported,
+                conflict=as_exported != candidate.exported,
                 last_user=entry.user if entry else None,
                 last_at=entry.at if entry else None,
             )

@@ -51,6 +51,8 @@ from desktop.workbook.layout import (
     SHEET_COVER,
     SHEET_MANIFEST,
     SHEET_SUMMARY,
+    build_rows,
+    sheet_plans,
 )
 from desktop.workbook.manifest import Manifest, ManifestError, ManifestRow, read_manifest
 from desktop.workbook.safe_text import clean
@@ -193,6 +195,8 @@ class _Checker:
         self.manifest: Manifest = preview.manifest  # type: ignore[assignment]
         self.loaded = loaded
         self.candidates: list[PendingChange] = []
+        self._layout: dict[str, tuple[str, str, tuple[str, ...]]] | None = None
+        self._seen_targets: set[str] = set()
 
     def error(self, message: str, sheet: str | None = None, row: int | None = None) -> None:
         self.preview.errors.append(Problem(message, sheet, row))
@@ -310,6 +314,8 @@ class _Checker:
                 row.row,
             )
             return
+        if not self.points_where_it_shows(row):
+            return
         if row.kind == ROW_INDICATOR:
             self.check_indicator_row(row, cells)
         else:
@@ -324,6 +330,36 @@ class _Checker:
         if row.kind in (ROW_ITEM, ROW_ALL_OF):
             return self.catalog.has_item(row.target)
         return False
+
+    def points_where_it_shows(self, row: ManifestRow) -> bool:
+        """The id behind the row is the one the catalog puts on that sheet with those cells.
+
+        The checksum only catches accidents: a manifest rewritten with a fresh checksum
+        could otherwise send what the user typed on the row 目標Ⅰ 1-イ to another item.
+        """
+        expected = self.layout().get(row.target)
+        if expected == (row.sheet, row.kind, row.key()) and row.target not in self._seen_targets:
+            self._seen_targets.add(row.target)
+            return True
+        self.error(
+            f"取込用情報がこの行（{_key_text(row.key())}）を別の項目に結び付けています"
+            "（取込用情報が改変されています）。"
+            "この行の内容をどの項目に取り込むか確かめられないため、取り込みません。出力し直したブックを使ってください。",
+            row.sheet,
+            row.row,
+        )
+        return False
+
+    def layout(self) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+        """Where the open catalog puts each id: id → (sheet, row kind, identifying cells)."""
+        if self._layout is None:
+            tree = self.session.score()
+            self._layout = {
+                sheet_row.target: (plan.title, sheet_row.kind, sheet_row.key())
+                for plan in sheet_plans(self.catalog)
+                for sheet_row in build_rows(plan, tree, {}, {})
+            }
+        return self._layout
 
     def check_indicator_row(self, row: ManifestRow, cells) -> None:
         answer = cells.get((row.row, COL["回答"]))

@@ -54,7 +54,13 @@ from desktop.workbook.layout import (
     build_rows,
     sheet_plans,
 )
-from desktop.workbook.manifest import Manifest, ManifestError, ManifestRow, read_manifest
+from desktop.workbook.manifest import (
+    MANIFEST_LAST_COLUMN,
+    Manifest,
+    ManifestError,
+    ManifestRow,
+    read_manifest,
+)
 from desktop.workbook.safe_text import clean
 from desktop.workbook.validation import answer_values
 
@@ -165,26 +171,37 @@ def preview_import(session: Session, path: str | Path) -> ImportPreview:
     """Read and check ``path`` completely; never writes. Problems land in ``errors``."""
     preview = ImportPreview(path=Path(path), session=session)
     try:
-        loaded = reader.load(path)
+        loaded = _read_named_sheets(preview)
     except reader.WorkbookReadError as exc:
         preview.errors.append(Problem(str(exc)))
         return preview
-    if SHEET_MANIFEST not in loaded.sheet_names:
-        preview.errors.append(
-            Problem(
-                f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
-                "このアプリで出力したブックではないか、シートが削除されています。"
-            )
-        )
-        return preview
-    try:
-        cells = {key: cell.value for key, cell in loaded.sheet(SHEET_MANIFEST).items()}
-        preview.manifest = read_manifest(cells)
     except ManifestError as exc:
         preview.errors.append(Problem(str(exc), SHEET_MANIFEST))
         return preview
+    if loaded is None:
+        return preview
     _Checker(session, preview, loaded).run()
     return preview
+
+
+def _read_named_sheets(preview: ImportPreview) -> reader.LoadedWorkbook | None:
+    """The manifest, then only the answer sheets it names (nothing else is parsed)."""
+    with reader.open_workbook(preview.path) as book:
+        if SHEET_MANIFEST not in book.sheet_names:
+            preview.errors.append(
+                Problem(
+                    f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
+                    "このアプリで出力したブックではないか、シートが削除されています。"
+                )
+            )
+            return None
+        cells = book.read(SHEET_MANIFEST, max_column=MANIFEST_LAST_COLUMN)
+        preview.manifest = read_manifest({key: cell.value for key, cell in cells.items()})
+        loaded = reader.LoadedWorkbook(preview.path, book.sheet_names)
+        for name in preview.manifest.sheets:
+            if name in book.sheet_names and name not in loaded.cells:
+                loaded.cells[name] = book.read(name, max_column=len(COL))
+        return loaded
 
 
 class _Checker:

@@ -25,7 +25,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
-from desktop.scoring.answers import AnswerError, describe_allowed, normalize
+from desktop.scoring.answers import AnswerError, describe_allowed, is_plain_number, normalize
 from desktop.session import Session
 from desktop.store.backup import list_backups
 from desktop.store.records import (
@@ -465,7 +465,7 @@ class _Checker:
             return None
         is_part = self.catalog.has_part(row.target)
         if item.rule == EXTERNAL and not is_part:
-            if not text.isdigit():
+            if not is_plain_number(value):
                 raise AnswerError(
                     f"「{value}」は回答として使えません（{describe_allowed(item)}で入力）。"
                 )

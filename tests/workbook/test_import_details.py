@@ -1,0 +1,244 @@
+"""What the import preview and apply tell and do beyond the values: who, status, cut-offs."""
+
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from desktop.store.records import STATUS_FINAL, STATUS_IN_PROGRESS, STATUS_NOT_STARTED
+from desktop.workbook.importer import (
+    PREFER_DATABASE,
+    PREFER_WORKBOOK,
+    ImportRejected,
+    PendingChange,
+    Problem,
+    apply,
+    preview_import,
+)
+from desktop.workbook.layout import COL
+
+FEATURES = "suishin.I.process.features"
+TARGET = f"{FEATURES}.c"
+UNTOUCHED = "suishin.III.process.workforce"  # no note, no answer in the fixture
+
+
+def _as(session, user: str):
+    session.store.user = user
+    return session
+
+
+def test_the_last_of_several_changes_names_who_changed_it(filled, exported, wb, tmp_path):
+    edited = wb.edit(exported, tmp_path / "w.xlsx", {(TARGET, "回答"): "該当"})
+    _as(filled, "佐藤").answer(TARGET, "非該当")
+    _as(filled, "鈴木").answer(TARGET, "該当")
+    _as(filled, "田中").answer(TARGET, "非該当")
+    last = filled.store.history(filled.evaluation_id, target=TARGET)[-1]
+    preview = preview_import(filled, edited)
+    (conflict,) = preview.conflicts
+    assert (conflict.last_user, conflict.last_at) == ("田中", last.at)
+    assert conflict.last_changed == f"田中（{last.at.replace('T', ' ')[:16]}）"
+
+
+def test_who_changed_a_note_is_the_note_field_s_own_history(filled, exported, wb, tmp_path):
+    edited = wb.edit(exported, tmp_path / "n.xlsx", {(FEATURES, "備考"): "ブックのメモ"})
+    _as(filled, "佐藤").note(FEATURES, memo="画面のメモ")
+    _as(filled, "鈴木").note(FEATURES, evidence="別の欄")  # another field: not this one's history
+    preview = preview_import(filled, edited)
+    (conflict,) = preview.conflicts
+    assert (conflict.field, conflict.last_user) == ("memo", "佐藤")
+
+
+def test_a_value_nobody_changed_in_the_app_shows_a_dash(filled, exported, wb, tmp_path):
+    edited = wb.edit(exported, tmp_path / "d.xlsx", {(f"{FEATURES}.d", "回答"): "該当"})
+    (change,) = preview_import(filled, edited).changes
+    assert (change.last_user, change.last_changed) == (None, "—")
+    assert (change.exported, change.database, change.workbook) == (None, None, "該当")
+    assert change.conflict is False
+
+
+def _status(session, indicator_id: str) -> str:
+    return session.store.indicator_note(session.evaluation_id, indicator_id).status
+
+
+def test_an_import_makes_an_answered_indicator_in_progress(filled, exported, wb, tmp_path):
+    item = f"{UNTOUCHED}.a"
+    assert _status(filled, UNTOUCHED) == STATUS_NOT_STARTED
+    edited = wb.edit(exported, tmp_path / "s.xlsx", {(item, "回答"): "該当"})
+    apply(preview_import(filled, edited), backup=False)
+    assert filled.answers()[item] == "該当"
+    assert _status(filled, UNTOUCHED) == STATUS_IN_PROGRESS
+
+
+def test_an_import_marks_the_indicator_of_an_answered_part(filled, exported, wb, tmp_path):
+    part = "suishin.II.process.optimization-programs.a.p2"
+    indicator = "suishin.II.process.optimization-programs"
+    filled.note(indicator, status=STATUS_NOT_STARTED)
+    edited = wb.edit(exported, tmp_path / "p.xlsx", {(part, "回答"): "該当"})
+    apply(preview_import(filled, edited), backup=False)
+    assert _status(filled, indicator) == STATUS_IN_PROGRESS
+
+
+def test_an_import_leaves_a_later_status_alone(filled, exported, wb, tmp_path):
+    filled.note(FEATURES, status=STATUS_FINAL)
+    edited = wb.edit(exported, tmp_path / "f.xlsx", {(f"{FEATURES}.d", "回答"): "該当"})
+    apply(preview_import(filled, edited), backup=False)
+    assert _status(filled, FEATURES) == STATUS_FINAL
+
+
+def test_clearing_an_answer_does_not_start_an_indicator(filled, exported, wb, tmp_path):
+    item = "shien.I.process.data-issues.a"  # answered 該当 in the fixture
+    indicator = "shien.I.process.data-issues"
+    filled.note(indicator, status=STATUS_NOT_STARTED)
+    edited = wb.edit(exported, tmp_path / "c.xlsx", {(item, "回答"): None})
+    changes = apply(preview_import(filled, edited), backup=False)
+    assert item not in filled.answers()
+    assert _status(filled, indicator) == STATUS_NOT_STARTED
+    assert [c.field for c in changes if c.target == indicator] == []
+
+
+@pytest.fixture
+def many_conflicts(filled, exported, wb, tmp_path):
+    """Six items changed in the workbook and, differently, in the app after the export."""
+    items = [f"{FEATURES}.{letter}" for letter in "cd"] + [
+        f"{UNTOUCHED}.{letter}" for letter in "abcd"
+    ]
+    edited = wb.edit(exported, tmp_path / "m.xlsx", {(item, "回答"): "該当" for item in items})
+    filled.set_answers({item: "非該当" for item in items})
+    return preview_import(filled, edited), items
+
+
+def test_six_undecided_conflicts_list_five_and_say_how_many_more(filled, many_conflicts, wb):
+    preview, _ = many_conflicts
+    assert len(preview.conflicts) == 6
+    before = wb.digest(filled.store.path)
+    with pytest.raises(ImportRejected) as raised:
+        apply(preview, {})
+    message = str(raised.value)
+    assert message.startswith("競合 6 件について")
+    assert message.endswith(" ほか 1 件")
+    listed = [c for c in preview.conflicts if c.where in message]
+    assert len(listed) == 5 and message.count("（回答）") == 5
+    assert wb.digest(filled.store.path) == before
+
+
+def test_five_undecided_conflicts_are_all_listed(filled, many_conflicts):
+    preview, _ = many_conflicts
+    decided = {preview.conflicts[0].key: PREFER_DATABASE}
+    with pytest.raises(ImportRejected) as raised:
+        apply(preview, decided)
+    message = str(raised.value)
+    assert "競合 5 件" in message and "ほか" not in message
+    assert message.count("（回答）") == 5
+
+
+def test_conflicts_decided_one_by_one(filled, many_conflicts):
+    preview, items = many_conflicts
+    decisions = {c.key: PREFER_WORKBOOK for c in preview.conflicts}
+    decisions[preview.conflicts[0].key] = PREFER_DATABASE
+    apply(preview, decisions, backup=False)
+    answers = filled.answers()
+    kept = preview.conflicts[0].target
+    assert answers[kept] == "非該当"
+    assert all(answers[item] == "該当" for item in items if item != kept)
+
+
+def test_a_preview_with_only_conflicts_for_the_database_writes_nothing(filled, many_conflicts, wb):
+    preview, _ = many_conflicts
+    before = wb.digest(filled.store.path)
+    assert apply(preview, {c.key: PREFER_DATABASE for c in preview.conflicts}) == []
+    assert wb.digest(filled.store.path) == before
+
+
+def test_a_change_made_after_the_preview_refuses_the_import(filled, exported, wb, tmp_path):
+    item = f"{FEATURES}.d"
+    edited = wb.edit(exported, tmp_path / "late.xlsx", {(item, "回答"): "該当"})
+    preview = preview_import(filled, edited)
+    filled.answer(item, "非該当")
+    before = wb.digest(filled.store.path)
+    with pytest.raises(ImportRejected, match="確認画面を表示した後で"):
+        apply(preview, backup=False)
+    assert wb.digest(filled.store.path) == before
+
+
+def test_a_note_changed_after_the_preview_refuses_the_import(filled, exported, wb, tmp_path):
+    edited = wb.edit(exported, tmp_path / "late2.xlsx", {(UNTOUCHED, "備考"): "ブック"})
+    preview = preview_import(filled, edited)
+    filled.note(UNTOUCHED, memo="画面")
+    with pytest.raises(ImportRejected, match="確認画面を表示した後で"):
+        apply(preview, backup=False)
+    assert filled.store.indicator_note(filled.evaluation_id, UNTOUCHED).memo == "画面"
+
+
+def test_a_preview_with_problems_is_refused_by_apply(filled, exported, wb, tmp_path):
+    edited = wb.edit(exported, tmp_path / "bad.xlsx", {(TARGET, "回答"): "はい？"})
+    preview = preview_import(filled, edited)
+    with pytest.raises(ImportRejected, match="1 件の問題"):
+        apply(preview, {})
+
+
+def test_what_the_preview_shows(filled, exported, wb, tmp_path):
+    edited = wb.edit(
+        exported,
+        tmp_path / "表示.xlsx",
+        {(f"{FEATURES}.d", "回答"): "該当", (UNTOUCHED, "根拠資料"): "計画書"},
+    )
+    preview = preview_import(filled, edited)
+    assert preview.ok and not preview.is_empty
+    described = preview.describe()
+    manifest = preview.manifest
+    assert described.startswith("表示.xlsx（提出用ブック、北塩原村 令和8年度、municipal-r8 第")
+    exported_at = manifest.exported_at.replace("T", " ")[:16]
+    assert described.endswith(f"版、{exported_at} {manifest.exported_by} が出力）")
+    answer = next(c for c in preview.changes if c.field == "answer")
+    note = next(c for c in preview.changes if c.field == "evidence")
+    assert (answer.field_label, note.field_label) == ("回答", "根拠資料")
+    assert answer.key == f"{FEATURES}.d|answer"
+    assert answer.where == "推進交付金 目標Ⅰ 体制・取組指標群 1-エ"
+    assert note.where == "推進交付金 目標Ⅲ 体制・取組指標群 1"
+    assert (answer.show(None), answer.show("該当")) == ("未回答", "該当")
+    assert (note.show(""), note.show(None), note.show("計画書")) == (
+        "（空欄）",
+        "（空欄）",
+        "計画書",
+    )
+
+
+def test_a_problem_says_where_it_is():
+    assert (
+        str(Problem("値が違います", "推進交付金", 12)) == "シート「推進交付金」12行目: 値が違います"
+    )
+    assert (
+        str(Problem("見出しがありません", "推進交付金"))
+        == "シート「推進交付金」: 見出しがありません"
+    )
+    assert str(Problem("読めません")) == "読めません"
+
+
+def test_an_empty_workbook_import_changes_nothing(filled, exported, wb):
+    before = wb.digest(filled.store.path)
+    preview = preview_import(filled, exported)
+    assert preview.ok and preview.is_empty
+    assert apply(preview) == []
+    assert wb.digest(filled.store.path) == before
+
+
+def test_text_cells_keep_numbers_dates_and_booleans_readable(filled, exported, wb, tmp_path):
+    """A number, a date or TRUE typed into 備考 is stored as the text Excel shows."""
+    import datetime
+
+    sheet, row = wb.row_of(exported, UNTOUCHED)
+    workbook = openpyxl.load_workbook(exported)
+    cells = workbook[sheet]
+    cells.cell(row=row, column=COL["根拠資料"]).value = 12.0
+    cells.cell(row=row, column=COL["担当課"]).value = True
+    cells.cell(row=row, column=COL["備考"]).value = datetime.date(2026, 4, 1)
+    workbook.save(tmp_path / "types.xlsx")
+    preview = preview_import(filled, tmp_path / "types.xlsx")
+    values = {c.field: c.workbook for c in preview.changes}
+    assert values == {"evidence": "12", "section": "TRUE", "memo": "2026-04-01T00:00:00"}
+
+
+def test_a_note_change_is_labelled_with_the_note_field():
+    change = PendingChange("t", "memo", "シート", 3, "どこ", "", "", "新")
+    assert (change.field_label, change.key) == ("メモ", "t|memo")
+    assert PendingChange("t", "other", "シート", 3, "どこ", "", "", "").field_label == "other"

@@ -8,7 +8,10 @@ workbook in one transaction, audited as 「取込: FILE」, and refuses a previe
 problems, an undecided conflict, or a database that changed since the preview.
 
 Rows are found only through the manifest (sheet name + row number → id) and checked
-by their visible 目標・指標群・番号・小項目 cells, never by position alone.
+by their visible 目標・指標群・番号・小項目 cells, never by position alone; each id must
+also be the one the open catalog puts on that sheet behind those cells, so a manifest
+rewritten with a fresh checksum cannot send a row's value to another item. Only the
+manifest and the answer sheets it names are read (``reader.open_workbook``).
 
 A conflict: the workbook changed a value (it differs from the value at export), the
 database changed it too since the export (its current value differs from the value

@@ -242,3 +242,174 @@ def test_a_note_change_is_labelled_with_the_note_field():
     change = PendingChange("t", "memo", "シート", 3, "どこ", "", "", "新")
     assert (change.field_label, change.key) == ("メモ", "t|memo")
     assert PendingChange("t", "other", "シート", 3, "どこ", "", "", "").field_label == "other"
+
+
+# --- identity and structure: each refusal with its own words ------------------------------------
+def _forged(exported, tmp_path, wb, **changes):
+    import dataclasses
+
+    from desktop.workbook.layout import SHEET_MANIFEST
+    from desktop.workbook.manifest import write_manifest
+
+    manifest = dataclasses.replace(wb.manifest(exported), **changes)
+    workbook = openpyxl.load_workbook(exported)
+    del workbook[SHEET_MANIFEST]
+    write_manifest(workbook, manifest)
+    workbook.save(tmp_path / "forged.xlsx")
+    return tmp_path / "forged.xlsx"
+
+
+def _errors(session, path) -> str:
+    return "\n".join(str(p) for p in preview_import(session, path).errors)
+
+
+def test_another_municipality_code_is_refused(filled, exported, tmp_path, wb):
+    assert filled.municipality().code
+    path = _forged(exported, tmp_path, wb, municipality_code="999999")
+    assert "北塩原村 の評価から出力されています（開いている評価ファイルは 北塩原村）" in _errors(
+        filled, path
+    )
+
+
+def test_a_manifest_without_a_municipality_code_is_matched_by_name(filled, exported, tmp_path, wb):
+    path = _forged(exported, tmp_path, wb, municipality_code="")
+    assert preview_import(filled, path).ok
+
+
+def test_a_workbook_without_a_municipality_name_says_so(filled, exported, tmp_path, wb):
+    path = _forged(exported, tmp_path, wb, municipality="")
+    assert "このブックは （市町村名なし） の評価から出力されています" in _errors(filled, path)
+
+
+def test_another_evaluation_id_is_refused(filled, exported, tmp_path, wb):
+    path = _forged(exported, tmp_path, wb, evaluation_id=filled.evaluation_id + 1)
+    assert "別の評価ファイル" in _errors(filled, path)
+
+
+def test_another_year_is_refused_before_the_catalog_is_compared(filled, exported, tmp_path, wb):
+    path = _forged(exported, tmp_path, wb, fiscal_year=2025, catalog_id="municipal-r7")
+    text = _errors(filled, path)
+    assert "このブックは令和7年度の評価です（開いている評価は令和8年度）" in text
+    assert "評価指標 municipal-r7 で出力" not in text
+
+
+def test_another_revision_warns_with_both_revisions(filled, exported, tmp_path, wb):
+    path = _forged(exported, tmp_path, wb, catalog_revision=7, catalog_hash="0" * 64)
+    preview = preview_import(filled, path)
+    assert preview.ok
+    assert preview.warnings == [
+        f"このブックは評価指標 municipal-r8 第7版で出力されました。"
+        f"開いている評価は第{filled.catalog.revision}版です。すべての行の小項目が現在の版にあるため取り込めますが、"
+        "得点は現在の版で計算されます。"
+    ]
+
+
+def test_the_same_catalog_gives_no_warning(filled, exported):
+    assert preview_import(filled, exported).warnings == []
+
+
+def test_a_deleted_sheet_without_others_gets_no_hint(filled, exported, tmp_path):
+    workbook = openpyxl.load_workbook(exported)
+    del workbook["努力支援交付金"]
+    workbook.save(tmp_path / "deleted.xlsx")
+    text = _errors(filled, tmp_path / "deleted.xlsx")
+    assert "シート「努力支援交付金」: シートがありません" in text
+    assert "ほかのシート" not in text
+
+
+def test_columns_this_version_cannot_read_are_refused(filled, exported, tmp_path, wb):
+    """The sheet matches the manifest's columns, but they are not this version's."""
+    from desktop.workbook.layout import COLUMNS
+
+    path = _forged(exported, tmp_path, wb, columns=tuple(COLUMNS[:-1]))
+    preview = preview_import(filled, path)
+    assert "この版では読めない列の構成です" in "\n".join(str(p) for p in preview.errors)
+    assert {p.row for p in preview.errors} == {3}
+
+
+def test_an_error_value_in_a_note_or_answer_cell_is_named(filled, exported, tmp_path, wb):
+    sheet, row = wb.row_of(exported, FEATURES)
+    _, item_row = wb.row_of(exported, TARGET)
+    workbook = openpyxl.load_workbook(exported)
+    workbook[sheet].cell(row=row, column=COL["備考"]).value = "#N/A"
+    workbook[sheet].cell(row=row, column=COL["備考"]).data_type = "e"
+    workbook[sheet].cell(row=item_row, column=COL["回答"]).value = "#DIV/0!"
+    workbook[sheet].cell(row=item_row, column=COL["回答"]).data_type = "e"
+    workbook.save(tmp_path / "errors.xlsx")
+    preview = preview_import(filled, tmp_path / "errors.xlsx")
+    text = "\n".join(str(p) for p in preview.errors)
+    assert f"シート「{sheet}」{row}行目: 「備考」がエラー値（#N/A）です。" in text
+    assert f"シート「{sheet}」{item_row}行目: 回答欄がエラー値（#DIV/0!）です。" in text
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_boolean_is_not_an_answer(filled, exported, tmp_path, wb, typed):
+    path = wb.edit(exported, tmp_path / "b.xlsx", {(TARGET, "回答"): typed})
+    assert f"「{typed}」は回答として使えません。" in _errors(filled, path)
+
+
+def test_a_boolean_in_a_note_is_its_excel_word(filled, exported, tmp_path, wb):
+    path = wb.edit(exported, tmp_path / "f.xlsx", {(UNTOUCHED, "担当課"): False})
+    assert [c.workbook for c in preview_import(filled, path).changes] == ["FALSE"]
+
+
+@pytest.mark.parametrize(
+    ("target", "typed", "stored"),
+    [
+        (TARGET, "未回答", None),
+        (TARGET, " 該当 ", "該当"),
+        ("suishin.II.process.optimization-programs.b", "イ2", "イ②"),  # typed without ②
+        ("suishin.outcome-frame.efforts.points", 7.0, "7"),
+        ("suishin.II.process.optimization-programs.a.p2", "非該当", "非該当"),
+    ],
+)
+def test_what_an_answer_cell_may_hold(filled, exported, tmp_path, wb, target, typed, stored):
+    path = wb.edit(exported, tmp_path / "a.xlsx", {(target, "回答"): typed})
+    preview = preview_import(filled, path)
+    assert preview.ok, _errors(filled, path)
+    before = filled.answers().get(target)
+    changes = [(c.target, c.workbook) for c in preview.changes]
+    assert changes == ([] if stored == before else [(target, stored)])
+
+
+def test_a_part_row_accepts_only_met_or_not_met(filled, exported, tmp_path, wb):
+    part = "suishin.II.process.optimization-programs.a.p2"
+    path = wb.edit(exported, tmp_path / "p.xlsx", {(part, "回答"): "イ①"})
+    assert "「イ①」は回答として使えません（使える値: 該当・非該当。空欄は未回答）" in _errors(
+        filled, path
+    )
+
+
+def test_text_below_the_rows_outside_the_input_columns_is_allowed(filled, exported, tmp_path):
+    workbook = openpyxl.load_workbook(exported)
+    sheet = workbook["推進交付金"]
+    last = sheet.max_row
+    sheet.cell(row=last + 2, column=COL["目標"]).value = "ここまで確認済み"
+    sheet.cell(row=last + 3, column=COL["回答"]).value = None
+    workbook.save(tmp_path / "below.xlsx")
+    assert preview_import(filled, tmp_path / "below.xlsx").ok
+
+
+def test_a_cleared_row_is_shown_as_an_empty_row(filled, exported, tmp_path, wb):
+    sheet, row = wb.row_of(exported, TARGET)
+    workbook = openpyxl.load_workbook(exported)
+    for name in ("目標", "指標群", "番号", "小項目"):
+        workbook[sheet].cell(row=row, column=COL[name]).value = None
+    workbook.save(tmp_path / "cleared.xlsx")
+    assert "現在: （空の行）" in _errors(filled, tmp_path / "cleared.xlsx")
+
+
+def test_a_section_workbook_describes_its_section(filled, tmp_path, wb):
+    from desktop.workbook.section import export_section
+
+    path = export_section(filled, wb.SECTION_CARE, tmp_path / "課.xlsx")
+    preview = preview_import(filled, path)
+    assert f"（担当課用ブック「{wb.SECTION_CARE}」、北塩原村 令和8年度" in preview.describe()
+
+
+def test_a_file_that_cannot_be_read_is_described_by_its_name(filled, tmp_path):
+    path = tmp_path / "壊れた.xlsx"
+    path.write_bytes(b"not a workbook")
+    preview = preview_import(filled, path)
+    assert preview.manifest is None and preview.describe() == "壊れた.xlsx"
+    assert not preview.ok and preview.is_empty

@@ -191,3 +191,22 @@ def test_a_sheet_without_answer_cells_gets_no_validation(tmp_path):
     workbook = _saved(tmp_path, lambda v, s: None)
     assert workbook["回答"].data_validations.dataValidation == []
     assert SHEET_CHOICES not in workbook.sheetnames
+
+
+def test_a_long_list_on_two_sheets_is_written_to_the_choices_sheet_once(tmp_path):
+    labels = [f"選択肢{n:03d}" for n in range(40)]
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = "回答"
+    second = workbook.create_sheet("回答2")
+    validations = AnswerValidations(workbook)
+    validations.add(first, "G5", _choice(labels), ROW_ITEM)
+    validations.finish(first)
+    validations.add(second, "G9", _choice(labels), ROW_ITEM)
+    validations.finish(second)
+    workbook.save(tmp_path / "two.xlsx")
+    reloaded = openpyxl.load_workbook(tmp_path / "two.xlsx")
+    formula = f"'{SHEET_CHOICES}'!$A$1:$A${len(labels) + 1}"
+    assert [dv.formula1 for dv in reloaded["回答"].data_validations.dataValidation] == [formula]
+    assert [dv.formula1 for dv in reloaded["回答2"].data_validations.dataValidation] == [formula]
+    assert reloaded[SHEET_CHOICES].max_column == 1

@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.attachment_files import safe_file_name
 from desktop.catalog import registry
 from desktop.catalog.crosswalk import (
     MERGED,
@@ -452,7 +453,8 @@ def _copy_attachment(
     content = store.attachment_content(attachment.id) or b""
     folder = Path(scratch) / str(attachment.id)
     folder.mkdir()
-    copy = folder / (attachment.file_name or "添付資料")
+    # The stored name is untrusted (the file may come from elsewhere): a safe base name only.
+    copy = folder / safe_file_name(attachment.file_name)
     copy.write_bytes(content)
     store.add_attachment(
         evaluation_id,

@@ -23,6 +23,7 @@ from desktop.store.records import (
     NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    AuditEntry,
     Change,
     ChangeSet,
     EvaluationRecord,
@@ -107,6 +108,15 @@ class Session:
     def score(self) -> ScoreTree:
         return score(self.catalog, self.answers())
 
+    def score_with(self, raw: dict[str, str | None]) -> ScoreTree:
+        """What the totals would be with these answers too (None clears); nothing is saved.
+
+        Import previews show this before anything is written.
+        """
+        answers: dict[str, str | None] = dict(self.answers())
+        answers.update(self.validate_answers(raw))
+        return score(self.catalog, {k: v for k, v in answers.items() if v is not None})
+
     # --- answering -------------------------------------------------------------
     def validate_answers(self, raw: dict[str, str | None]) -> dict[str, str | None]:
         """Normalized values per stored id (all-of items expanded to their parts).
@@ -160,6 +170,21 @@ class Session:
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
+
+    def set_notes(
+        self, fields_by_indicator: dict[str, dict[str, str]], *, source: str | None = None
+    ) -> list[Change]:
+        """The same record fields for several indicators as one action (e.g. 担当課 for a goal)."""
+        unknown = [i for i in fields_by_indicator if not self.catalog.has_indicator(i)]
+        if unknown:
+            raise KeyError(unknown[0])
+        return self.store.apply(
+            self.evaluation_id, ChangeSet(notes=fields_by_indicator), source=source
+        )
+
+    def history(self) -> list[AuditEntry]:
+        """This evaluation's change history (and the file's own entries), newest first."""
+        return self.store.history(self.evaluation_id, newest_first=True)
 
     # --- catalog revisions -----------------------------------------------------------
     def available_upgrade(self) -> Catalog | None:

@@ -15,10 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from desktop.attachment_files import is_program_file, private_folder, safe_file_name
+from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session, refuse_long_text
-from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError
+from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.store.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
@@ -30,6 +32,24 @@ from desktop.store.records import (
     IndicatorNote,
 )
 from desktop.ui.undo import ChangeCommand
+
+
+class CopyNotWritten(StoreError):
+    """An attachment's copy could not be written (the message says where and why)."""
+
+    title = "書き出せません"
+
+
+def attachment_file_name(attachment: Attachment) -> str:
+    """The attachment's stored name, made safe: for the temporary copy and the save dialog."""
+    return safe_file_name(attachment.file_name or attachment.name)
+
+
+def program_refused_message(attachment: Attachment) -> str:
+    return (
+        f"「{attachment_file_name(attachment)}」はプログラムやスクリプトの種類のファイルのため、"
+        "ここからは開きません。書き出して保存し、中身を確かめてから扱ってください。"
+    )
 
 
 class EvaluationController(QObject):
@@ -146,6 +166,25 @@ class EvaluationController(QObject):
         self._after_write(changes, f"{label}の変更")
         return True
 
+    def set_notes(self, indicator_ids: list[str], fields: dict[str, str], text: str) -> bool:
+        """Set the same fields (担当課, 担当者) on several indicators: one action, one undo."""
+        wanted = {
+            indicator: {f: v for f, v in fields.items() if self.note(indicator).get(f) != v}
+            for indicator in indicator_ids
+        }
+        wanted = {indicator: changed for indicator, changed in wanted.items() if changed}
+        if not wanted:
+            return True
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.set_notes(wanted)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self._after_write(changes, text)
+        return True
+
     def set_wording(self, item_id: str, text: str | None) -> bool:
         """The user's own wording of a sub-item that has no official text."""
         current = self.wordings.get(item_id)
@@ -169,7 +208,10 @@ class EvaluationController(QObject):
             return None
         try:
             attachment = self.store.add_attachment(
-                self.evaluation_id, indicator_id, name=file_path.name, file_path=file_path
+                self.evaluation_id,
+                indicator_id,
+                name=safe_file_name(file_path.name),
+                file_path=file_path,
             )
         except StoreError as exc:
             self.failed.emit(exc)
@@ -201,11 +243,37 @@ class EvaluationController(QObject):
             )
             return False
         try:
-            target.write_bytes(content)
-        except OSError as exc:
-            self.failed.emit(InvalidInput(target, f"{target} に書き出せません（{exc.strerror}）。"))
+            save_atomically(
+                target,
+                lambda temporary: Path(temporary).write_bytes(content),
+                opened_in="ほかのソフト",
+                evaluation_file=self.store.path,
+            )
+        except SaveError as exc:
+            self.failed.emit(CopyNotWritten(target, str(exc)))
             return False
         return True
+
+    def copy_for_opening(self, attachment: Attachment) -> Path | None:
+        """A copy in a new private folder, for the OS to open; None when it must not be opened.
+
+        The stored name comes from whoever made the evaluation file: only its safe base
+        name is used, and a program or script is never written out for opening (the
+        window offers 書き出す instead). Works in read-only mode too.
+        """
+        name = attachment_file_name(attachment)
+        if is_program_file(name):
+            self.failed.emit(CopyNotWritten(self.store.path, program_refused_message(attachment)))
+            return None
+        try:
+            folder = private_folder()
+        except OSError as exc:
+            self.failed.emit(
+                CopyNotWritten(None, f"一時フォルダを作れません（{describe_os_error(exc)}）。")
+            )
+            return None
+        target = folder / name
+        return target if self.export_attachment(attachment, target) else None
 
     # --- the common tail of every write ----------------------------------------------------------
     def _writable(self) -> bool:

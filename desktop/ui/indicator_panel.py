@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QLabel,
     QScrollArea,
@@ -48,6 +49,8 @@ class IndicatorPanel(QWidget):
         str, str, object
     )  # action (add/export/open/remove), indicator, attachment
     leave_requested = Signal()  # Esc: back to the navigation tree
+    end_reached = Signal()  # ↓ or Enter on the last sub-item: on to the next indicator
+    history_requested = Signal(str)  # a sub-item's (or part's) id: show its change history
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -156,6 +159,9 @@ class IndicatorPanel(QWidget):
     ) -> None:
         if self.indicator is not None:
             self.notes.commit_pending()  # what was typed belongs to the previous indicator
+        # The focused row is about to be deleted; without a new focus the next keys
+        # (1, 0, Enter) would go nowhere.
+        had_focus = self.isAncestorOf(QApplication.focusWidget())
         self.catalog = catalog
         self.indicator = catalog.indicator(indicator_id)
         self._drop_rows()
@@ -164,6 +170,7 @@ class IndicatorPanel(QWidget):
             for row in rows_for(item_node.source, item_node):
                 row.answer_requested.connect(self.answer_requested)
                 row.move_requested.connect(self._move)
+                row.history_requested.connect(self.history_requested)
                 row.set_editable(self.editable)
                 self.items_box.addWidget(row)
                 row.show()  # at once, not on the next event loop turn: focus can move to it now
@@ -177,6 +184,8 @@ class IndicatorPanel(QWidget):
         self.update_tree(tree, wordings)
         self._show_empty(False)
         self.scroll.verticalScrollBar().setValue(0)
+        if had_focus:
+            self.focus_first_open_row()
 
     def _drop_rows(self) -> None:
         for row in self.rows:
@@ -269,6 +278,15 @@ class IndicatorPanel(QWidget):
             return True
         return False
 
+    def focus_first_open_row(self) -> bool:
+        """Focus the first sub-item still to be answered (the first row if none is)."""
+        row = next((row for row in self.rows if row.is_open()), None)
+        if row is None:
+            return self.focus_first_row()
+        row.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll.ensureWidgetVisible(row)
+        return True
+
     def focus_target(self, target_id: str) -> bool:
         """Focus the row of a sub-item or an all-of part; True if found."""
         for row in self.rows:
@@ -293,8 +311,8 @@ class IndicatorPanel(QWidget):
             target.setFocus(Qt.FocusReason.TabFocusReason)
             self.scroll.ensureWidgetVisible(target)
         elif position >= len(self.rows):
-            self.notes.status.setFocus(Qt.FocusReason.TabFocusReason)  # on to the record
-            self.scroll.ensureWidgetVisible(self.notes.status)
+            # Never into the record below: a stray ↓ there once changed its 状況.
+            self.end_reached.emit()
 
     # --- forwarding edits with the indicator they belong to ----------------------------------------
     def _note_edited(self, field: str, value: str) -> None:

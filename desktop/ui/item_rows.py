@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QRadioButton,
     QSizePolicy,
     QSpinBox,
@@ -95,6 +96,7 @@ class ItemRow(QFrame):
 
     answer_requested = Signal(str, object)  # target id, value (None = 未回答)
     move_requested = Signal(object, int)  # this row, -1 / +1
+    history_requested = Signal(str)  # target id: show its change history
 
     def __init__(self, item: Item, node: ScoreNode, parent: QWidget | None = None):
         super().__init__(parent)
@@ -163,7 +165,7 @@ class ItemRow(QFrame):
         text, reference = wording_text(self.item, user_wording)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
         blocked = node.status == T.BLOCKED and bool(node.reason)
         self.reason.setText(f"⚠ {node.reason}" if blocked else "")
         self.reason.setVisible(blocked)
@@ -171,11 +173,11 @@ class ItemRow(QFrame):
             self.points_label.setText(
                 f"{fmt.ESTIMATE_MARK} {node.projected_points} / {self.item.points}点"
             )
-            self.points_label.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
+            fmt.set_style(self.points_label, f"color: {fmt.ESTIMATE.name()};")
         else:
             self.points_label.setText(f"{node.points} / {self.item.points}点")
             colour = fmt.ITEM_STATUS_COLORS.get(node.status)
-            self.points_label.setStyleSheet(f"color: {colour.name()};" if colour else "")
+            fmt.set_style(self.points_label, f"color: {colour.name()};" if colour else "")
         rate = self.item.national_rate_pct
         self.rate_label.setText(f"全国 {fmt.percent(rate)}" if rate is not None else "")
         self.rate_label.setToolTip("全国該当率" if rate is not None else "")
@@ -193,8 +195,12 @@ class ItemRow(QFrame):
         self.series.setText(
             "この系列が算入されています" if counts else "算入されません（得点の高い系列だけが算入）"
         )
-        self.series.setStyleSheet(f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
+        fmt.set_style(self.series, f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
         self.series.show()
+
+    def is_open(self) -> bool:
+        """Still waiting for the user's answer (the state scores state-scored items)."""
+        return not self.item.state_scored and self.node.answer is None
 
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
@@ -227,6 +233,17 @@ class ItemRow(QFrame):
     def answer_key(self, event: QKeyEvent) -> bool:
         """Subclasses: answer from a key; True if the key was used."""
         return False
+
+    def contextMenuEvent(self, event) -> None:
+        menu = QMenu(self)
+        menu.addAction("この小項目の変更履歴…").triggered.connect(
+            lambda _checked=False: self.history_requested.emit(self.target())
+        )
+        menu.exec(event.globalPos())
+
+    def target(self) -> str:
+        """What an answer on this row is stored under: the sub-item or its all-of part."""
+        return getattr(self, "target_id", self.item.id)
 
     # --- focus is shown on the whole row -------------------------------------------------------
     def focusInEvent(self, event) -> None:
@@ -308,6 +325,9 @@ class PartRow(CheckRow):
     def current(self) -> str | None:
         return self._part_answer(self.node)
 
+    def is_open(self) -> bool:
+        return self.current() is None
+
     def _part_answer(self, node: ScoreNode) -> str | None:
         for part in node.parts or []:
             if part["id"] == self.part.id:
@@ -319,7 +339,7 @@ class PartRow(CheckRow):
         text, reference = wording_text(self.part, None)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
         self.show_answer(node)
 
     def show_answer(self, node: ScoreNode) -> None:
@@ -348,11 +368,14 @@ class AllOfRow(ItemRow):
         self.controls.addWidget(self.result)
         self.show_node(node)
 
+    def is_open(self) -> bool:
+        return False  # its parts are the ones answered, each on its own row
+
     def show_answer(self, node: ScoreNode) -> None:
         answer = node.answer or "未回答"
         colour = fmt.ITEM_STATUS_COLORS.get(node.status, fmt.MUTED)
         self.result.setText(f"→ {answer}")
-        self.result.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+        fmt.set_style(self.result, f"color: {colour.name()}; font-weight: bold;")
 
     def answer_key(self, event: QKeyEvent) -> bool:
         digit = digit_of(event)

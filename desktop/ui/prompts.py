@@ -54,6 +54,13 @@ class Prompts:
         box.exec()
         return box.clickedButton() is ok
 
+    def bulk_assignment(self, place: str, choices, sections: list[str]):
+        """担当課・担当者をまとめて設定: a BulkAssignment, or None if cancelled."""
+        from desktop.ui.bulk_assign_dialog import BulkAssignDialog
+
+        dialog = BulkAssignDialog(place, choices, sections, self.parent)
+        return dialog.assignment() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def locked(self, exc: FileLocked) -> str | None:
         """Someone holds the file: READ_ONLY, TAKE_OVER (stale locks only) or None."""
         box = QMessageBox(QMessageBox.Icon.Warning, exc.title, str(exc), parent=self.parent)

@@ -413,3 +413,28 @@ def test_a_file_that_cannot_be_read_is_described_by_its_name(filled, tmp_path):
     preview = preview_import(filled, path)
     assert preview.manifest is None and preview.describe() == "壊れた.xlsx"
     assert not preview.ok and preview.is_empty
+
+
+@pytest.mark.parametrize(("seconds_later", "backups"), [(599, 1), (600, 2)])
+def test_a_new_batch_of_imports_starts_ten_minutes_after_the_last_backup(
+    filled, exported, wb, tmp_path, monkeypatch, seconds_later, backups
+):
+    import datetime as real
+
+    from desktop.store.backup import list_backups
+    from desktop.workbook import importer
+
+    first = wb.edit(exported, tmp_path / "1.xlsx", {(TARGET, "回答"): "該当"})
+    second = wb.edit(exported, tmp_path / "2.xlsx", {(f"{FEATURES}.d", "回答"): "該当"})
+    apply(preview_import(filled, first), {})
+    (made,) = list_backups(filled.store.path)
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return made.created + real.timedelta(seconds=seconds_later)
+
+    monkeypatch.setattr(importer, "datetime", Later)
+    apply(preview_import(filled, second), {})
+    reasons = [b.reason for b in list_backups(filled.store.path)]
+    assert reasons.count("before-import") == backups

@@ -438,3 +438,25 @@ def test_a_new_batch_of_imports_starts_ten_minutes_after_the_last_backup(
     apply(preview_import(filled, second), {})
     reasons = [b.reason for b in list_backups(filled.store.path)]
     assert reasons.count("before-import") == backups
+
+
+def test_a_change_says_where_it_is_in_the_workbook(filled, exported, wb, tmp_path):
+    edited = wb.edit(
+        exported,
+        tmp_path / "where.xlsx",
+        {(f"{FEATURES}.d", "回答"): "該当", (UNTOUCHED, "備考"): "メモ"},
+    )
+    changes = preview_import(filled, edited).changes
+    assert {(c.target, c.sheet, c.row) for c in changes} == {
+        (f"{FEATURES}.d", *wb.row_of(exported, f"{FEATURES}.d")),
+        (UNTOUCHED, *wb.row_of(exported, UNTOUCHED)),
+    }
+
+
+def test_a_note_for_an_indicator_without_notes_is_applied(filled, exported, wb, tmp_path):
+    assert UNTOUCHED not in filled.store.indicator_notes(filled.evaluation_id)
+    edited = wb.edit(exported, tmp_path / "new-note.xlsx", {(UNTOUCHED, "根拠資料"): "計画書"})
+    preview = preview_import(filled, edited)
+    assert [(c.database, c.workbook) for c in preview.changes] == [("", "計画書")]
+    apply(preview, backup=False)
+    assert filled.store.indicator_note(filled.evaluation_id, UNTOUCHED).evidence == "計画書"

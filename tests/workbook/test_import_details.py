@@ -460,3 +460,16 @@ def test_a_note_for_an_indicator_without_notes_is_applied(filled, exported, wb, 
     assert [(c.database, c.workbook) for c in preview.changes] == [("", "計画書")]
     apply(preview, backup=False)
     assert filled.store.indicator_note(filled.evaluation_id, UNTOUCHED).evidence == "計画書"
+
+
+def test_who_changed_it_is_taken_from_this_year_only(filled, exported, wb, tmp_path, r7):
+    """The same sub-item id changed later in another year's evaluation in the same file."""
+    from desktop.session import create_evaluation
+
+    edited = wb.edit(exported, tmp_path / "years.xlsx", {(TARGET, "回答"): "該当"})
+    _as(filled, "佐藤").answer(TARGET, "非該当")
+    last_year = create_evaluation(filled.store, r7)
+    assert last_year.catalog.has_item(TARGET)
+    _as(last_year, "鈴木").answer(TARGET, "該当")
+    (conflict,) = preview_import(filled, edited).conflicts
+    assert conflict.last_user == "佐藤"

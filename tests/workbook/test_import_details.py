@@ -473,3 +473,17 @@ def test_who_changed_it_is_taken_from_this_year_only(filled, exported, wb, tmp_p
     _as(last_year, "鈴木").answer(TARGET, "該当")
     (conflict,) = preview_import(filled, edited).conflicts
     assert conflict.last_user == "佐藤"
+
+
+def test_a_value_the_file_already_has_does_not_hide_the_changes_after_it(
+    filled, exported, wb, tmp_path
+):
+    edited = wb.edit(
+        exported,
+        tmp_path / "both.xlsx",
+        {(TARGET, "回答"): "非該当", (f"{FEATURES}.d", "回答"): "該当"},
+    )
+    filled.answer(TARGET, "非該当")  # the file already says what the workbook says (row c)
+    preview = preview_import(filled, edited)
+    assert [(c.target, c.workbook) for c in preview.changes] == [(f"{FEATURES}.d", "該当")]
+    assert preview.conflicts == []

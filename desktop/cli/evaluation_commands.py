@@ -30,10 +30,15 @@ def register(subparsers) -> None:
     new.add_argument(
         "--catalog", required=True, metavar="ID", help="評価指標の ID（例: municipal-r8）"
     )
-    new.add_argument("--municipality", required=True, metavar="NAME", help="市町村名")
+    new.add_argument(
+        "--municipality", metavar="NAME", help="市町村名（--from-national のときは省略可）"
+    )
     new.add_argument("--code", metavar="CODE", help="保険者番号または市町村コード")
     new.add_argument("--prefecture", metavar="NAME", help="都道府県名")
     new.add_argument("--insured", type=positive_int, metavar="N", help="第1号被保険者数")
+    from desktop.cli.national_commands import add_from_national
+
+    add_from_national(new)
     new.set_defaults(handler=run_new)
 
     show = subparsers.add_parser("show", help="評価を木構造で出力する")
@@ -81,6 +86,12 @@ def register(subparsers) -> None:
 def run_new(args: argparse.Namespace) -> int:
     path = db_path(args)
     catalog = registry.find(args.catalog)
+    if getattr(args, "from_national", None) is not None:
+        from desktop.cli.national_commands import run_new_from_national
+
+        return run_new_from_national(args, catalog)
+    if not args.municipality:
+        raise CommandError("--municipality に市町村名を指定してください。")
     municipality = Municipality(
         name=args.municipality.strip(),
         code=args.code,
@@ -98,7 +109,7 @@ def run_new(args: argparse.Namespace) -> int:
         create_evaluation(store, catalog, municipality=municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
-            f"（{catalog.id} 第{catalog.revision}版）。"
+            f"（{catalog.level_label}）。"
         )
     return 0
 
@@ -110,6 +121,7 @@ def run_show(args: argparse.Namespace) -> int:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
+        add_wording(data, session)
         if args.json:
             print_json(data)
         else:
@@ -119,6 +131,20 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         session.store.close()
     return 0
+
+
+def add_wording(node: dict, session: Session, layers=None) -> None:
+    """Every item gains ``wording: {"text", "source"}`` (official, pasted, pack, own, hint or null)."""
+    layers = layers or session.text_layers()
+    if node.get("level") == "item":
+        text, source = layers.wording(session.catalog.item(node["id"]))
+        node["wording"] = {"text": text, "source": source}
+        for part in node.get("parts") or []:
+            _item, target = session.catalog.part(part["id"])
+            text, source = layers.wording(target)
+            part["wording"] = {"text": text, "source": source}
+    for child in node.get("children") or []:
+        add_wording(child, session, layers)
 
 
 def evaluation_header(session: Session) -> dict:
@@ -136,7 +162,7 @@ def evaluation_header(session: Session) -> dict:
 def header_line(session: Session) -> str:
     municipality = session.municipality()
     name = municipality.name if municipality else "（市町村名未設定）"
-    return f"{name} {session.catalog.year_label}（{session.catalog.id} 第{session.catalog.revision}版）"
+    return f"{name} {session.catalog.year_label}（{session.catalog.level_label}）"
 
 
 def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:

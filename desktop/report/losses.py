@@ -106,7 +106,7 @@ def _missing_parts(item: Item, node: ScoreNode) -> str:
         if answer["answer"] == MET:
             continue
         part = parts[answer["id"]]
-        text = f"{part.label}{part.wording or part.hint or ''}"
+        text = f"{part.label}{part.wording or part.hint or ''}"  # short: the condition's name
         if answer["answer"] is None:
             text += "（未回答）"
         missing.append(text)
@@ -123,6 +123,18 @@ def _national_rate(item: Item) -> float | None:
         rates = [o.national_rate_pct for o in item.options if o.national_rate_pct is not None]
         return min(rates) if rates else None
     return None
+
+
+def group_by_indicator(items: list[LostItem]) -> list[tuple[str, list[LostItem]]]:
+    """(indicator heading, its lost items) in order: one block per indicator."""
+    blocks: list[tuple[str, list[LostItem]]] = []
+    current = None
+    for item in items:
+        if item.indicator_id != current:
+            current = item.indicator_id
+            blocks.append((item.indicator_heading, []))
+        blocks[-1][1].append(item)
+    return blocks
 
 
 def lines_by_indicator(items: list[LostItem]) -> list[str]:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from desktop.attachment_files import is_program_file, private_folder, safe_file_name
+from desktop.catalog.wording import TextLayers
 from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
@@ -26,6 +27,7 @@ from desktop.store.records import (
     ACTION_NOTE,
     ACTION_WORDING,
     NOTE_FIELD_LABELS,
+    TEXT_PASTED,
     Attachment,
     Change,
     ChangeSet,
@@ -67,7 +69,9 @@ class EvaluationController(QObject):
         self.undo_stack = QUndoStack(self)
         self.tree: ScoreTree = session.score()
         self.notes: dict[str, IndicatorNote] = {}
-        self.wordings: dict[str, str] = {}
+        self.wordings: dict[str, str] = {}  # the municipality's own summaries (要旨)
+        self.copies: dict[str, tuple[str, str]] = {}  # official texts pasted or from packs
+        self.waived: set[str] = set()  # inferred prerequisites switched off
         self.carried: set[str] = set()
         self._read_side_tables()
 
@@ -91,7 +95,21 @@ class EvaluationController(QObject):
     def _read_side_tables(self) -> None:
         self.notes = self.store.indicator_notes(self.evaluation_id)
         self.wordings = self.store.wordings(self.evaluation_id)
+        self.copies = dict(self.session.text_layers().copies)
+        self.waived = self.session.waived_prerequisites()
         self.carried = self.store.carried_items(self.evaluation_id)
+
+    @property
+    def layers(self) -> TextLayers:
+        """Every text layer of a sub-item (desktop/catalog/wording.py has the precedence)."""
+        return TextLayers(copies=self.copies, own=self.wordings)
+
+    def searchable_texts(self) -> dict[str, str]:
+        """Own summaries and official copies by sub-item, for the tree's text search."""
+        texts = dict(self.wordings)
+        for item_id, (text, _source) in self.copies.items():
+            texts[item_id] = f"{texts.get(item_id, '')} {text}".strip()
+        return texts
 
     def note(self, indicator_id: str) -> IndicatorNote:
         return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
@@ -200,6 +218,41 @@ class EvaluationController(QObject):
             self.wordings_changed.emit({item_id})
             return False
         self._after_write(changes, "小項目の文言の変更")
+        return True
+
+    # --- official texts pasted, inferred prerequisites (in the change history, not undoable) ------
+    def store_pasted(self, texts: dict[str, str], origin: str = "") -> bool:
+        """Store texts pasted from the ministry's document as 公式文言（貼り付け）, one action."""
+        if not texts or not self._writable():
+            return False
+        try:
+            changes = self.session.set_item_texts(
+                texts, kind=TEXT_PASTED, origin=origin, source="公式文言の貼り付け"
+            )
+        except (StoreError, KeyError) as exc:
+            self.failed.emit(exc if isinstance(exc, StoreError) else InvalidInput(self.store.path, str(exc)))
+            return False
+        self.copies = dict(self.session.text_layers().copies)
+        self.wordings_changed.emit({change.target for change in changes})
+        if changes:
+            self._say_saved()
+        return True
+
+    def set_prerequisite_waived(self, item_id: str, waived: bool) -> bool:
+        """「この前提条件を適用しない」 for an inferred prerequisite; rescored at once."""
+        if not self._writable():
+            self._rescore()  # put the box back
+            return False
+        try:
+            changes = self.session.set_prerequisite_waived(item_id, waived, source="画面")
+        except StoreError as exc:
+            self.failed.emit(exc)
+            self._rescore()
+            return False
+        self.waived = self.session.waived_prerequisites()
+        self._rescore()
+        if changes:
+            self._say_saved()
         return True
 
     # --- attachments (not undoable: a removed file's content is gone) ----------------------------

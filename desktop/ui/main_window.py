@@ -44,6 +44,7 @@ from desktop.ui.banners import Banner
 from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
+from desktop.ui.national_actions import NationalActions
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
 from desktop.ui.window_files import HEARTBEAT_MS, FileHandling
@@ -83,6 +84,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self._build_shell()
         self.menus: Menus = build_menus(self)
         self.features = FeatureActions(self)
+        self.national = NationalActions(self)
         self.heartbeat_timer = QTimer(self)
         self.heartbeat_timer.setInterval(HEARTBEAT_MS)
         self.heartbeat_timer.timeout.connect(self.heartbeat)
@@ -186,6 +188,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.panel.note_edited.connect(self._note)
         self.panel.wording_edited.connect(self._wording)
         self.panel.attachment_action.connect(self._attachment_action)
+        self.panel.paste_requested.connect(self._paste_wording)
+        self.panel.waiver_requested.connect(self._waive_prerequisite)
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
         self.panel.end_reached.connect(self.past_last_item)
         self.panel.history_requested.connect(self.show_history)
@@ -305,7 +309,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         previous = previous or self.current_indicator_id()
         self.panel.clear()
         self.tree_model.reset(
-            controller.tree, controller.notes, controller.wordings, controller.carried
+            controller.tree, controller.notes, controller.searchable_texts(), controller.carried
         )
         self.dashboard_model.reset(controller.tree)
         # Last year's and the official figures are extras: after the evaluation is shown.
@@ -337,7 +341,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             indicator_id,
             controller.tree,
             controller.note(indicator_id),
-            controller.wordings,
+            controller.layers,
             attachments,
             self._sections(),
         )
@@ -526,6 +530,19 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         if target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
+    def _paste_wording(self, indicator_id: str) -> None:
+        """「公式文言を貼り付け」: the preview dialog, then one stored action."""
+        controller = self.controller
+        if controller is None:
+            return
+        texts = self.prompts.paste_wording(controller.catalog, controller.catalog.indicator(indicator_id))
+        if texts:
+            controller.store_pasted(texts, origin="貼り付け")
+
+    def _waive_prerequisite(self, item_id: str, waived: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_prerequisite_waived(item_id, waived)
+
     def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
         from desktop.attachment_files import visible_text
 
@@ -540,7 +557,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         controller = self.controller
         self.tree_model.update(tree=tree, carried=controller.carried)
         self.dashboard_model.update(tree)
-        self.panel.update_tree(tree, controller.wordings)
+        self.panel.update_tree(tree, controller.layers, controller.waived)
         self._update_total()
 
     def _on_notes_changed(self, indicator_ids: set[str]) -> None:
@@ -553,8 +570,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _on_wordings_changed(self, _item_ids: set[str]) -> None:
         controller = self.controller
-        self.tree_model.update(wordings=controller.wordings)
-        self.panel.update_wordings(controller.tree, controller.wordings)
+        self.tree_model.update(wordings=controller.searchable_texts())
+        self.panel.update_wordings(controller.tree, controller.layers)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:
         from desktop.store.errors import StoreError

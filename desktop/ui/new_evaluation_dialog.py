@@ -117,7 +117,7 @@ class NewEvaluationDialog(QDialog):
 
         self.name = QLineEdit(municipality.name if municipality else "")
         self.name.setObjectName("name")
-        self.name.setPlaceholderText("例: 北塩原村")
+        self.name.setPlaceholderText("例: 架空町")
         self.code = QLineEdit((municipality.code or "") if municipality else "")
         self.code.setObjectName("code")
         self.code.setPlaceholderText("保険者番号または市町村コード（数字）")
@@ -208,7 +208,7 @@ class NewEvaluationDialog(QDialog):
         self.year.clear()
         for catalog in self.catalogs:
             taken = into_current and catalog.fiscal_year in self.current_years
-            label = f"{catalog.year_label} {catalog.level_label}（第{catalog.revision}版・{catalog.status_label}）"
+            label = catalog.display_name()
             if taken:
                 label += " — 作成済み"
             self.year.addItem(label, catalog.id)

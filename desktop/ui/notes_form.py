@@ -200,7 +200,7 @@ class NotesForm(QWidget):
                 continue
             edit = CommitLineEdit()
             edit.setObjectName(f"wording:{item.id}")
-            edit.setPlaceholderText(item.hint or "公式文言がありません。要旨を記録できます")
+            edit.setPlaceholderText(item.hint or "要旨を記録できます（公式文言がないときに表示）")
             edit.setEnabled(self._editable)
             edit.committed.connect(lambda text, i=item.id: self.wording_edited.emit(i, text))
             self.wording_edits[item.id] = edit

@@ -106,6 +106,15 @@ class Prompts:
         )
         return Path(path) if path else None
 
+    def paste_wording(self, catalog, indicator) -> dict[str, str] | None:
+        """The texts to store from the 「公式文言を貼り付け」 preview, or None if cancelled."""
+        from desktop.ui.paste_dialog import PasteDialog
+
+        dialog = PasteDialog(catalog, indicator, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.texts()
+
     def choose_backup(self, backups: list[BackupInfo]) -> BackupInfo | None:
         dialog = BackupChooser(backups, self.parent)
         if dialog.exec() != QDialog.DialogCode.Accepted:

@@ -82,11 +82,11 @@ def normalize(catalog: Catalog, target_id: str, raw: str | None) -> str | None:
     raise AnswerError(f"{target_id} の種類 {item.rule} は回答を受け付けません。")
 
 
-_DIGITS = re.compile(r"\s*[0-9０-９]+\s*")
+_DIGITS = re.compile(r"\s*[-－]?[0-9０-９]+\s*")
 
 
 def is_plain_number(raw: object) -> bool:
-    """Digits 0-9, half- or full-width, and nothing else.
+    """Digits 0-9, half- or full-width, after an optional minus (refused later as out of range).
 
     ``int()`` would also take Arabic-Indic or other scripts' digits (「٥」), "+1",
     "1_0", and NFKC would turn 「①」 or 「²」 into digits: none of them is a number of

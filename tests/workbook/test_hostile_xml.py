@@ -16,6 +16,8 @@ from desktop.workbook.layout import COL
 
 ANSWER_SHEET_PART = "xl/worksheets/sheet2.xml"  # 推進交付金 (the cover and summary come first)
 ANSWER_SHEET = "推進交付金"
+ANSWER = openpyxl.utils.get_column_letter(COL["回答"])
+AFTER_ANSWER = openpyxl.utils.get_column_letter(COL["回答"] + 1)
 
 
 def rewrite_part(exported: Path, out: Path, part: str, change) -> Path:
@@ -105,18 +107,20 @@ def _answer_row(exported: Path, wb) -> int:
 
 
 def _answer_cell(row: int, value: str) -> str:
-    return f'<c r="G{row}" t="inlineStr"><is><t>{value}</t></is></c>'
+    return f'<c r="{ANSWER}{row}" t="inlineStr"><is><t>{value}</t></is></c>'
 
 
 def test_a_cell_written_twice_in_one_row_is_refused(exported, tmp_path, filled, wb):
     row = _answer_row(exported, wb)
 
     def twice(text: str) -> str:
-        at = text.index(f'<c r="H{row}"')  # right after the answer cell G
+        at = text.index(f'<c r="{AFTER_ANSWER}{row}"')  # right after the answer cell
         return text[:at] + _answer_cell(row, "該当") + text[at:]
 
     path = rewrite_part(exported, tmp_path / "twice.xlsx", ANSWER_SHEET_PART, twice)
-    _refused(filled, path, wb, f"シート「{ANSWER_SHEET}」のセル G{row} が二重に書かれています")
+    _refused(
+        filled, path, wb, f"シート「{ANSWER_SHEET}」のセル {ANSWER}{row} が二重に書かれています"
+    )
 
 
 def test_a_row_written_twice_is_refused(exported, tmp_path, filled, wb):
@@ -128,7 +132,7 @@ def test_a_row_written_twice_is_refused(exported, tmp_path, filled, wb):
         return text[: match.end()] + extra + text[match.end() :]
 
     path = rewrite_part(exported, tmp_path / "row-twice.xlsx", ANSWER_SHEET_PART, twice)
-    _refused(filled, path, wb, f"セル G{row} が二重に書かれています")
+    _refused(filled, path, wb, f"セル {ANSWER}{row} が二重に書かれています")
 
 
 def test_a_hand_written_cell_once_is_imported(exported, tmp_path, filled, wb):
@@ -137,7 +141,7 @@ def test_a_hand_written_cell_once_is_imported(exported, tmp_path, filled, wb):
 
     def replace(text: str) -> str:
         return re.sub(
-            rf'<c r="G{row}"[^>]*?(/>|>.*?</c>)', _answer_cell(row, "該当"), text, count=1
+            rf'<c r="{ANSWER}{row}"[^>]*?(/>|>.*?</c>)', _answer_cell(row, "該当"), text, count=1
         )
 
     path = rewrite_part(exported, tmp_path / "once.xlsx", ANSWER_SHEET_PART, replace)

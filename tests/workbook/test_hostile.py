@@ -164,7 +164,7 @@ def test_answer_typed_on_rows_that_take_none(exported, tmp_path, rejected, wb):
         tmp_path / "misplaced.xlsx",
         {
             ("suishin.I.process.features", "回答"): "該当",
-            ("suishin.I.process.features.a", "備考"): "小項目の行のメモ",
+            ("suishin.I.process.features.a", "備考"): "小項目の行の備考",
             ("suishin.II.process.optimization-programs.a", "回答"): "該当",
         },
     )

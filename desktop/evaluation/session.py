@@ -20,6 +20,7 @@ from desktop.catalog.wording import PACK, TextLayers
 from desktop.evaluation.upgrade import CatalogUpgrade, plan_upgrade
 from desktop.formats import now_iso
 from desktop.records import (
+    NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     Attachment,
@@ -35,6 +36,7 @@ from desktop.scoring import ScoreTree, score
 from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
 from desktop.store.evaluation_file import EvaluationFile
+from desktop.text_limits import too_long_message
 
 
 def mark_in_progress(
@@ -227,6 +229,8 @@ class Session:
     def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
         if not self.catalog.has_indicator(indicator_id):
             raise KeyError(indicator_id)
+        for name, value in fields.items():
+            refuse_long_text(self.store.path, NOTE_FIELD_LABELS.get(name, name), value)
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
@@ -272,6 +276,7 @@ class Session:
     def set_wording(
         self, item_id: str, wording: str | None, *, source: str | None = None
     ) -> list[Change]:
+        refuse_long_text(self.path, "小項目の文言", wording)
         return self.store.set_wording(self.evaluation_id, item_id, wording, source=source)
 
     def planned_responses(self) -> dict[str, str]:
@@ -280,6 +285,7 @@ class Session:
     def set_planned_response(
         self, group_id: str, text: str, *, source: str | None = None
     ) -> list[Change]:
+        refuse_long_text(self.path, "今後の対応", text)
         return self.store.set_planned_response(self.evaluation_id, group_id, text, source=source)
 
     def official_results(self) -> dict[str, float]:
@@ -370,6 +376,13 @@ class Session:
         return plan
 
 
+def refuse_long_text(path: Path, label: str, text: str | None) -> None:
+    """Raise InvalidInput (shown like any other input error) for a text over the limit."""
+    message = too_long_message(label, text)
+    if message is not None:
+        raise errors.InvalidInput(path, message)
+
+
 def create_evaluation(
     store: EvaluationFile,
     catalog: Catalog,
@@ -384,6 +397,9 @@ def create_evaluation(
             store.path,
             f"評価指標ファイル {catalog.path} が読み込み後に変更されています。アプリを再起動してください。",
         )
+    if municipality is not None:
+        for label, name in (("市町村名", municipality.name), ("都道府県名", municipality.prefecture)):
+            refuse_long_text(store.path, label, name)
     with store.transaction():  # one action: the municipality and the new evaluation land together
         if municipality is not None:
             store.set_municipality(municipality)

@@ -12,7 +12,7 @@ evaluation is opened, right after the first paint.
 
 Entry points for features added later:
 
-* :meth:`MainWindow.add_menu_action` (menus ファイル → 書き出し/取り込み, 評価 → …);
+* :meth:`MainWindow.add_menu_action` (menus ファイル → 出力/取り込み, 評価 → …);
 * :meth:`MainWindow.reload` after an external change (an import);
 * :meth:`MainWindow.jump_to` to show an indicator or a sub-item;
 * :attr:`MainWindow.session`, :attr:`MainWindow.controller`,

@@ -78,7 +78,7 @@ class IndicatorActions:
 
         target = self.prompts.export_path(attachment_file_name(attachment))
         if target is not None and self.controller.export_attachment(attachment, target):
-            self.statusBar().showMessage(f"{target.name} に書き出しました")
+            self.statusBar().showMessage(f"{target.name} に出力しました")
 
     def _open_attachment(self, indicator_id: str, attachment: Attachment) -> None:
         from desktop.attachment_files import is_program_file
@@ -87,7 +87,7 @@ class IndicatorActions:
         if is_program_file(attachment_file_name(attachment)):
             # Never run what someone else put into the file: offer a saved copy instead.
             if self.prompts.confirm(
-                "添付ファイルを開けません", program_refused_message(attachment), "書き出す…"
+                "添付ファイルを開けません", program_refused_message(attachment), "出力する…"
             ):
                 self._export_attachment(indicator_id, attachment)
             return

@@ -8,7 +8,10 @@ workbook in one transaction, audited as 「取込: FILE」, and refuses a previe
 problems, an undecided conflict, or a database that changed since the preview.
 
 Rows are found only through the manifest (sheet name + row number → id) and checked
-by their visible 目標・指標群・番号・小項目 cells, never by position alone.
+by their visible 目標・指標群・番号・小項目 cells, never by position alone; each id must
+also be the one the open catalog puts on that sheet behind those cells, so a manifest
+rewritten with a fresh checksum cannot send a row's value to another item. Only the
+manifest and the answer sheets it names are read (``reader.open_workbook``).
 
 A conflict: the workbook changed a value (it differs from the value at export), the
 database changed it too since the export (its current value differs from the value
@@ -20,7 +23,7 @@ at export, audited or not, so that nothing is ever overwritten silently.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -28,14 +31,26 @@ from desktop.catalog.model import EXTERNAL, Item
 from desktop.evaluation.document import list_backups
 from desktop.evaluation.session import Session
 from desktop.records import (
-    NOTE_FIELD_LABELS,
     AuditEntry,
     Change,
     ChangeSet,
     import_source,
 )
-from desktop.scoring.answers import AnswerError, describe_allowed, normalize
+from desktop.scoring.answers import AnswerError, describe_allowed, is_plain_number, normalize
+from desktop.text_limits import too_long_message
 from desktop.workbook import reader
+from desktop.workbook.import_preview import (  # noqa: F401 (re-exported: callers import them from here)
+    FIELD_ANSWER,
+    INPUT_COLUMNS,
+    PREFER_DATABASE,
+    PREFER_LABELS,
+    PREFER_WORKBOOK,
+    UNANSWERED_WORDS,
+    ImportPreview,
+    ImportRejected,
+    PendingChange,
+    Problem,
+)
 from desktop.workbook.layout import (
     COL,
     KEY_COLUMNS,
@@ -48,111 +63,21 @@ from desktop.workbook.layout import (
     SHEET_COVER,
     SHEET_MANIFEST,
     SHEET_SUMMARY,
+    build_rows,
+    sheet_plans,
 )
-from desktop.workbook.manifest import Manifest, ManifestError, ManifestRow, read_manifest
+from desktop.workbook.manifest import (
+    MANIFEST_LAST_COLUMN,
+    Manifest,
+    ManifestError,
+    ManifestRow,
+    read_manifest,
+)
 from desktop.workbook.safe_text import clean
 from desktop.workbook.validation import answer_values
 
-PREFER_WORKBOOK = "workbook"
-PREFER_DATABASE = "database"
-PREFER_LABELS = {PREFER_WORKBOOK: "ブックの値", PREFER_DATABASE: "評価ファイルの値"}
-FIELD_ANSWER = "answer"
-UNANSWERED_WORDS = {"", "未回答"}
 BACKUP_REASON = "before-import"
 BATCH_BACKUP_SECONDS = 600
-# Columns a colleague may fill in; anything typed below the last exported row is refused.
-INPUT_COLUMNS = ("回答", *NOTE_COLUMNS)
-
-
-class ImportRejected(Exception):
-    """Nothing was imported; the message says why (Japanese)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    sheet: str | None = None
-    row: int | None = None
-
-    def __str__(self) -> str:
-        if self.sheet and self.row:
-            return f"シート「{self.sheet}」{self.row}行目: {self.message}"
-        if self.sheet:
-            return f"シート「{self.sheet}」: {self.message}"
-        return self.message
-
-
-@dataclass(frozen=True)
-class PendingChange:
-    """One value the workbook would change (a conflict when the database changed it too)."""
-
-    target: str  # item or part id (answers), indicator id (notes)
-    field: str  # "answer", or a note field: evidence / section / memo
-    sheet: str
-    row: int
-    where: str  # what the user reads: 推進交付金 目標Ⅰ 1-ア
-    exported: str | None  # the value when the workbook was exported
-    database: str | None  # the value in the evaluation file now
-    workbook: str | None  # the value in the workbook
-    conflict: bool = False
-    last_user: str | None = None  # who last changed it in the evaluation file
-    last_at: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.target}|{self.field}"
-
-    @property
-    def field_label(self) -> str:
-        return (
-            "回答" if self.field == FIELD_ANSWER else NOTE_FIELD_LABELS.get(self.field, self.field)
-        )
-
-    def show(self, value: str | None) -> str:
-        if self.field == FIELD_ANSWER:
-            return value if value is not None else "未回答"
-        return value if value else "（空欄）"
-
-    @property
-    def last_changed(self) -> str:
-        if not self.last_user:
-            return "—"
-        return f"{self.last_user}（{(self.last_at or '').replace('T', ' ')[:16]}）"
-
-
-@dataclass
-class ImportPreview:
-    path: Path
-    session: Session = field(repr=False, compare=False)
-    manifest: Manifest | None = None
-    changes: list[PendingChange] = field(default_factory=list)
-    conflicts: list[PendingChange] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.changes or self.conflicts)
-
-    def describe(self) -> str:
-        manifest = self.manifest
-        if manifest is None:
-            return self.file_name
-        section = f"「{manifest.section}」" if manifest.section else ""
-        exported = manifest.exported_at.replace("T", " ")[:16]
-        return (
-            f"{self.file_name}（{manifest.kind_label}{section}、{manifest.municipality} "
-            f"{manifest.year_label}、{manifest.catalog_id} 第{manifest.catalog_revision}版、"
-            f"{exported} {manifest.exported_by} が出力）"
-        )
 
 
 # --- preview ---------------------------------------------------------------------------------
@@ -160,26 +85,37 @@ def preview_import(session: Session, path: str | Path) -> ImportPreview:
     """Read and check ``path`` completely; never writes. Problems land in ``errors``."""
     preview = ImportPreview(path=Path(path), session=session)
     try:
-        loaded = reader.load(path)
+        loaded = _read_named_sheets(preview)
     except reader.WorkbookReadError as exc:
         preview.errors.append(Problem(str(exc)))
         return preview
-    if SHEET_MANIFEST not in loaded.sheet_names:
-        preview.errors.append(
-            Problem(
-                f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
-                "このアプリで出力したブックではないか、シートが削除されています。"
-            )
-        )
-        return preview
-    try:
-        cells = {key: cell.value for key, cell in loaded.sheet(SHEET_MANIFEST).items()}
-        preview.manifest = read_manifest(cells)
     except ManifestError as exc:
         preview.errors.append(Problem(str(exc), SHEET_MANIFEST))
         return preview
+    if loaded is None:
+        return preview
     _Checker(session, preview, loaded).run()
     return preview
+
+
+def _read_named_sheets(preview: ImportPreview) -> reader.LoadedWorkbook | None:
+    """The manifest, then only the answer sheets it names (nothing else is parsed)."""
+    with reader.open_workbook(preview.path) as book:
+        if SHEET_MANIFEST not in book.sheet_names:
+            preview.errors.append(
+                Problem(
+                    f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
+                    "このアプリで出力したブックではないか、シートが削除されています。"
+                )
+            )
+            return None
+        cells = book.read(SHEET_MANIFEST, max_column=MANIFEST_LAST_COLUMN)
+        preview.manifest = read_manifest({key: cell.value for key, cell in cells.items()})
+        loaded = reader.LoadedWorkbook(preview.path, book.sheet_names)
+        for name in preview.manifest.sheets:
+            if name in book.sheet_names and name not in loaded.cells:
+                loaded.cells[name] = book.read(name, max_column=len(COL))
+        return loaded
 
 
 class _Checker:
@@ -190,6 +126,8 @@ class _Checker:
         self.manifest: Manifest = preview.manifest  # type: ignore[assignment]
         self.loaded = loaded
         self.candidates: list[PendingChange] = []
+        self._layout: dict[str, tuple[str, str, tuple[str, ...]]] | None = None
+        self._seen_targets: set[str] = set()
 
     def error(self, message: str, sheet: str | None = None, row: int | None = None) -> None:
         self.preview.errors.append(Problem(message, sheet, row))
@@ -307,6 +245,8 @@ class _Checker:
                 row.row,
             )
             return
+        if not self.points_where_it_shows(row):
+            return
         if row.kind == ROW_INDICATOR:
             self.check_indicator_row(row, cells)
         else:
@@ -321,6 +261,36 @@ class _Checker:
         if row.kind in (ROW_ITEM, ROW_ALL_OF):
             return self.catalog.has_item(row.target)
         return False
+
+    def points_where_it_shows(self, row: ManifestRow) -> bool:
+        """The id behind the row is the one the catalog puts on that sheet with those cells.
+
+        The checksum only catches accidents: a manifest rewritten with a fresh checksum
+        could otherwise send what the user typed on the row 目標Ⅰ 1-イ to another item.
+        """
+        expected = self.layout().get(row.target)
+        if expected == (row.sheet, row.kind, row.key()) and row.target not in self._seen_targets:
+            self._seen_targets.add(row.target)
+            return True
+        self.error(
+            f"取込用情報がこの行（{_key_text(row.key())}）を別の項目に結び付けています"
+            "（取込用情報が改変されています）。"
+            "この行の内容をどの項目に取り込むか確かめられないため、取り込みません。出力し直したブックを使ってください。",
+            row.sheet,
+            row.row,
+        )
+        return False
+
+    def layout(self) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+        """Where the open catalog puts each id: id → (sheet, row kind, identifying cells)."""
+        if self._layout is None:
+            tree = self.session.score()
+            self._layout = {
+                sheet_row.target: (plan.title, sheet_row.kind, sheet_row.key())
+                for plan in sheet_plans(self.catalog)
+                for sheet_row in build_rows(plan, tree, {}, {})
+            }
+        return self._layout
 
     def check_indicator_row(self, row: ManifestRow, cells) -> None:
         answer = cells.get((row.row, COL["回答"]))
@@ -344,8 +314,13 @@ class _Checker:
                 continue
             value = _text(cell)
             exported = getattr(row, note_field)
-            if value != exported:
-                self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
+            if value == exported:
+                continue  # unchanged, however long: never a change nor a conflict
+            too_long = too_long_message(f"「{column}」", value)
+            if too_long is not None:
+                self.error(f"{too_long}短くしてから取り込んでください。", row.sheet, row.row)
+                continue
+            self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
 
     def check_item_row(self, row: ManifestRow, cells) -> None:
         for column in NOTE_COLUMNS:
@@ -402,7 +377,7 @@ class _Checker:
             return None
         is_part = self.catalog.has_part(row.target)
         if item.rule == EXTERNAL and not is_part:
-            if not text.isdigit():
+            if not is_plain_number(value):
                 raise AnswerError(
                     f"「{value}」は回答として使えません（{describe_allowed(item)}で入力）。"
                 )
@@ -459,10 +434,13 @@ class _Checker:
             if current == candidate.workbook:
                 continue  # the evaluation file already has the workbook's value
             entry = last.get((candidate.target, candidate.field))
+            # Compare the database as it was written into the workbook, so a text the
+            # export had to clean (line breaks, control characters) is not a change.
+            as_exported = current if candidate.field == FIELD_ANSWER else clean(current)
             resolved = replace(
                 candidate,
                 database=current,
-                conflict=current != candidate.exported,
+                conflict=as_exported != candidate.exported,
                 last_user=entry.user if entry else None,
                 last_at=entry.at if entry else None,
             )

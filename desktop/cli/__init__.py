@@ -3,6 +3,11 @@
 Errors are one clear Japanese line on stderr with a non-zero exit status; ``--debug``
 adds the traceback. Exit status: 0 success, 1 an error the message explains, 2 a
 mistake in the command line itself.
+
+Output never fails a command (see :func:`make_output_safe`): redirected to a file or a
+pipe, it is written in the system's encoding (on Japanese Windows cp932, what Notepad,
+``findstr`` and PowerShell 5 expect; ``PYTHONIOENCODING=utf-8`` chooses UTF-8), and a
+character that encoding lacks is written as ``?``. A console shows every character.
 """
 
 from __future__ import annotations
@@ -101,7 +106,21 @@ def starts_gui(argv: list[str]) -> bool:
     return not expect_value
 
 
+def make_output_safe() -> None:
+    """Never let printing fail: unencodable characters in stdout become ``?``.
+
+    Python writes redirected output in the locale's encoding with ``errors="strict"``:
+    on a Windows whose code page lacks Japanese (or for a character outside cp932) a
+    command whose work was done would end in UnicodeEncodeError and exit status 1.
+    stderr already uses ``backslashreplace``. The windowed build has no streams (None).
+    """
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    make_output_safe()
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(commands=not starts_gui(argv))
     args = parser.parse_args(argv)

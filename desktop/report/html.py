@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 
+from desktop.dates import japanese_date
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -172,7 +173,7 @@ def report_html(
         "<html><head><meta charset='utf-8'/></head>",
         f"<body style=\"font-family: '{escape(font_family)}'; font-size: 7.5pt;\">",
         f'<p style="font-size: 13pt;"><b>{escape(report.title)}</b></p>',
-        f"<p>{escape(report.municipality)}　作成日 {report.created_on:%Y年%m月%d日}　"
+        f"<p>{escape(report.municipality)}　作成日 {japanese_date(report.created_on)}　"
         f"評価指標: {escape(report.catalog_name)}</p>",
     ]
     for note in report.notes:

@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.dates import japanese_date
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -170,7 +171,7 @@ def _write_main(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
     _title(sheet, report.title, width)
     write_text(
         sheet.cell(2, 1),
-        f"{report.municipality}　作成日 {report.created_on:%Y年%m月%d日}　評価指標: {report.catalog_name}",
+        f"{report.municipality}　作成日 {japanese_date(report.created_on)}　評価指標: {report.catalog_name}",
     )
     row = 3
     for note in report.notes:

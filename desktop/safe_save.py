@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.windows_files import error_is_held_open, held_open_message, name_problem
+
 
 class SaveError(Exception):
     """An output file could not be saved; the message says where and what to do."""
@@ -28,6 +30,8 @@ def save_atomically(
 ) -> Path:
     """Call ``write(temporary_path)``, then move the result over ``path``."""
     path = Path(path)
+    if problem := name_problem(path):
+        raise error(problem)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise error(f"保存先のフォルダ {folder} がありません。")
@@ -39,7 +43,9 @@ def save_atomically(
     try:
         write(temporary)
         os.replace(temporary, path)
-    except PermissionError:
+    except PermissionError as exc:
+        if error_is_held_open(exc, path):  # Windows: Excel or a viewer has the file open
+            raise error(held_open_message(path)) from None
         raise error(
             f"{path} に保存できません。{opened_in}で開いている場合は閉じてから、もう一度保存してください。"
         ) from None

@@ -18,6 +18,8 @@ from pathlib import Path
 import openpyxl
 from defusedxml import DefusedXmlException
 
+from desktop.windows_files import error_is_held_open, held_open_message
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled-in workbook is ~100 KB
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
@@ -114,6 +116,8 @@ def check_container(path: Path) -> None:
     except FileNotFoundError:
         raise WorkbookReadError(f"{path} がありません。") from None
     except OSError as exc:
+        if error_is_held_open(exc, path):  # Windows: a program that shares nothing has it
+            raise WorkbookReadError(held_open_message(path)) from None
         raise WorkbookReadError(f"{path} を読めません（{exc.strerror}）。") from None
     if size > MAX_FILE_BYTES:
         raise WorkbookReadError(

@@ -13,6 +13,7 @@ character that encoding lacks is written as ``?``. A console shows every charact
 from __future__ import annotations
 
 import argparse
+import codecs
 import sys
 import traceback
 
@@ -106,17 +107,36 @@ def starts_gui(argv: list[str]) -> bool:
     return not expect_value
 
 
-def make_output_safe() -> None:
-    """Never let printing fail: unencodable characters in stdout become ``?``.
+OUTPUT_ERRORS = "hyoka-desk-replace"
 
-    Python writes redirected output in the locale's encoding with ``errors="strict"``:
-    on a Windows whose code page lacks Japanese (or for a character outside cp932) a
-    command whose work was done would end in UnicodeEncodeError and exit status 1.
-    stderr already uses ``backslashreplace``. The windowed build has no streams (None).
+
+def _replace_unencodable(error: UnicodeError) -> tuple[bytes, int]:
+    """``?`` for a character the stream cannot encode; bytes a file name carried in
+    (surrogate escapes, POSIX) are written back unchanged, as ``surrogateescape`` does."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    replaced = bytearray()
+    for character in error.object[error.start : error.end]:
+        code = ord(character)
+        replaced += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else b"?"
+    return bytes(replaced), error.end
+
+
+def make_output_safe() -> None:
+    """Never let printing fail: characters stdout cannot encode become ``?``.
+
+    Python writes redirected output in the locale's encoding with ``errors="strict"``
+    (``surrogateescape`` in a C locale, which fails just the same): on a Windows whose
+    code page lacks Japanese, or for a character outside cp932, a command whose work
+    was done would end in UnicodeEncodeError and exit status 1. stderr already uses
+    ``backslashreplace``. The windowed build has no streams (None).
     """
-    for stream in (sys.stdout, sys.stderr):
-        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
-            stream.reconfigure(errors="replace")
+    codecs.register_error(OUTPUT_ERRORS, _replace_unencodable)
+    stream = sys.stdout
+    if getattr(stream, "errors", None) in ("strict", "surrogateescape") and hasattr(
+        stream, "reconfigure"
+    ):
+        stream.reconfigure(errors=OUTPUT_ERRORS)
 
 
 def main(argv: list[str] | None = None) -> int:

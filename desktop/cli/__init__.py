@@ -6,8 +6,9 @@ mistake in the command line itself.
 
 Output never fails a command (see :func:`make_output_safe`): redirected to a file or a
 pipe, it is written in the system's encoding (on Japanese Windows cp932, what Notepad,
-``findstr`` and PowerShell 5 expect; ``PYTHONIOENCODING=utf-8`` chooses UTF-8), and a
-character that encoding lacks is written as ``?``. A console shows every character.
+``findstr`` and PowerShell 5 expect; JSON too), and a character that encoding lacks is
+written as ``?``. A console shows every character. (Run from a Python install,
+``PYTHONIOENCODING`` still chooses; the built app ignores Python's variables.)
 """
 
 from __future__ import annotations

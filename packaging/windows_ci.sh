@@ -244,7 +244,7 @@ WINDOWS_SUITES=(tests/store tests/cli tests/catalog tests/scoring tests/workbook
 echo "\$ python.exe -m pytest ${WINDOWS_SUITES[*]}"
 set +e
 win "$PYTHON_EXE" -m pytest -q -p no:cacheprovider -p no:pytest-qt \
-    -W "ignore:Unknown config option: qt_api" "${WINDOWS_SUITES[@]}"
+    -W "ignore::pytest.PytestConfigWarning" "${WINDOWS_SUITES[@]}"
 test_status=$?
 set -e
 [[ $test_status -eq 0 ]] || fail "Windows の Python でテストが失敗しました（終了コード $test_status）。"

@@ -61,7 +61,7 @@ if [[ -z $WORK ]]; then
     OWN_WORK=true
 fi
 mkdir -p "$WORK"
-WORK="$(cd "$WORK" && pwd)"
+WORK="$(cd "$WORK" && pwd -P)"
 
 section() {
     printf '\n==== Windows: %s ==== (%ds)\n' "$*" "$((SECONDS - START_SECONDS))"
@@ -75,6 +75,7 @@ fail() {
 # The Windows side: its own Wine prefix, no Mono/Gecko installers, no Wine chatter on
 # stderr (the smoke test fails on stray stderr), offscreen Qt.
 export WINEPREFIX="$WORK/wine"
+DRIVE_C="$WORK/wine/drive_c"
 export WINEDEBUG=-all
 # winemenubuilder would copy the Start-menu shortcut into the Linux desktop's menus.
 export WINEDLLOVERRIDES="mscoree,mshtml=;winemenubuilder.exe=d"
@@ -284,7 +285,8 @@ INSTALLER="$WORK/HyokaDesk-setup.exe"
 windows_env() {  # the Windows value of an environment variable, as a Linux path
     local value
     value="$(win cmd /c "echo %$1%" | tr -d '\r')"
-    winepath -u "$value" 2>/dev/null
+    # winepath answers through dosdevices/c:; resolve to the drive_c path.
+    realpath -m "$(winepath -u "$value" 2>/dev/null)"
 }
 LOCAL_APPDATA="$(windows_env LOCALAPPDATA)"
 ROAMING_APPDATA="$(windows_env APPDATA)"
@@ -295,7 +297,7 @@ UNINSTALL_KEY='HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\HyokaDes
 
 # Every file in the Windows drive but Wine's temp folders, to prove what changed.
 drive_files() {
-    (cd "$WINEPREFIX/drive_c" && find . -path '*/Temp' -prune -o -path './windows/temp' -prune \
+    (cd "$DRIVE_C" && find . -path '*/Temp' -prune -o -path './windows/temp' -prune \
         -o \( -type f -o -type l \) -print | LC_ALL=C sort)
 }
 drive_files >"$WORK/files-before.txt"
@@ -309,7 +311,7 @@ win reg query "$UNINSTALL_KEY" /v DisplayName >/dev/null ||
     fail "アンインストール情報（HKCU）が登録されていません。"
 drive_files >"$WORK/files-installed.txt"
 outside_profile="$(LC_ALL=C comm -13 "$WORK/files-before.txt" "$WORK/files-installed.txt" |
-    grep -v -F "./${USER_PROFILE#"$WINEPREFIX/drive_c/"}/" || true)"
+    grep -v -F "./${USER_PROFILE#"$DRIVE_C/"}/" || true)"
 [[ -z $outside_profile ]] || fail "インストーラーがユーザーのフォルダの外に書きました:
 $outside_profile"
 echo "インストール: $(LC_ALL=C comm -13 "$WORK/files-before.txt" "$WORK/files-installed.txt" | wc -l) ファイル、すべてユーザーのフォルダ内"
@@ -340,7 +342,7 @@ win "$INSTALL_DIR/uninstall.exe" /S || fail "アンインストーラーが失�
 wineserver -w  # the uninstaller runs from a copy in Temp and returns at once
 drive_files >"$WORK/files-after.txt"
 left="$(LC_ALL=C comm -13 "$WORK/files-before.txt" "$WORK/files-after.txt" |
-    grep -v -F "./${USER_DATA#"$WINEPREFIX/drive_c/"}" || true)"
+    grep -v -F "./${USER_DATA#"$DRIVE_C/"}/" || true)"
 [[ -z $left ]] || fail "アンインストール後に残ったもの（ユーザーのデータ以外）:
 $left"
 [[ ! -e $INSTALL_DIR ]] || fail "インストール先のフォルダが残っています: $INSTALL_DIR"
@@ -348,8 +350,8 @@ if win reg query "$UNINSTALL_KEY" >/dev/null 2>&1; then
     fail "アンインストール情報（HKCU）が残っています。"
 fi
 user_data_kept="$(LC_ALL=C comm -12 "$WORK/files-with-data.txt" "$WORK/files-after.txt" |
-    grep -c -F "./${USER_DATA#"$WINEPREFIX/drive_c/"}" || true)"
+    grep -c -F "./${USER_DATA#"$DRIVE_C/"}/" || true)"
 [[ $user_data_kept -ge 2 ]] || fail "アンインストールでユーザーのデータ（評価ファイルとバックアップ）が消えました。"
 echo "アンインストール: プログラム・ショートカット・登録は削除、ユーザーのデータ ${user_data_kept} ファイルは残っています。"
 
-section "Windows: すべて成功"
+section "すべて成功"

@@ -25,6 +25,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from desktop.attachment_files import safe_file_name
 from desktop.catalog import registry
 from desktop.catalog.crosswalk import (
     MERGED,
@@ -120,7 +121,7 @@ class CarryPlan:
     def summary_lines(self) -> list[str]:
         """The summary shown after carrying (and by ``carry --dry-run``)."""
         lines = [
-            f"{self.from_label}（{self.source_catalog.id}）→ {self.to_label}（{self.target_catalog.id}）",
+            f"{self.from_label} → {self.to_label}（{self.target_catalog.level_label}）",
             f"引き継ぐ回答: {len(self.answers)}件（「{CARRIED_MARK}」として表示）",
             f"引き継ぐ指標の記録（メモ・根拠資料・担当）: {self.note_count}指標",
             f"引き継ぐ添付資料: {len(self.attachments)}件、小項目の文言: {len(self.wordings)}件",
@@ -452,7 +453,8 @@ def _copy_attachment(
     content = store.attachment_content(attachment.id) or b""
     folder = Path(scratch) / str(attachment.id)
     folder.mkdir()
-    copy = folder / (attachment.file_name or "添付資料")
+    # The stored name is untrusted (the file may come from elsewhere): a safe base name only.
+    copy = folder / safe_file_name(attachment.file_name)
     copy.write_bytes(content)
     store.add_attachment(
         evaluation_id,

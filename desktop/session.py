@@ -15,13 +15,15 @@ from desktop.catalog import registry
 from desktop.catalog.errors import CatalogError
 from desktop.catalog.loader import content_hash, load_catalog_text
 from desktop.catalog.model import Catalog
+from desktop.catalog.wording import PACK, TextLayers
 from desktop.scoring import ScoreTree, score
 from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
-from desktop.store.evaluation_file import EvaluationFile
+from desktop.store.evaluation_file import EvaluationFile, now_iso
 from desktop.store.records import (
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
+    AuditEntry,
     Change,
     ChangeSet,
     EvaluationRecord,
@@ -62,7 +64,7 @@ class CatalogUpgrade:
     answers_dropped: list[str]
 
     def summary(self) -> str:
-        parts = [f"{self.current.id} 第{self.current.revision}版 → 第{self.newer.revision}版"]
+        parts = [f"{self.newer.year_label} {self.newer.level_label}の評価指標を更新"]
         if self.added:
             parts.append(f"追加 {len(self.added)} 件")
         if self.removed:
@@ -103,7 +105,57 @@ class Session:
         return self.store.answers(self.evaluation_id)
 
     def score(self) -> ScoreTree:
-        return score(self.catalog, self.answers())
+        return score(self.catalog, self.answers(), self.waived_prerequisites())
+
+    # --- sub-item texts (desktop/catalog/wording.py has the precedence) -------------------
+    def text_layers(self) -> TextLayers:
+        """Official copies (shared packs, then this evaluation's own) and own summaries."""
+        from desktop.wording.packs import shared_pack_texts
+
+        copies: dict[str, tuple[str, str]] = {
+            item_id: (text, PACK) for item_id, text in shared_pack_texts(self.catalog).items()
+        }
+        for item_id, stored in self.store.item_texts(self.evaluation_id).items():
+            copies[item_id] = (stored.text, stored.source)
+        return TextLayers(copies=copies, own=self.store.wordings(self.evaluation_id))
+
+    def set_item_texts(
+        self, texts: dict[str, str | None], *, kind: str, origin: str = "", source: str | None = None
+    ) -> list[Change]:
+        """Store official texts for this evaluation as one action (pasted, or from a pack)."""
+        for item_id in texts:
+            if not (self.catalog.has_item(item_id) or self.catalog.has_part(item_id)):
+                raise KeyError(item_id)
+        return self.store.set_item_texts(
+            self.evaluation_id, texts, kind=kind, origin=origin, source=source, at=now_iso()
+        )
+
+    # --- inferred prerequisites ------------------------------------------------------------
+    def waived_prerequisites(self) -> set[str]:
+        return self.store.waived_prerequisites(self.evaluation_id)
+
+    def set_prerequisite_waived(
+        self, item_id: str, waived: bool, *, source: str | None = None
+    ) -> list[Change]:
+        """「この前提条件を適用しない」: only for a prerequisite we inferred, never an official one."""
+        item = self.catalog.item(item_id)
+        if waived and not (item.requires and item.requires_inferred):
+            raise errors.InvalidInput(
+                self.store.path,
+                f"小項目 {item.label} の前提条件は推定ではないため、外せません。",
+            )
+        return self.store.set_prerequisite_waived(
+            self.evaluation_id, item_id, waived, source=source, at=now_iso()
+        )
+
+    def score_with(self, raw: dict[str, str | None]) -> ScoreTree:
+        """What the totals would be with these answers too (None clears); nothing is saved.
+
+        Import previews show this before anything is written.
+        """
+        answers: dict[str, str | None] = dict(self.answers())
+        answers.update(self.validate_answers(raw))
+        return score(self.catalog, {k: v for k, v in answers.items() if v is not None})
 
     # --- answering -------------------------------------------------------------
     def validate_answers(self, raw: dict[str, str | None]) -> dict[str, str | None]:
@@ -156,6 +208,21 @@ class Session:
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
+
+    def set_notes(
+        self, fields_by_indicator: dict[str, dict[str, str]], *, source: str | None = None
+    ) -> list[Change]:
+        """The same record fields for several indicators as one action (e.g. 担当課 for a goal)."""
+        unknown = [i for i in fields_by_indicator if not self.catalog.has_indicator(i)]
+        if unknown:
+            raise KeyError(unknown[0])
+        return self.store.apply(
+            self.evaluation_id, ChangeSet(notes=fields_by_indicator), source=source
+        )
+
+    def history(self) -> list[AuditEntry]:
+        """This evaluation's change history (and the file's own entries), newest first."""
+        return self.store.history(self.evaluation_id, newest_first=True)
 
     # --- catalog revisions -----------------------------------------------------------
     def available_upgrade(self) -> Catalog | None:

@@ -19,6 +19,7 @@ UNKNOWN_RULE = "C022"
 UNREACHABLE_MAX = "C023"
 EMPTY_LIST = "C024"
 BAD_RATE = "C025"
+MAINTAINER_TEXT = "C026"  # 利用者向けの文に URL・英語・ファイルの場所・出典への疑問
 BAD_HEADER = "C030"
 UNREADABLE = "C031"
 CROSSWALK = "C040"  # 対応表（crosswalk）の誤り

@@ -34,6 +34,7 @@ from desktop.catalog.model import (
     Option,
     Part,
 )
+from desktop.catalog.user_text import maintainer_text_problems
 from desktop.catalog.yamlsource import LocatedDict, YamlSyntaxError, line_of, parse
 from desktop.hashing import content_hash
 
@@ -69,7 +70,9 @@ INDICATOR_KEYS = {
     "max",
     "combine",
     "national_avg",
-    "notes",
+    "note",
+    "provenance",
+    "notes",  # older files: read as provenance (it mixed both kinds of note)
     "items",
 }
 ITEM_KEYS = {
@@ -86,7 +89,9 @@ ITEM_KEYS = {
     "requires",
     "requires_inferred",
     "state_scored",
-    "notes",
+    "note",
+    "provenance",
+    "notes",  # older files: read as provenance (it mixed both kinds of note)
 }
 OPTION_KEYS = {"label", "points", "rate", "note", "at"}
 PART_KEYS = {"id", "label", "wording", "hint"}
@@ -203,6 +208,27 @@ class _Builder:
                 return None
             return value
         raise AssertionError(kind)
+
+    def user_text(self, data: LocatedDict, key: str, what: str) -> str | None:
+        """A text users read (note, hint, wording): no URL, English word or file path."""
+        text = self.optional(data, key, what)
+        reasons = maintainer_text_problems(text, note=key == "note") if text else []
+        if reasons:
+            self.problem(
+                data.line_of(key),
+                E.MAINTAINER_TEXT,
+                f"{what}の「{key}」は利用者に表示されます。{''.join(reasons)}"
+                "出典や確かさについてのメモは provenance に書いてください。",
+            )
+        return text
+
+    def provenance(self, data: LocatedDict, what: str) -> str | None:
+        """Maintainers' note; ``notes`` (older files) mixed both kinds and is kept here."""
+        parts = [
+            self.optional(data, key, what) for key in ("provenance", "notes") if key in data
+        ]
+        parts = [part for part in parts if part]
+        return "\n".join(parts) or None
 
     def mapping(self, value, line: int, what: str) -> LocatedDict | None:
         if not isinstance(value, LocatedDict):
@@ -537,7 +563,8 @@ class _Builder:
             combine=combine,
             title_source=self.optional(data, "title_source", what),
             national_avg_points=national_avg,
-            notes=self.optional(data, "notes", what),
+            note=self.user_text(data, "note", what),
+            provenance=self.provenance(data, what),
             line=data.line,
         )
 
@@ -591,9 +618,9 @@ class _Builder:
             label=str(label),
             rule=rule,
             points=points,
-            wording=self.optional(data, "wording", what),
+            wording=self.user_text(data, "wording", what),
             wording_source=self.optional(data, "wording_source", what),
-            hint=self.optional(data, "hint", what),
+            hint=self.user_text(data, "hint", what),
             national_rate_pct=rate,
             options=tuple(options),
             parts=tuple(parts),
@@ -602,7 +629,8 @@ class _Builder:
                 self.optional(data, "requires_inferred", what, bool, default=False)
             ),
             state_scored=bool(state_scored),
-            notes=self.optional(data, "notes", what),
+            note=self.user_text(data, "note", what),
+            provenance=self.provenance(data, what),
             line=data.line,
         )
 
@@ -658,7 +686,7 @@ class _Builder:
                 Option(
                     label=str(label),
                     points=points,
-                    note=self.optional(option_data, "note", option_what),
+                    note=self.user_text(option_data, "note", option_what),
                     national_rate_pct=rate,
                     at=at,
                     line=option_data.line,
@@ -686,8 +714,8 @@ class _Builder:
                 Part(
                     id=part_id,
                     label=str(label),
-                    wording=self.optional(part_data, "wording", f"{what} の条件"),
-                    hint=self.optional(part_data, "hint", f"{what} の条件"),
+                    wording=self.user_text(part_data, "wording", f"{what} の条件"),
+                    hint=self.user_text(part_data, "hint", f"{what} の条件"),
                     line=part_data.line,
                 )
             )

@@ -94,7 +94,8 @@ class Item:
     requires: tuple[str, ...] = ()
     requires_inferred: bool = False
     state_scored: bool = False
-    notes: str | None = None
+    note: str | None = None  # shown to users (plain Japanese, checked by the loader)
+    provenance: str | None = None  # maintainers only: never shown in the window or outputs
     line: int = 0
 
     @property
@@ -149,7 +150,8 @@ class Indicator:
     combine: str = COMBINE_SUM
     title_source: str | None = None
     national_avg_points: float | None = None
-    notes: str | None = None
+    note: str | None = None  # shown to users (plain Japanese, checked by the loader)
+    provenance: str | None = None  # maintainers only: never shown in the window or outputs
     line: int = 0
 
     @property
@@ -356,7 +358,8 @@ class Catalog:
         return self._index
 
     def display_name(self) -> str:
-        return f"{self.year_label} {self.level_label}（{self.id} 第{self.revision}版・{self.status_label}）"
+        """What users call a catalog: the year and the level (ids and revisions are internal)."""
+        return f"{self.year_label} {self.level_label}（{self.status_label}）"
 
     @property
     def status_label(self) -> str:

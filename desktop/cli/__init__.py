@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import contextlib
+import gc
 import sys
 import traceback
+from collections.abc import Iterator
 
 from desktop import APP_NAME_JA, __version__
-from desktop.cli.parser import JapaneseParser, install_japanese_messages
+from desktop.cli.parser import JapaneseParser, install_japanese_messages, join_dash_values
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -27,7 +30,7 @@ EXIT_USAGE = 2
 
 # The options of a plain start of the window (no COMMAND): see build_parser and starts_gui.
 GUI_FLAGS = ("--version", "--takeover", "--read-only", "--debug")
-GUI_VALUE_OPTIONS = ("--db", "--screenshot", "--user")
+GUI_VALUE_OPTIONS = ("--db", "--screenshot", "--size", "--scale", "--user")
 
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
@@ -48,7 +51,21 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot",
         metavar="OUT.png",
-        help="メイン画面を 1280×800 で画面外に描画して PNG に保存し、終了する",
+        help="メイン画面を画面外に描画して PNG に保存し、終了する（大きさは --size と --scale）",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_window_size,
+        default=(1280, 800),
+        help="--screenshot の画面の大きさ（論理ピクセル、既定 1280x800）",
+    )
+    parser.add_argument(
+        "--scale",
+        metavar="N",
+        type=_scale_factor,
+        default=1.0,
+        help="--screenshot の表示倍率（1.25 や 1.5。Windows の表示スケールに当たる、既定 1）",
     )
     parser.add_argument(
         "--user", metavar="NAME", help="変更履歴に記録する名前（省略時は OS のユーザー名）"
@@ -74,11 +91,30 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+def _window_size(text: str) -> tuple[int, int]:
+    width, sep, height = text.lower().replace("×", "x").partition("x")
+    if sep and width.isascii() and height.isascii() and width.isdigit() and height.isdigit():
+        size = (int(width), int(height))
+        if 320 <= size[0] <= 8000 and 240 <= size[1] <= 8000:
+            return size
+    raise argparse.ArgumentTypeError(f"大きさは 1280x800 の形で指定してください（「{text}」）。")
+
+
+def _scale_factor(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = 0.0
+    if not 0.5 <= scale <= 4.0:
+        raise argparse.ArgumentTypeError(f"倍率は 0.5〜4 の数で指定してください（「{text}」）。")
+    return scale
+
+
 def _register_optional(subparsers) -> None:
     """Commands whose modules pull in heavier libraries (openpyxl, Qt) register lazily."""
     import importlib
 
-    for name in ("workbook_commands", "report_commands", "year_commands"):
+    for name in ("workbook_commands", "report_commands", "year_commands", "wording_commands"):
         try:
             module = importlib.import_module(f"desktop.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -144,15 +180,36 @@ def main(argv: list[str] | None = None) -> int:
     make_output_safe()
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser(commands=not starts_gui(argv))
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_dash_values(argv, parser))
     if args.command is None:
-        from desktop.ui.app import run_gui
-
-        return run_gui(args)
+        return start_gui(args)
     return run_command(args)
 
 
+def start_gui(args: argparse.Namespace) -> int:
+    """The window; on Linux, first a Japanese word on missing system libraries (not Qt's abort)."""
+    from desktop import display_libraries as libs
+
+    if not args.screenshot and libs.uses_xcb():
+        missing = libs.missing_packages({**libs.GUI_LIBRARIES, **libs.XCB_LIBRARIES})
+        if missing:
+            return _fail(args, libs.message(missing))
+    try:
+        from desktop.ui.app import run_gui
+    except ImportError as exc:
+        packages = libs.package_of_import_error(exc)
+        if not packages:
+            raise
+        return _fail(args, libs.message(packages))
+    return run_gui(args)
+
+
 def run_command(args: argparse.Namespace) -> int:
+    with _tracebacks_only_with_debug(args):
+        return _run_handler(args)
+
+
+def _run_handler(args: argparse.Namespace) -> int:
     from desktop.catalog.errors import CatalogError
     from desktop.catalog.registry import UnknownCatalog
     from desktop.cli.common import CommandError
@@ -173,6 +230,26 @@ def run_command(args: argparse.Namespace) -> int:
             args,
             f"予期しないエラーが起きました（{type(exc).__name__}: {exc}）。--debug で詳細を表示できます。",
         )
+
+
+@contextlib.contextmanager
+def _tracebacks_only_with_debug(args: argparse.Namespace) -> Iterator[None]:
+    """No Python traceback reaches the user without --debug, not even a late one.
+
+    An object that fails while being cleaned up (a half-written file's writer after a
+    full disk) makes Python print "Exception ignored in …" with a traceback, after the
+    command's own clear message. The command's objects are collected before leaving.
+    """
+    if getattr(args, "debug", False):
+        yield
+        return
+    previous = sys.unraisablehook
+    sys.unraisablehook = lambda _unraisable: None
+    try:
+        yield
+    finally:
+        gc.collect()
+        sys.unraisablehook = previous
 
 
 def _fail(args: argparse.Namespace, message: str) -> int:

@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
                     "items": sum(1 for _ in catalog.all_items()),
                     "content_hash": catalog.content_hash,
                     "file": entry.path.name,
+                    # For maintainers and scripts only: never shown in the app or outputs.
+                    "provenance": _provenance(catalog),
                     "valid": True,
                     "problems": [],
                 }
@@ -105,3 +107,15 @@ def _check_crosswalks() -> list[dict]:
         else:
             rows.append({"from": older.id, "to": newer.id, "valid": True, "problems": []})
     return rows
+
+
+def _provenance(catalog) -> dict[str, str]:
+    """Where each indicator's and sub-item's figures and rules came from, by id."""
+    notes = {}
+    for indicator in catalog.all_indicators():
+        if indicator.provenance:
+            notes[indicator.id] = indicator.provenance
+        for item in indicator.items:
+            if item.provenance:
+                notes[item.id] = item.provenance
+    return notes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from pathlib import Path
 
 from desktop.session import Session
@@ -74,6 +75,27 @@ def fmt_points(value: float | int | None) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:.1f}"
     return str(int(value))
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives the text: kanji and full-width forms take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` cut and padded to ``width`` terminal columns (Japanese counts double)."""
+    while display_width(text) > width:
+        text = text[:-1]
+    fill = " " * (width - display_width(text))
+    return fill + text if right else text + fill
+
+
+def table_row(cells: tuple[str, ...], widths: tuple[int, ...]) -> str:
+    """One line of a text table: the first cell left-aligned, the figures right-aligned."""
+    return "".join(
+        pad(cell, width, right=column > 0)
+        for column, (cell, width) in enumerate(zip(cells, widths, strict=True))
+    )
 
 
 def fmt_rate(value: float | None) -> str:

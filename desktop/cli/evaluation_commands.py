@@ -14,6 +14,7 @@ from desktop.cli.common import (
     fmt_rate,
     open_session,
     print_json,
+    table_row,
 )
 from desktop.cli.parser import positive_int
 from desktop.scoring.answers import AnswerError
@@ -60,7 +61,9 @@ def register(subparsers) -> None:
     add_db(note)
     add_year(note)
     note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
-    note.add_argument("--memo", metavar="TEXT", help="メモ")
+    note.add_argument(
+        "--memo", metavar="TEXT", help="メモ（- で始まるときは --memo=-x のようにも書ける）"
+    )
     note.add_argument("--evidence", metavar="TEXT", help="根拠資料（資料名と保存場所）")
     note.add_argument("--section", metavar="TEXT", help="担当課")
     note.add_argument("--assignee", metavar="TEXT", help="担当者")
@@ -95,7 +98,7 @@ def run_new(args: argparse.Namespace) -> int:
         create_evaluation(store, catalog, municipality=municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
-            f"（{catalog.id} 第{catalog.revision}版）。"
+            f"（{catalog.level_label}）。"
         )
     return 0
 
@@ -107,6 +110,7 @@ def run_show(args: argparse.Namespace) -> int:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
+        add_wording(data, session)
         if args.json:
             print_json(data)
         else:
@@ -116,6 +120,20 @@ def run_show(args: argparse.Namespace) -> int:
     finally:
         session.store.close()
     return 0
+
+
+def add_wording(node: dict, session: Session, layers=None) -> None:
+    """Every item gains ``wording: {"text", "source"}`` (official, pasted, pack, own, hint or null)."""
+    layers = layers or session.text_layers()
+    if node.get("level") == "item":
+        text, source = layers.wording(session.catalog.item(node["id"]))
+        node["wording"] = {"text": text, "source": source}
+        for part in node.get("parts") or []:
+            _item, target = session.catalog.part(part["id"])
+            text, source = layers.wording(target)
+            part["wording"] = {"text": text, "source": source}
+    for child in node.get("children") or []:
+        add_wording(child, session, layers)
 
 
 def evaluation_header(session: Session) -> dict:
@@ -133,7 +151,7 @@ def evaluation_header(session: Session) -> dict:
 def header_line(session: Session) -> str:
     municipality = session.municipality()
     name = municipality.name if municipality else "（市町村名未設定）"
-    return f"{name} {session.catalog.year_label}（{session.catalog.id} 第{session.catalog.revision}版）"
+    return f"{name} {session.catalog.year_label}（{session.catalog.level_label}）"
 
 
 def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:
@@ -243,15 +261,23 @@ def score_json(session: Session, tree: ScoreTree) -> dict:
 
 
 def score_table(tree: ScoreTree) -> list[str]:
-    lines = [f"{'区分':<28}{'配点':>6}{'自己評価':>8}{'得点率':>8}{'見込み':>8}{'全国平均':>8}"]
+    widths = (44, 6, 9, 8, 8, 9)
+    titles = ("区分", "配点", "自己評価", "得点率", "見込み", "全国平均")
+    lines = [table_row(titles, widths)]
 
     def row(node: ScoreNode, name: str, depth: int) -> str:
-        label = ("  " * depth + name)[:28]
         avg = fmt_points(node.national_avg_points)
-        return (
-            f"{label:<28}{node.max_points:>6}{node.points:>8}{fmt_rate(node.rate):>8}"
-            f"{node.projected_points:>8}{avg:>8}"
+        if node.national_avg_derived and node.national_avg_points:
+            avg += "*"  # summed from the indicators' averages, as in the window
+        cells = (
+            "  " * depth + name,
+            str(node.max_points),
+            str(node.points),
+            fmt_rate(node.rate),
+            str(node.projected_points),
+            avg,
         )
+        return table_row(cells, widths)
 
     for grant in tree.grants:
         lines.append(row(grant, grant.label, 0))
@@ -266,6 +292,7 @@ def score_table(tree: ScoreTree) -> list[str]:
     lines.append(
         "自己評価 = 市町村の回答による得点。見込み = 国が算定する項目の見込みを加えた得点（見込み）。"
     )
+    lines.append("全国平均 = 全国平均の得点（＊は評価指標ごとの全国平均の合計）。")
     return lines
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, open_session
+from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.safe_save import check_output_target
 
 FORMATS = (".xlsx", ".pdf")
 
@@ -34,6 +35,8 @@ def run_report(args: argparse.Namespace) -> int:
         )
     if not out.parent.is_dir() and str(out.parent):
         raise CommandError(f"出力先のフォルダ {out.parent} がありません。")
+    # Before the file is even opened (the writer checks again): never over the evaluation.
+    check_output_target(out, evaluation_file=db_path(args), error=CommandError)
     session = open_session(args, read_only=True)
     try:
         written = export(session, out)
@@ -55,13 +58,13 @@ def export(session, out: Path) -> Path:
     )
     try:
         if out.suffix.lower() == ".pdf":
-            return _export_pdf(report, out, official_rows)
-        return save_report_xlsx(report, out, official_rows)
+            return _export_pdf(report, out, official_rows, session.store.path)
+        return save_report_xlsx(report, out, official_rows, evaluation_file=session.store.path)
     except ReportWriteError as exc:
         raise CommandError(str(exc)) from None
 
 
-def _export_pdf(report, out: Path, official_rows) -> Path:
+def _export_pdf(report, out: Path, official_rows, evaluation_file: Path) -> Path:
     """The PDF is laid out by Qt: start a headless QGuiApplication when none runs."""
     from PySide6.QtGui import QGuiApplication
 
@@ -71,6 +74,6 @@ def _export_pdf(report, out: Path, official_rows) -> Path:
         application = QGuiApplication(["hyoka-desk", "-platform", "offscreen"])
     from desktop.ui.report_pdf import render_pdf
 
-    written = render_pdf(report, out, official_rows)
+    written = render_pdf(report, out, official_rows, evaluation_file=evaluation_file)
     del application  # kept alive until the PDF is written
     return written

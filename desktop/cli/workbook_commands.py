@@ -11,7 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, open_session
+from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.safe_save import check_output_target
 from desktop.scoring.answers import AnswerError
 
 
@@ -48,9 +49,11 @@ def run_export(args: argparse.Namespace) -> int:
     from desktop.workbook.section import export_section, sections_in_use
     from desktop.workbook.submission import ExportError, export_submission
 
+    out = Path(args.out)
+    # Before the file is even opened (the writer checks again): never over the evaluation.
+    check_output_target(out, evaluation_file=db_path(args), error=CommandError)
     session = open_session(args, read_only=True)
     try:
-        out = Path(args.out)
         try:
             if args.section is not None:
                 section = args.section.strip()

@@ -14,6 +14,7 @@ come last.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from desktop.catalog.model import (
@@ -138,17 +139,22 @@ def find_gaps(
     answers: dict[str, str],
     *,
     tree: ScoreTree | None = None,
-    user_wordings: dict[str, str] | None = None,
+    user_wordings=None,
+    waived: Collection[str] = (),
 ) -> list[Gap]:
-    """Every self-assessable unmet sub-item, ranked (see the module docstring)."""
-    tree = tree or score(catalog, answers)
+    """Every self-assessable unmet sub-item, ranked (see the module docstring).
+
+    ``user_wordings``: the evaluation's TextLayers (or own summaries as a dict);
+    ``waived``: inferred prerequisites the user switched off (scored accordingly).
+    """
+    tree = tree or score(catalog, answers, waived)
     gaps = []
     for group in catalog.all_groups():
         for lost in lost_items(catalog, tree, group.id, user_wordings):
-            gaps.append(_gap(catalog, answers, tree, group.id, lost))
+            gaps.append(_gap(catalog, answers, tree, group.id, lost, waived))
     for frame in catalog.frames:
         for lost in lost_items(catalog, tree, frame.id, user_wordings):
-            gaps.append(_gap(catalog, answers, tree, frame.id, lost))
+            gaps.append(_gap(catalog, answers, tree, frame.id, lost, waived))
     return rank(gaps)
 
 
@@ -169,27 +175,36 @@ def rank(gaps: list[Gap]) -> list[Gap]:
 def session_gaps(session) -> list[Gap]:
     """:func:`find_gaps` for an open :class:`desktop.session.Session`."""
     answers = session.answers()
+    waived = session.waived_prerequisites()
     return find_gaps(
         session.catalog,
         answers,
-        tree=score(session.catalog, answers),
-        user_wordings=session.store.wordings(session.evaluation_id),
+        tree=score(session.catalog, answers, waived),
+        user_wordings=session.text_layers(),
+        waived=waived,
     )
 
 
 def _gap(
-    catalog: Catalog, answers: dict[str, str], tree: ScoreTree, group_id: str, lost: LostItem
+    catalog: Catalog,
+    answers: dict[str, str],
+    tree: ScoreTree,
+    group_id: str,
+    lost: LostItem,
+    waived: Collection[str] = (),
 ) -> Gap:
     item = catalog.item(lost.item_id)
     group_before = tree.node(group_id)
-    met = score(catalog, {**answers, **met_answers(catalog, item)})
+    met = score(catalog, {**answers, **met_answers(catalog, item)}, waived)
     prerequisites = _unmet_prerequisites(catalog, tree, item)
     with_prerequisites = met
     if prerequisites:
         extra: dict[str, str] = {}
         for prerequisite in prerequisites:
             extra.update(met_answers(catalog, catalog.item(prerequisite)))
-        with_prerequisites = score(catalog, {**answers, **extra, **met_answers(catalog, item)})
+        with_prerequisites = score(
+            catalog, {**answers, **extra, **met_answers(catalog, item)}, waived
+        )
     return Gap(
         lost=lost,
         reference=item_reference(catalog, item.id),

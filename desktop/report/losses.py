@@ -106,7 +106,7 @@ def _missing_parts(item: Item, node: ScoreNode) -> str:
         if answer["answer"] == MET:
             continue
         part = parts[answer["id"]]
-        text = f"{part.label}{part.wording or part.hint or ''}"
+        text = f"{part.label}{part.wording or part.hint or ''}"  # short: the condition's name
         if answer["answer"] is None:
             text += "（未回答）"
         missing.append(text)

@@ -14,6 +14,7 @@ show the user's estimate marked 見込み until their official result is entered
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +23,7 @@ from desktop.report.comparison import YearComparison, compare_with_previous
 from desktop.report.gaps import Gap, find_gaps
 from desktop.report.losses import LostItem, lines_by_indicator, lost_items
 from desktop.report.official import Figure, resolve
-from desktop.report.wording import points_text
+from desktop.report.wording import item_reference, points_text
 from desktop.scoring.tree import ScoreNode, ScoreTree
 
 ROW_GROUP = "group"
@@ -160,8 +161,9 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         municipality=(session.municipality().name if session.municipality() else ""),
         official=store.official_results(evaluation_id),
         planned=store.planned_responses(evaluation_id),
-        wordings=store.wordings(evaluation_id),
+        wordings=session.text_layers(),
         answers=session.answers(),
+        waived=session.waived_prerequisites(),
         comparison=compare_with_previous(session),
         gap_limit=gap_limit,
     )
@@ -179,6 +181,7 @@ def assemble_report(
     comparison: YearComparison | None,
     gap_limit: int = GAPS_IN_REPORT,
     today: date | None = None,
+    waived: Collection[str] = (),
 ) -> Report:
     figures = resolve(tree, official)
     builder = _RowBuilder(catalog, tree, figures, planned, wordings, comparison)
@@ -195,7 +198,7 @@ def assemble_report(
         tables.append(GrantTable(grant.id, grant.name, _short(grant.id), tuple(rows)))
     total = builder.total_row(ROW_TOTAL, tree.root, "", f"合計（{tree.root.max_points}点満点）")
     frames = tuple(builder.group_row(frame, "", kind=ROW_FRAME) for frame in tree.frames)
-    gaps = find_gaps(catalog, answers, tree=tree, user_wordings=wordings)
+    gaps = find_gaps(catalog, answers, tree=tree, user_wordings=wordings, waived=waived)
     uses_official = any(figure.uses_official for figure in figures.values())
     has_estimates = total.is_estimate or any(row.is_estimate for row in frames)
     notes = []
@@ -210,6 +213,11 @@ def assemble_report(
     if comparison is not None:
         notes.append(
             f"前年度 = {comparison.previous_year_label}の得点（国による評価結果があればその値）。"
+        )
+    if waived:
+        names = "、".join(item_reference(catalog, item_id) for item_id in sorted(waived))
+        notes.append(
+            f"次の小項目は、前提条件（国の資料の文言ではなく推定したもの）を適用せずに採点しています: {names}。"
         )
     notes.append(
         "得点率 = 得点 ÷ 配点。全国平均得点率 = 全国平均得点 ÷ 配点（評価指標の資料による）。"

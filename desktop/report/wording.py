@@ -2,16 +2,16 @@
 
 The report goes to the council and the public, so ids never appear in it: a sub-item
 is named by its indicator's number and title, its label (ア, イ②…) and the best
-wording we have — the municipality's own wording first, then the official wording,
-then the catalog's unofficial hint (marked 参考, because it is not the ministry's text).
+wording we have (desktop/catalog/wording.py decides which), with a small mark saying
+where the text comes from (〔公式〕, 〔公式・貼り付け〕, 〔要旨〕, 〔参考〕 …).
 """
 
 from __future__ import annotations
 
-from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator, Item
-from desktop.catalog.wording import REFERENCE, sub_item_wording
+from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator
+from desktop.catalog.wording import HINT, SOURCE_MARKS, marked, wording_for
 
-HINT_MARK = "［参考］"
+HINT_MARK = f"〔{SOURCE_MARKS[HINT]}〕"
 
 
 def grant_name(grant: Grant) -> str:
@@ -28,12 +28,31 @@ def group_title(group: Group | Frame) -> str:
     return group.name
 
 
-def item_description(item: Item, user_wordings: dict[str, str] | None = None) -> str | None:
-    """The sub-item's wording: official, else the municipality's own, else the hint (marked 参考)."""
-    text, kind = sub_item_wording(item, (user_wordings or {}).get(item.id))
-    if kind == REFERENCE:
-        return f"{HINT_MARK}{text}"
-    return text
+def item_description(item, layers=None) -> str | None:
+    """The sub-item's (or all-of condition's) text with its source mark, or None.
+
+    ``layers``: the evaluation's :class:`~desktop.catalog.wording.TextLayers`, or just
+    its own summaries as a dict. Stable name: the workbooks and the report use it.
+    """
+    text, source = wording_for(item, layers)
+    return marked(text, source) or None
+
+
+def sub_item_title(catalog: Catalog, item_id: str, layers=None) -> str:
+    """A sub-item out of context, in full: 「4 評価結果を…活用しているか。 ア 〔公式〕年に１回以上…」.
+
+    For workbook rows, report lines and 伸びしろ rows that show a sub-item without its
+    indicator above it. Stable name for the workbook and report layouts.
+    """
+    if catalog.has_part(item_id):
+        item, part = catalog.part(item_id)
+        label, target = f"{item.label}{part.label}", part
+    else:
+        item = catalog.item(item_id)
+        label, target = item.label, item
+    indicator = catalog.indicator_of(item.id)
+    description = item_description(target, layers)
+    return f"{indicator_heading(indicator)} {label}" + (f" {description}" if description else "")
 
 
 def indicator_heading(indicator: Indicator) -> str:

@@ -148,11 +148,20 @@ def build_workbook(
 
 
 def save_report_xlsx(
-    report: Report, path: str | Path, official_rows: list[OfficialDifference] | None = None
+    report: Report,
+    path: str | Path,
+    official_rows: list[OfficialDifference] | None = None,
+    *,
+    evaluation_file: str | Path | None = None,
 ) -> Path:
-    """Write the report to ``path`` (replacing it only when the whole file is written)."""
+    """Write the report to ``path`` (replacing it only when the whole file is written).
+
+    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
+    """
     workbook = build_workbook(report, official_rows)
-    return save_atomically(path, workbook.save, error=ReportWriteError)
+    return save_atomically(
+        path, workbook.save, error=ReportWriteError, evaluation_file=evaluation_file
+    )
 
 
 def wrapped_lines(text: str, column_width: float) -> int:

@@ -10,7 +10,7 @@ Two totals are kept apart everywhere:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from desktop.catalog.model import (
     ALL_OF,
@@ -33,14 +33,22 @@ from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreNode, ScoreTree
 
 
-def score(catalog: Catalog, answers: Mapping[str, str | None]) -> ScoreTree:
-    return _Scorer(catalog, answers).run()
+def score(
+    catalog: Catalog,
+    answers: Mapping[str, str | None],
+    waived: Collection[str] = (),
+) -> ScoreTree:
+    """The score tree; ``waived``: items whose inferred prerequisites the user switched off."""
+    return _Scorer(catalog, answers, waived).run()
 
 
 class _Scorer:
-    def __init__(self, catalog: Catalog, answers: Mapping[str, str | None]):
+    def __init__(
+        self, catalog: Catalog, answers: Mapping[str, str | None], waived: Collection[str] = ()
+    ):
         self.catalog = catalog
         self.answers = answers
+        self.waived = frozenset(waived)
         self.index: dict[str, ScoreNode] = {}
         self._item_nodes: dict[str, ScoreNode] = {}
         self._in_progress: set[str] = set()
@@ -280,6 +288,8 @@ class _Scorer:
         raise ValueError(f"unknown rule {item.rule}")
 
     def unmet_prerequisites(self, item: Item) -> list[str]:
+        if item.requires_inferred and item.id in self.waived:
+            return []  # only a prerequisite we inferred may be switched off, never an official one
         unmet = []
         for ref in item.requires:
             if ref in self._in_progress:  # a cycle; validation rejects it, stay safe anyway

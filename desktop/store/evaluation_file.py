@@ -21,6 +21,7 @@ from pathlib import Path
 import sqlite_utils
 
 from desktop import __version__
+from desktop.attachment_files import safe_file_name
 from desktop.hashing import content_hash
 from desktop.store import backup as backups
 from desktop.store import database, errors
@@ -49,6 +50,7 @@ from desktop.store.records import (
     Municipality,
 )
 from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
+from desktop.store.wording_tables import WordingTables
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
@@ -81,7 +83,7 @@ def _reading(method):
     return wrapper
 
 
-class EvaluationFile:
+class EvaluationFile(WordingTables):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(
@@ -871,7 +873,8 @@ class EvaluationFile:
                 raise errors.InvalidInput(
                     self.path, f"{file_path} を読めません（{errors.describe_os_error(exc)}）。"
                 ) from None
-            file_name = file_path.name
+            # Kept only as a safe base name: it names the copy made for opening or saving.
+            file_name = safe_file_name(file_path.name)
             location = location or str(file_path)
         at = now_iso()
         with self.transaction():

@@ -31,6 +31,8 @@ ACTION_ATTACH = "attachment"
 ACTION_OFFICIAL = "official_result"
 ACTION_CONFIRM = "confirm_carried"
 ACTION_RESTORE = "restore"
+ACTION_ITEM_TEXT = "item_text"
+ACTION_WAIVER = "prerequisite_waiver"
 ACTION_LABELS = {
     ACTION_ANSWER: "回答",
     ACTION_NOTE: "指標の記録",
@@ -43,7 +45,14 @@ ACTION_LABELS = {
     ACTION_OFFICIAL: "国による評価結果",
     ACTION_CONFIRM: "引継ぎの確認",
     ACTION_RESTORE: "バックアップから復元",
+    ACTION_ITEM_TEXT: "公式文言（貼り付け・文言集）",
+    ACTION_WAIVER: "前提条件の適用",
 }
+
+# Where an evaluation's copy of an official sub-item text came from (item_texts.source).
+TEXT_PASTED = "pasted"  # 公式文言（貼り付け）: pasted or read from the ministry's PDF
+TEXT_PACK = "pack"  # 文言集: imported from a wording workbook
+
 
 SOURCE_UNDO = "元に戻す"
 SOURCE_REDO = "やり直し"
@@ -177,3 +186,12 @@ class ChangeSet:
 
     def is_empty(self) -> bool:
         return not (self.answers or self.notes or self.planned_responses or self.wordings)
+
+
+@dataclass(frozen=True)
+class ItemText:
+    """An official sub-item text this evaluation holds (pasted, or from a wording pack)."""
+
+    text: str
+    source: str  # TEXT_PASTED or TEXT_PACK
+    origin: str = ""  # the file it came from, as the user named it

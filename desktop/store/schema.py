@@ -148,10 +148,38 @@ def _v3_official_results(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_item_texts_and_waivers(conn: sqlite3.Connection) -> None:
+    """Official sub-item texts pasted or imported for an evaluation (公式文言（貼り付け）・文言集),
+    and inferred prerequisites the user chose not to apply (この前提条件を適用しない)."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE item_texts (
+            evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+            item_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('pasted', 'pack')),
+            origin TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        CREATE TABLE prerequisite_waivers (
+            evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+            item_id TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "評価ファイルの基本構造", _v1_base),
     (2, "根拠資料の添付", _v2_attachments),
     (3, "国による評価結果", _v3_official_results),
+    (4, "貼り付けた公式文言と前提条件の適用", _v4_item_texts_and_waivers),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

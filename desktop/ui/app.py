@@ -7,6 +7,7 @@ imported only when their menu entries are used.
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 from pathlib import Path
@@ -99,14 +100,30 @@ def install_translations(app: QApplication) -> None:
 def run_gui(args: argparse.Namespace) -> int:
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        if args.scale != 1:
+            # Only for a screenshot: shows the window as a 125 % / 150 % display would.
+            os.environ["QT_SCALE_FACTOR"] = f"{args.scale:g}"
     app = create_application()
     if not args.screenshot:
         # A windowed build has no console: log unexpected errors and tell the user.
         # (A --screenshot run is unattended: errors go to stderr and the exit status.)
         install_excepthook(default_log_dir())
     from desktop.ui.main_window import MainWindow
+    from desktop.wording.packs import add_pack_folder
 
+    # Shared wording packs: also those the user (or the prefecture) put in the data folder.
+    data_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if data_folder and not args.screenshot:
+        add_pack_folder(Path(data_folder) / "wording")
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
+    if args.screenshot:
+        from desktop.safe_save import SaveError, check_output_target
+
+        try:  # before the file is opened: a PNG never replaces an evaluation
+            check_output_target(args.screenshot, evaluation_file=path)
+        except SaveError as exc:
+            print(f"hyoka-desk: エラー: {exc}", file=sys.stderr)
+            return 1
     from desktop.ui.settings import UiSettings
 
     # Who changes are recorded as: --user, else the name set in the app, else the OS user.
@@ -116,20 +133,31 @@ def run_gui(args: argparse.Namespace) -> int:
         path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot
     )
     if args.screenshot:
-        return save_screenshot(app, window, Path(args.screenshot))
+        return save_screenshot(app, window, Path(args.screenshot), args.size)
     window.show()
     return app.exec()
 
 
-def save_screenshot(app: QApplication, window, out: Path) -> int:
-    window.resize(*SCREENSHOT_SIZE)
+def save_screenshot(
+    app: QApplication, window, out: Path, size: tuple[int, int] = SCREENSHOT_SIZE
+) -> int:
+    from desktop.safe_save import SaveError, save_atomically
+
+    window.resize(*size)
     window.show()
     for _ in range(3):
         app.processEvents()
     image = window.grab()
-    ok = image.save(str(out), "PNG")
-    window.close()
-    if not ok:
-        print(f"hyoka-desk: エラー: スクリーンショットを {out} に保存できません。", file=sys.stderr)
+
+    def write(temporary: str) -> None:
+        if not image.save(temporary, "PNG"):
+            raise OSError(errno.EIO, "PNG を書けません")
+
+    try:
+        save_atomically(out, write, opened_in="画像を表示するソフト", evaluation_file=window.path)
+    except SaveError as exc:
+        print(f"hyoka-desk: エラー: {exc}", file=sys.stderr)
         return 1
+    finally:
+        window.close()
     return 0

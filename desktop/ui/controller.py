@@ -15,21 +15,43 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from desktop.attachment_files import is_program_file, private_folder, safe_file_name
+from desktop.catalog.wording import TextLayers
+from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
-from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError
+from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.store.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
     ACTION_WORDING,
     NOTE_FIELD_LABELS,
+    TEXT_PASTED,
     Attachment,
     Change,
     ChangeSet,
     IndicatorNote,
 )
 from desktop.ui.undo import ChangeCommand
+
+
+class CopyNotWritten(StoreError):
+    """An attachment's copy could not be written (the message says where and why)."""
+
+    title = "書き出せません"
+
+
+def attachment_file_name(attachment: Attachment) -> str:
+    """The attachment's stored name, made safe: for the temporary copy and the save dialog."""
+    return safe_file_name(attachment.file_name or attachment.name)
+
+
+def program_refused_message(attachment: Attachment) -> str:
+    return (
+        f"「{attachment_file_name(attachment)}」はプログラムやスクリプトの種類のファイルのため、"
+        "ここからは開きません。書き出して保存し、中身を確かめてから扱ってください。"
+    )
 
 
 class EvaluationController(QObject):
@@ -47,7 +69,9 @@ class EvaluationController(QObject):
         self.undo_stack = QUndoStack(self)
         self.tree: ScoreTree = session.score()
         self.notes: dict[str, IndicatorNote] = {}
-        self.wordings: dict[str, str] = {}
+        self.wordings: dict[str, str] = {}  # the municipality's own summaries (要旨)
+        self.copies: dict[str, tuple[str, str]] = {}  # official texts pasted or from packs
+        self.waived: set[str] = set()  # inferred prerequisites switched off
         self.carried: set[str] = set()
         self._read_side_tables()
 
@@ -71,7 +95,21 @@ class EvaluationController(QObject):
     def _read_side_tables(self) -> None:
         self.notes = self.store.indicator_notes(self.evaluation_id)
         self.wordings = self.store.wordings(self.evaluation_id)
+        self.copies = dict(self.session.text_layers().copies)
+        self.waived = self.session.waived_prerequisites()
         self.carried = self.store.carried_items(self.evaluation_id)
+
+    @property
+    def layers(self) -> TextLayers:
+        """Every text layer of a sub-item (desktop/catalog/wording.py has the precedence)."""
+        return TextLayers(copies=self.copies, own=self.wordings)
+
+    def searchable_texts(self) -> dict[str, str]:
+        """Own summaries and official copies by sub-item, for the tree's text search."""
+        texts = dict(self.wordings)
+        for item_id, (text, _source) in self.copies.items():
+            texts[item_id] = f"{texts.get(item_id, '')} {text}".strip()
+        return texts
 
     def note(self, indicator_id: str) -> IndicatorNote:
         return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
@@ -146,6 +184,25 @@ class EvaluationController(QObject):
         self._after_write(changes, f"{label}の変更")
         return True
 
+    def set_notes(self, indicator_ids: list[str], fields: dict[str, str], text: str) -> bool:
+        """Set the same fields (担当課, 担当者) on several indicators: one action, one undo."""
+        wanted = {
+            indicator: {f: v for f, v in fields.items() if self.note(indicator).get(f) != v}
+            for indicator in indicator_ids
+        }
+        wanted = {indicator: changed for indicator, changed in wanted.items() if changed}
+        if not wanted:
+            return True
+        if not self._writable():
+            return False
+        try:
+            changes = self.session.set_notes(wanted)
+        except StoreError as exc:
+            self.failed.emit(exc)
+            return False
+        self._after_write(changes, text)
+        return True
+
     def set_wording(self, item_id: str, text: str | None) -> bool:
         """The user's own wording of a sub-item that has no official text."""
         current = self.wordings.get(item_id)
@@ -162,13 +219,51 @@ class EvaluationController(QObject):
         self._after_write(changes, "小項目の文言の変更")
         return True
 
+    # --- official texts pasted, inferred prerequisites (in the change history, not undoable) ------
+    def store_pasted(self, texts: dict[str, str], origin: str = "") -> bool:
+        """Store texts pasted from the ministry's document as 公式文言（貼り付け）, one action."""
+        if not texts or not self._writable():
+            return False
+        try:
+            changes = self.session.set_item_texts(
+                texts, kind=TEXT_PASTED, origin=origin, source="公式文言の貼り付け"
+            )
+        except (StoreError, KeyError) as exc:
+            self.failed.emit(exc if isinstance(exc, StoreError) else InvalidInput(self.store.path, str(exc)))
+            return False
+        self.copies = dict(self.session.text_layers().copies)
+        self.wordings_changed.emit({change.target for change in changes})
+        if changes:
+            self._say_saved()
+        return True
+
+    def set_prerequisite_waived(self, item_id: str, waived: bool) -> bool:
+        """「この前提条件を適用しない」 for an inferred prerequisite; rescored at once."""
+        if not self._writable():
+            self._rescore()  # put the box back
+            return False
+        try:
+            changes = self.session.set_prerequisite_waived(item_id, waived, source="画面")
+        except StoreError as exc:
+            self.failed.emit(exc)
+            self._rescore()
+            return False
+        self.waived = self.session.waived_prerequisites()
+        self._rescore()
+        if changes:
+            self._say_saved()
+        return True
+
     # --- attachments (not undoable: a removed file's content is gone) ----------------------------
     def add_attachment(self, indicator_id: str, file_path: Path) -> Attachment | None:
         if not self._writable():
             return None
         try:
             attachment = self.store.add_attachment(
-                self.evaluation_id, indicator_id, name=file_path.name, file_path=file_path
+                self.evaluation_id,
+                indicator_id,
+                name=safe_file_name(file_path.name),
+                file_path=file_path,
             )
         except StoreError as exc:
             self.failed.emit(exc)
@@ -200,11 +295,37 @@ class EvaluationController(QObject):
             )
             return False
         try:
-            target.write_bytes(content)
-        except OSError as exc:
-            self.failed.emit(InvalidInput(target, f"{target} に書き出せません（{exc.strerror}）。"))
+            save_atomically(
+                target,
+                lambda temporary: Path(temporary).write_bytes(content),
+                opened_in="ほかのソフト",
+                evaluation_file=self.store.path,
+            )
+        except SaveError as exc:
+            self.failed.emit(CopyNotWritten(target, str(exc)))
             return False
         return True
+
+    def copy_for_opening(self, attachment: Attachment) -> Path | None:
+        """A copy in a new private folder, for the OS to open; None when it must not be opened.
+
+        The stored name comes from whoever made the evaluation file: only its safe base
+        name is used, and a program or script is never written out for opening (the
+        window offers 書き出す instead). Works in read-only mode too.
+        """
+        name = attachment_file_name(attachment)
+        if is_program_file(name):
+            self.failed.emit(CopyNotWritten(self.store.path, program_refused_message(attachment)))
+            return None
+        try:
+            folder = private_folder()
+        except OSError as exc:
+            self.failed.emit(
+                CopyNotWritten(None, f"一時フォルダを作れません（{describe_os_error(exc)}）。")
+            )
+            return None
+        target = folder / name
+        return target if self.export_attachment(attachment, target) else None
 
     # --- the common tail of every write ----------------------------------------------------------
     def _writable(self) -> bool:

@@ -48,7 +48,8 @@ COLUMN_TIPS = {
     POINTS: "自己評価の得点（国が算定する指標は含みません）",
     RATE: "自己評価の得点率",
     PROJECTED: "見込み: 自己評価に、国が算定する指標の見込みを加えた得点",
-    NATIONAL: "全国平均得点率（評価指標の資料にある場合）",
+    NATIONAL: "全国平均の得点（コマンドラインや公表資料と同じ点数）。"
+    "＊は評価指標ごとの全国平均の合計",
     PREVIOUS: "前年度の得点",
     OFFICIAL: "国による評価結果の得点",
     BAR: "棒: 見込みの得点率（濃い部分が自己評価）。縦線: 全国平均得点率。"
@@ -109,6 +110,7 @@ class DashboardModel(QAbstractTableModel):
         super().__init__(parent)
         self._tree: ScoreTree | None = None
         self._rows: list[DashboardRow] = []
+        self._figures: list[tuple] = []  # per row: what update() compares
         self.previous: dict[str, int] | None = None
         self.official: dict[str, float] | None = None
         self._columns = self._visible_columns()
@@ -118,15 +120,29 @@ class DashboardModel(QAbstractTableModel):
         self.beginResetModel()
         self._tree = tree
         self._rows = dashboard_rows(tree) if tree is not None else []
+        self._figures = [self._row_figures(row) for row in self._rows]
         self.endResetModel()
 
-    def update(self, tree: ScoreTree) -> None:
-        """New figures, same rows: one dataChanged over the table (a few dozen cells)."""
+    def update(self, tree: ScoreTree) -> int:
+        """New figures, same rows: announce only the rows whose figures changed.
+
+        An answer moves a handful of rows (its group, goal, grant and the total);
+        repainting only those keeps a click's way to the screen short.
+        """
         self._tree = tree
-        if self._rows:
-            self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self._rows) - 1, len(self._columns) - 1)
-            )
+        last = len(self._columns) - 1
+        changed = 0
+        for number, row in enumerate(self._rows):
+            figures = self._row_figures(row)
+            if figures != self._figures[number]:
+                self._figures[number] = figures
+                self.dataChanged.emit(self.index(number, 0), self.index(number, last))
+                changed += 1
+        return changed
+
+    def _row_figures(self, row: DashboardRow) -> tuple:
+        node = self._tree.node(row.node_id)
+        return (node.points, node.projected_points, node.answered, node.estimated, node.status)
 
     def set_extra_columns(
         self,
@@ -227,9 +243,9 @@ class DashboardModel(QAbstractTableModel):
             return fmt.rate(self._self_rate(node))
         if key == PROJECTED:
             return fmt.points(node.projected_points)
-        if key == NATIONAL:
-            value = fmt.rate(node.national_avg_rate)
-            return f"{value}*" if node.national_avg_derived and node.national_avg_rate else value
+        if key == NATIONAL:  # points, as on the command line and in the report
+            value = fmt.points(node.national_avg_points)
+            return f"{value}*" if node.national_avg_derived and node.national_avg_points else value
         if key == PREVIOUS:
             return fmt.points((self.previous or {}).get(row.node_id))
         if key == OFFICIAL:

@@ -34,6 +34,12 @@ ENTRIES = [
      "記入された Excel を取り込みます（変更内容を確認してから反映）", "Ctrl+I", True),
     ("export_report", MENU_FILE, SECTION_EXCHANGE, "評価結果（公表資料）を書き出す(&P)…",
      "評価結果の公表資料を Excel または PDF で書き出します", "Ctrl+P", False),
+    ("export_wording_pack", MENU_FILE, SECTION_EXCHANGE, "文言集を書き出す(&W)…",
+     "この年度のすべての小項目の文言を Excel の文言集に書き出します（ほかの市町村に渡せます）", None, False),
+    ("import_wording_pack", MENU_FILE, SECTION_EXCHANGE, "文言集を取り込む(&L)…",
+     "文言集（Excel）の公式文言を取り込みます（変更内容を確認してから）", None, True),
+    ("paste_wording_document", MENU_EVALUATION, SECTION_FEATURES, "国の評価指標から公式文言を読み込む(&R)…",
+     "国の評価指標（PDF・テキスト）から各評価指標を探し、小項目ごとの公式文言として保存します", None, True),
     ("show_gaps", MENU_EVALUATION, SECTION_FEATURES, "伸びしろ（減点項目の一覧）(&G)…",
      "未該当の小項目を、加点と全国該当率の順に一覧します", "Ctrl+G", False),
     ("edit_planned_responses", MENU_EVALUATION, SECTION_FEATURES, "今後の対応を入力(&T)…",
@@ -148,6 +154,25 @@ class FeatureActions:
         if import_workbook(self.window, session):
             self.window.reload()
             self.window.statusBar().showMessage("取り込みました（変更履歴に「取込」として記録）")
+
+    def _export_wording_pack(self, session) -> None:
+        from desktop.ui.wording_actions import export_pack
+
+        self._saved(export_pack(self.window, session))
+
+    def _import_wording_pack(self, session) -> None:
+        from desktop.ui.wording_actions import import_pack
+
+        if import_pack(self.window, session):
+            self.window.reload()
+            self.window.statusBar().showMessage("文言集を取り込みました（変更履歴に記録）")
+
+    def _paste_wording_document(self, session) -> None:
+        from desktop.ui.wording_actions import paste_document
+
+        if paste_document(self.window, session):
+            self.window.reload()
+            self.window.statusBar().showMessage("公式文言（貼り付け）を保存しました（変更履歴に記録）")
 
     def _export_report(self, session) -> None:
         from desktop.ui.report_actions import export_report

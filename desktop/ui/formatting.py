@@ -106,3 +106,14 @@ def completion_long(node: T.ScoreNode) -> str:
     if node.estimable:
         return f"見込み入力 {node.estimated}/{node.estimable}"
     return ""
+
+
+def set_style(widget, css: str) -> None:
+    """Give a widget a style sheet only when it differs from the one it has.
+
+    Setting a style sheet re-polishes the widget even when nothing changes; the
+    indicator panel refreshes every row after each answer, so unconditional calls
+    made each click lay out and paint the whole panel again.
+    """
+    if widget.styleSheet() != css:
+        widget.setStyleSheet(css)

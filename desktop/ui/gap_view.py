@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.report.gaps import HIGH_SHARE_NOTE, HIGH_SHARE_PCT, Gap
+from desktop.ui.filter_change import change_row_filter
 
 COL_RANK = 0
 COL_REFERENCE = 1
@@ -132,7 +133,7 @@ class GapTableModel(QAbstractTableModel):
         if column == COL_REFERENCE:
             return gap.reference
         if column == COL_TEXT:
-            return gap.lost.line
+            return gap.lost.text  # with the indicator's number and full title: out of context here
         if column == COL_GAIN:
             return f"+{gap.gain}点"
         if column == COL_SHARE:
@@ -182,14 +183,7 @@ class GapFilterProxy(QSortFilterProxyModel):
         self._refilter("_high_share_only", on)
 
     def _refilter(self, name: str, value) -> None:
-        # Qt 6.9+ wants begin/endFilterChange; older Qt (we allow 6.6) has only invalidate.
-        if hasattr(self, "beginFilterChange"):
-            self.beginFilterChange()
-            setattr(self, name, value)
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            setattr(self, name, value)
-            self.invalidateRowsFilter()
+        change_row_filter(self, lambda: setattr(self, name, value))
 
     def filterAcceptsRow(self, source_row: int, source_parent) -> bool:
         model = self.sourceModel()

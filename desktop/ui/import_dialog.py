@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.scoring.effect import ScoreEffect, signed
 from desktop.workbook.importer import (
+    FIELD_ANSWER,
     PREFER_DATABASE,
     PREFER_LABELS,
     PREFER_WORKBOOK,
@@ -41,12 +43,28 @@ _ROOT = QModelIndex()  # the invalid index: "the table itself" (never changed)
 class ChangesModel(QAbstractTableModel):
     """The changes an import would make, one per row (read only)."""
 
-    HEADERS = ("シート・行", "小項目・評価指標", "項目", "現在の値", "取込後の値", "最終変更者")
+    HEADERS = (
+        "シート・行",
+        "小項目・評価指標",
+        "項目",
+        "現在の値",
+        "取込後の値",
+        "得点",
+        "最終変更者",
+    )
     COLUMN_COUNT = len(HEADERS)
+    COL_POINTS = 5
 
     def __init__(self, changes: list[PendingChange], parent=None):
         super().__init__(parent)
         self._changes = list(changes)
+        self.deltas: dict[str, str] = {}  # change key → 「+4点」 (answers that move points)
+
+    def set_deltas(self, deltas: dict[str, str]) -> None:
+        self.deltas = deltas
+        if self._changes:
+            column = self.COL_POINTS
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._changes) - 1, column))
 
     def rowCount(self, parent: _Index = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._changes)
@@ -75,6 +93,7 @@ class ChangesModel(QAbstractTableModel):
             change.field_label,
             change.show(change.database),
             change.show(change.workbook),
+            self.deltas.get(change.key, ""),
             change.last_changed,
         )
         return values[index.column()]
@@ -209,6 +228,9 @@ class ImportPreviewDialog(QDialog):
             layout.addWidget(note)
         self.changes_model = ChangesModel(preview.changes, self)
         self.conflicts_model = ConflictsModel(preview.conflicts, self)
+        self.effect_label = QLabel()  # totals before → after, with the conflicts as decided
+        self.effect_label.setObjectName("importEffect")
+        self.effect_label.setWordWrap(True)
         self.changes_view: QTableView | None = None
         self.conflicts_view: QTableView | None = None
         self.error_list: QListWidget | None = None
@@ -243,6 +265,9 @@ class ImportPreviewDialog(QDialog):
                 QLabel("取り込む変更はありません（ブックの内容は評価ファイルと同じです）。")
             )
         layout.addWidget(QLabel(f"変更 {len(self.preview.changes)} 件"))
+        layout.addWidget(self.effect_label)
+        self._show_effect()
+        self.conflicts_model.decisionsChanged.connect(self._show_effect)
         self.changes_view = self._table(self.changes_model)
         layout.addWidget(self.changes_view, 2)
         if self.preview.conflicts:
@@ -310,6 +335,38 @@ class ImportPreviewDialog(QDialog):
 
     def decisions(self) -> dict[str, str]:
         return self.conflicts_model.decisions()
+
+    def _show_effect(self) -> None:
+        """What the import would do to the totals, before anything is written."""
+        effect = score_effect(self.preview, self.conflicts_model.decisions())
+        if effect is None:
+            self.effect_label.hide()
+            return
+        catalog = self.preview.session.catalog
+        deltas = {}
+        for change in self.preview.changes:
+            if change.field == FIELD_ANSWER:
+                delta = effect.item_delta(catalog, change.target)
+                deltas[change.key] = f"{signed(delta)}点" if delta else "±0"
+        self.changes_model.set_deltas(deltas)
+        lines = [f"取り込むと: {effect.total_line()}", *effect.grant_lines()]
+        self.effect_label.setText("\n".join(lines))
+        self.effect_label.show()
+
+
+def score_effect(preview: ImportPreview, decisions: dict[str, str]) -> ScoreEffect | None:
+    """Totals before and after the answers this import would write (None: no answers)."""
+    values = {c.target: c.workbook for c in preview.changes if c.field == FIELD_ANSWER}
+    for conflict in preview.conflicts:
+        if conflict.field == FIELD_ANSWER and decisions.get(conflict.key) == PREFER_WORKBOOK:
+            values[conflict.target] = conflict.workbook
+    if not values:
+        return None
+    session = preview.session
+    try:
+        return ScoreEffect(session.score(), session.score_with(values))
+    except (KeyError, ValueError):  # the preview refuses such values itself
+        return None
 
 
 def _subject(change: PendingChange) -> str:

@@ -9,8 +9,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QVBoxLayout,
@@ -18,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.catalog.model import COMBINE_BEST_OF, Catalog, Frame, Indicator
+from desktop.catalog.wording import own_summaries
 from desktop.scoring.tree import ScoreNode, ScoreTree
 from desktop.store.records import Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
@@ -48,6 +52,10 @@ class IndicatorPanel(QWidget):
         str, str, object
     )  # action (add/export/open/remove), indicator, attachment
     leave_requested = Signal()  # Esc: back to the navigation tree
+    paste_requested = Signal(str)  # indicator id: 「公式文言を貼り付け」
+    waiver_requested = Signal(str, bool)  # item id, inferred prerequisite switched off
+    end_reached = Signal()  # ↓ or Enter on the last sub-item: on to the next indicator
+    history_requested = Signal(str)  # a sub-item's (or part's) id: show its change history
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,6 +63,8 @@ class IndicatorPanel(QWidget):
         self.indicator: Indicator | None = None
         self.rows: list[ItemRow] = []
         self.editable = True
+        self.layers = None  # the evaluation's TextLayers (official copies, own summaries)
+        self.waived: set[str] = set()
 
         self.place = QLabel()
         self.place.setObjectName("breadcrumb")
@@ -74,7 +84,7 @@ class IndicatorPanel(QWidget):
         self.combine_note.setWordWrap(True)
         self.combine_note.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
         self.combine_note.hide()
-        self.notes_line = QLabel()  # the catalog's notes on the indicator (参考)
+        self.notes_line = QLabel()  # the catalog's user note on the indicator
         self.notes_line.setWordWrap(True)
         self.notes_line.setStyleSheet(f"color: {fmt.MUTED.name()};")
         self.notes_line.hide()
@@ -84,7 +94,19 @@ class IndicatorPanel(QWidget):
         margin = self.fontMetrics().averageCharWidth()
         header_layout.setContentsMargins(margin, margin, margin, margin // 2)
         header_layout.setSpacing(2)
-        for widget in (self.place, self.title, self.figures, self.combine_note):
+        self.paste_button = QPushButton("公式文言を貼り付け…")
+        self.paste_button.setObjectName("pasteWording")
+        self.paste_button.setToolTip(
+            "国の評価指標（PDF・Excel）からこの評価指標の部分をコピーして貼り付けると、"
+            "小項目ごとに分けて公式文言として保存します。"
+        )
+        self.paste_button.clicked.connect(self._paste)
+        place_line = QHBoxLayout()
+        place_line.setContentsMargins(0, 0, 0, 0)
+        place_line.addWidget(self.place, 1)
+        place_line.addWidget(self.paste_button)
+        header_layout.addLayout(place_line)
+        for widget in (self.title, self.figures, self.combine_note):
             header_layout.addWidget(widget)
 
         self.items_box = QVBoxLayout()
@@ -156,6 +178,9 @@ class IndicatorPanel(QWidget):
     ) -> None:
         if self.indicator is not None:
             self.notes.commit_pending()  # what was typed belongs to the previous indicator
+        # The focused row is about to be deleted; without a new focus the next keys
+        # (1, 0, Enter) would go nowhere.
+        had_focus = self.isAncestorOf(QApplication.focusWidget())
         self.catalog = catalog
         self.indicator = catalog.indicator(indicator_id)
         self._drop_rows()
@@ -163,20 +188,26 @@ class IndicatorPanel(QWidget):
         for item_node in node.children:
             for row in rows_for(item_node.source, item_node):
                 row.answer_requested.connect(self.answer_requested)
+                row.waiver_requested.connect(self.waiver_requested)
                 row.move_requested.connect(self._move)
+                row.history_requested.connect(self.history_requested)
                 row.set_editable(self.editable)
                 self.items_box.addWidget(row)
                 row.show()  # at once, not on the next event loop turn: focus can move to it now
                 self.rows.append(row)
         self.place.setText(breadcrumb(catalog, indicator_id))
         self.title.setText(f"{self.indicator.number}. {self.indicator.title}")
-        notes = self.indicator.notes
-        self.notes_line.setText(f"注記（参考）: {notes}" if notes else "")
-        self.notes_line.setVisible(bool(notes))
-        self.notes.show_indicator(self.indicator, note, wordings, attachments, sections)
+        user_note = self.indicator.note  # never the provenance: that is for maintainers
+        self.notes_line.setText(f"補足: {user_note}" if user_note else "")
+        self.notes_line.setVisible(bool(user_note))
+        self.notes.show_indicator(
+            self.indicator, note, own_summaries(wordings), attachments, sections
+        )
         self.update_tree(tree, wordings)
         self._show_empty(False)
         self.scroll.verticalScrollBar().setValue(0)
+        if had_focus:
+            self.focus_first_open_row()
 
     def _drop_rows(self) -> None:
         for row in self.rows:
@@ -186,16 +217,20 @@ class IndicatorPanel(QWidget):
         self.rows = []
 
     # --- refreshing -----------------------------------------------------------------------------
-    def update_tree(self, tree: ScoreTree, wordings: dict[str, str] | None = None) -> None:
+    def update_tree(self, tree: ScoreTree, wordings=None, waived: set[str] | None = None) -> None:
+        """``wordings``: the evaluation's TextLayers (or its own summaries as a dict)."""
+        if wordings is not None:
+            self.layers = wordings
+        if waived is not None:
+            self.waived = set(waived)
         if self.indicator is None:
             return
         node = tree.node(self.indicator.id)
-        wordings = wordings or {}
         items = {child.id: child for child in node.children}
         counting = self._counting_item(node)
         for row in self.rows:
             item_node = items[row.item.id]
-            row.show_node(item_node, wordings.get(row.item.id))
+            row.show_node(item_node, self.layers, row.item.id in self.waived)
             if not isinstance(row, PartRow):
                 row.show_series(None if counting is False else row.item.id == counting)
         self.figures.setText(self._figures(node))
@@ -204,8 +239,8 @@ class IndicatorPanel(QWidget):
     def update_note(self, note: IndicatorNote) -> None:
         self.notes.show_note(note)
 
-    def update_wordings(self, tree: ScoreTree, wordings: dict[str, str]) -> None:
-        self.notes.show_wordings(wordings)
+    def update_wordings(self, tree: ScoreTree, wordings) -> None:
+        self.notes.show_wordings(own_summaries(wordings))
         self.update_tree(tree, wordings)
 
     def update_attachments(self, attachments: list[Attachment]) -> None:
@@ -216,6 +251,7 @@ class IndicatorPanel(QWidget):
         for row in self.rows:
             row.set_editable(editable)
         self.notes.set_editable(editable)
+        self.paste_button.setEnabled(editable)
 
     def _figures(self, node: ScoreNode) -> str:
         parts = [f"配点 <b>{node.max_points}点</b>"]
@@ -269,6 +305,15 @@ class IndicatorPanel(QWidget):
             return True
         return False
 
+    def focus_first_open_row(self) -> bool:
+        """Focus the first sub-item still to be answered (the first row if none is)."""
+        row = next((row for row in self.rows if row.is_open()), None)
+        if row is None:
+            return self.focus_first_row()
+        row.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.scroll.ensureWidgetVisible(row)
+        return True
+
     def focus_target(self, target_id: str) -> bool:
         """Focus the row of a sub-item or an all-of part; True if found."""
         for row in self.rows:
@@ -293,13 +338,17 @@ class IndicatorPanel(QWidget):
             target.setFocus(Qt.FocusReason.TabFocusReason)
             self.scroll.ensureWidgetVisible(target)
         elif position >= len(self.rows):
-            self.notes.status.setFocus(Qt.FocusReason.TabFocusReason)  # on to the record
-            self.scroll.ensureWidgetVisible(self.notes.status)
+            # Never into the record below: a stray ↓ there once changed its 状況.
+            self.end_reached.emit()
 
     # --- forwarding edits with the indicator they belong to ----------------------------------------
     def _note_edited(self, field: str, value: str) -> None:
         if self.indicator is not None:
             self.note_edited.emit(self.indicator.id, field, value)
+
+    def _paste(self) -> None:
+        if self.indicator is not None:
+            self.paste_requested.emit(self.indicator.id)
 
     def _attachment(self, action: str, attachment: Attachment | None) -> None:
         if self.indicator is not None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QRadioButton,
     QSizePolicy,
     QSpinBox,
@@ -40,11 +41,19 @@ from desktop.catalog.model import (
     NONE_OPTION,
     NOT_MET,
     OPTION_RULES,
-    REFERENCE_MARK,
     Item,
     Part,
 )
-from desktop.catalog.wording import OWN, REFERENCE, sub_item_wording
+from desktop.catalog.wording import (
+    HINT,
+    OFFICIAL,
+    OWN,
+    PACK,
+    PASTED,
+    SOURCE_EXPLANATIONS,
+    SOURCE_MARKS,
+    wording_for,
+)
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreNode
 from desktop.ui import formatting as fmt
@@ -64,14 +73,59 @@ def digit_of(event: QKeyEvent) -> int | None:
     return None
 
 
-def wording_text(item: Item | Part, user_wording: str | None) -> tuple[str, bool]:
-    """The text shown under a sub-item and whether it is only a reference (参考)."""
-    text, kind = sub_item_wording(item, user_wording)
-    if kind == OWN:
-        return f"（自分の記録）{text}", False
-    if kind == REFERENCE:
-        return f"{REFERENCE_MARK}: {text}", True
-    return text or "", False
+INFERRED_MARK = "推定"
+INFERRED_TIP = (
+    "この前提条件は、国の資料の文言ではなく、全国の該当率などから推定したものです。"
+    "公式の資料で前提条件がないと分かったときは「この前提条件を適用しない」にしてください。"
+)
+WAIVE_TEXT = "この前提条件を適用しない"
+SOURCE_COLOURS = {OFFICIAL: "GOOD", PASTED: "GOOD", PACK: "GOOD", OWN: "NEUTRAL", HINT: "MUTED"}
+
+
+def wording_text(item: Item | Part, layers) -> tuple[str, bool]:
+    """The text shown under a sub-item and whether it is only a reference (参考).
+
+    ``layers``: the evaluation's TextLayers, its own summaries as a dict, or one own
+    summary as a string (older callers).
+    """
+    if isinstance(layers, str):
+        layers = {item.id: layers}
+    text, source = wording_for(item, layers)
+    # The 参考 mark beside the text (tooltip: not the official wording) says what the
+    # long prefix used to say; the text itself stays muted so it never looks official.
+    return text or "", source == HINT
+
+
+def source_of(item: Item | Part, layers) -> str | None:
+    if isinstance(layers, str):
+        layers = {item.id: layers}
+    return wording_for(item, layers)[1]
+
+
+def source_badge() -> QLabel:
+    """The small mark saying where a sub-item's text comes from (公式, 要旨, 参考 …)."""
+    label = QLabel()
+    label.setObjectName("sourceMark")
+    label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def show_source(label: QLabel, source: str | None) -> None:
+    if source is None:
+        label.hide()
+        return
+    colour = getattr(fmt, SOURCE_COLOURS[source]).name()
+    label.setText(SOURCE_MARKS[source])
+    label.setToolTip(SOURCE_EXPLANATIONS[source])
+    label.setAccessibleName(f"文言の出典: {SOURCE_MARKS[source]}")
+    font_size = label.fontMetrics().height() * 0.75
+    fmt.set_style(  # only when it changes: rows are refreshed after every answer
+        label,
+        f"QLabel#sourceMark {{ color: {colour}; border: 1px solid {colour};"
+        f" border-radius: 3px; padding: 0 2px; font-size: {font_size:.0f}px; }}",
+    )
+    label.show()
 
 
 def _muted(label: QLabel) -> QLabel:
@@ -95,6 +149,8 @@ class ItemRow(QFrame):
 
     answer_requested = Signal(str, object)  # target id, value (None = 未回答)
     move_requested = Signal(object, int)  # this row, -1 / +1
+    waiver_requested = Signal(str, bool)  # item id, whether its inferred prerequisite is off
+    history_requested = Signal(str)  # target id: show its change history
 
     def __init__(self, item: Item, node: ScoreNode, parent: QWidget | None = None):
         super().__init__(parent)
@@ -120,8 +176,14 @@ class ItemRow(QFrame):
         self.rate_label.setMinimumWidth(metrics.horizontalAdvance("全国 100.0%"))
         self.rate_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.wording = QLabel()
+        self.wording.setObjectName("wording")
         self.wording.setWordWrap(True)
         self.wording.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        self.source_mark = source_badge()
+        self.note = _muted(QLabel(item.note or ""))  # the catalog's note for users
+        self.note.setWordWrap(True)
+        self.note.setVisible(bool(item.note))
+        self.waive = None  # 「この前提条件を適用しない」, only for an inferred prerequisite
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setObjectName("reason")
@@ -137,6 +199,11 @@ class ItemRow(QFrame):
         if item.state_scored:
             badge_text = fmt.EXTERNAL_BADGE if item.rule == EXTERNAL else fmt.STATE_SCORED_BADGE
             top.addWidget(badge(badge_text, fmt.ESTIMATE))
+        if item.requires and item.requires_inferred:
+            inferred = badge(INFERRED_MARK, fmt.MUTED)
+            inferred.setObjectName("inferredMark")
+            inferred.setToolTip(INFERRED_TIP)
+            top.addWidget(inferred)
         top.addLayout(self.controls)
         top.addStretch(1)
         top.addWidget(self.points_label)
@@ -144,9 +211,21 @@ class ItemRow(QFrame):
         body = QVBoxLayout()
         body.setContentsMargins(self.label.minimumWidth() + top.spacing(), 0, 0, 0)
         body.setSpacing(0)
-        body.addWidget(self.wording)
+        text_line = QHBoxLayout()
+        text_line.setSpacing(metrics.averageCharWidth())
+        text_line.addWidget(self.source_mark, 0, Qt.AlignmentFlag.AlignTop)
+        text_line.addWidget(self.wording, 1)
+        body.addLayout(text_line)
+        body.addWidget(self.note)
         body.addWidget(self.series)
         body.addWidget(self.reason)
+        if item.requires and item.requires_inferred:
+            self.waive = QCheckBox(WAIVE_TEXT)
+            self.waive.setObjectName("waivePrerequisite")
+            self.waive.setToolTip(INFERRED_TIP)
+            self.waive.clicked.connect(self._waive_clicked)
+            self.take_focus_on_click(self.waive)
+            body.addWidget(self.waive)
         outer = QVBoxLayout(self)
         margin = metrics.averageCharWidth()
         outer.setContentsMargins(margin, margin // 2, margin, margin // 2)
@@ -158,12 +237,15 @@ class ItemRow(QFrame):
         outer.addLayout(self.extra)
 
     # --- showing the state --------------------------------------------------------------
-    def show_node(self, node: ScoreNode, user_wording: str | None = None) -> None:
+    def show_node(self, node: ScoreNode, layers=None, waived: bool = False) -> None:
         self.node = node
-        text, reference = wording_text(self.item, user_wording)
+        text, reference = wording_text(self.item, layers)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
+        show_source(self.source_mark, source_of(self.item, layers))
+        if self.waive is not None:
+            self.waive.setChecked(waived)
         blocked = node.status == T.BLOCKED and bool(node.reason)
         self.reason.setText(f"⚠ {node.reason}" if blocked else "")
         self.reason.setVisible(blocked)
@@ -171,16 +253,22 @@ class ItemRow(QFrame):
             self.points_label.setText(
                 f"{fmt.ESTIMATE_MARK} {node.projected_points} / {self.item.points}点"
             )
-            self.points_label.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
+            fmt.set_style(self.points_label, f"color: {fmt.ESTIMATE.name()};")
         else:
             self.points_label.setText(f"{node.points} / {self.item.points}点")
             colour = fmt.ITEM_STATUS_COLORS.get(node.status)
-            self.points_label.setStyleSheet(f"color: {colour.name()};" if colour else "")
+            fmt.set_style(self.points_label, f"color: {colour.name()};" if colour else "")
         rate = self.item.national_rate_pct
         self.rate_label.setText(f"全国 {fmt.percent(rate)}" if rate is not None else "")
         self.rate_label.setToolTip("全国該当率" if rate is not None else "")
         self.rate_label.setVisible(rate is not None)  # tiers carry their rates per option
         self.show_answer(node)
+
+    def _waive_clicked(self, on: bool) -> None:
+        if self.editable:
+            self.waiver_requested.emit(self.item.id, bool(on))
+        else:
+            self.waive.setChecked(not on)
 
     def show_answer(self, node: ScoreNode) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -193,14 +281,20 @@ class ItemRow(QFrame):
         self.series.setText(
             "この系列が算入されています" if counts else "算入されません（得点の高い系列だけが算入）"
         )
-        self.series.setStyleSheet(f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
+        fmt.set_style(self.series, f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
         self.series.show()
+
+    def is_open(self) -> bool:
+        """Still waiting for the user's answer (the state scores state-scored items)."""
+        return not self.item.state_scored and self.node.answer is None
 
     def set_editable(self, editable: bool) -> None:
         self.editable = editable
         for widget in self.findChildren(QWidget):
             if isinstance(widget, (QCheckBox, QRadioButton, QSpinBox)):
                 widget.setEnabled(editable)
+        if self.waive is not None:
+            self.waive.setEnabled(editable)
 
     # --- talking to the controller ----------------------------------------------------------
     def request(self, target_id: str, value: str | None) -> None:
@@ -227,6 +321,17 @@ class ItemRow(QFrame):
     def answer_key(self, event: QKeyEvent) -> bool:
         """Subclasses: answer from a key; True if the key was used."""
         return False
+
+    def contextMenuEvent(self, event) -> None:
+        menu = QMenu(self)
+        menu.addAction("この小項目の変更履歴…").triggered.connect(
+            lambda _checked=False: self.history_requested.emit(self.target())
+        )
+        menu.exec(event.globalPos())
+
+    def target(self) -> str:
+        """What an answer on this row is stored under: the sub-item or its all-of part."""
+        return getattr(self, "target_id", self.item.id)
 
     # --- focus is shown on the whole row -------------------------------------------------------
     def focusInEvent(self, event) -> None:
@@ -300,6 +405,7 @@ class PartRow(CheckRow):
         self.part = part
         super().__init__(item, node, parent, target=part)
         self.setObjectName(f"row:{part.id}")
+        self.note.hide()  # the item's note is on the item's own row
         self.label.setText(part.label)
         self.setAccessibleName(f"小項目 {item.label}{part.label}")
         self.points_label.hide()
@@ -308,18 +414,24 @@ class PartRow(CheckRow):
     def current(self) -> str | None:
         return self._part_answer(self.node)
 
+    def is_open(self) -> bool:
+        return self.current() is None
+
     def _part_answer(self, node: ScoreNode) -> str | None:
         for part in node.parts or []:
             if part["id"] == self.part.id:
                 return part["answer"]
         return None
 
-    def show_node(self, node: ScoreNode, user_wording: str | None = None) -> None:
+    def show_node(self, node: ScoreNode, layers=None, waived: bool = False) -> None:
         self.node = node
-        text, reference = wording_text(self.part, None)
+        if isinstance(layers, str):
+            layers = None  # an own summary given for the item is not the condition's
+        text, reference = wording_text(self.part, layers)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        self.wording.setStyleSheet(f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
+        show_source(self.source_mark, source_of(self.part, layers))
         self.show_answer(node)
 
     def show_answer(self, node: ScoreNode) -> None:
@@ -348,11 +460,14 @@ class AllOfRow(ItemRow):
         self.controls.addWidget(self.result)
         self.show_node(node)
 
+    def is_open(self) -> bool:
+        return False  # its parts are the ones answered, each on its own row
+
     def show_answer(self, node: ScoreNode) -> None:
         answer = node.answer or "未回答"
         colour = fmt.ITEM_STATUS_COLORS.get(node.status, fmt.MUTED)
         self.result.setText(f"→ {answer}")
-        self.result.setStyleSheet(f"color: {colour.name()}; font-weight: bold;")
+        fmt.set_style(self.result, f"color: {colour.name()}; font-weight: bold;")
 
     def answer_key(self, event: QKeyEvent) -> bool:
         digit = digit_of(event)

@@ -21,14 +21,12 @@ Entry points for features added later:
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
 from PySide6.QtWidgets import (
-    QComboBox,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -44,6 +42,7 @@ from desktop import APP_NAME_JA, __version__
 from desktop.ui import colors
 from desktop.ui.banners import Banner
 from desktop.ui.feature_actions import FeatureActions
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
@@ -71,6 +70,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.remember = True  # False for scripts and screenshots: the user's settings stay
         self.read_only_reason = ""
         self.new_evaluation_dialog = None
+        self.history_dialog = None
         self._prompts = None
         self._pending_open = None
         self._shown_once = False
@@ -126,7 +126,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.toolbar = QToolBar("評価")
         self.toolbar.setObjectName("evaluationToolbar")
         self.toolbar.setMovable(False)
-        self.year_combo = QComboBox()
+        self.year_combo = GuardedComboBox()
         self.year_combo.setObjectName("yearSelector")
         self.year_combo.setToolTip("このファイルにある評価の年度")
         self.year_combo.activated.connect(lambda i: self.switch_year(self.year_combo.itemData(i)))
@@ -181,12 +181,17 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             )
 
         self.navigation.indicator_chosen.connect(self.show_indicator)
-        self.navigation.enter_requested.connect(lambda _id: self.panel.focus_first_row())
+        self.navigation.enter_requested.connect(lambda _id: self.panel.focus_first_open_row())
         self.panel.answer_requested.connect(self._answer)
         self.panel.note_edited.connect(self._note)
         self.panel.wording_edited.connect(self._wording)
         self.panel.attachment_action.connect(self._attachment_action)
+        self.panel.paste_requested.connect(self._paste_wording)
+        self.panel.waiver_requested.connect(self._waive_prerequisite)
         self.panel.leave_requested.connect(lambda: self.navigation.view.setFocus())
+        self.panel.end_reached.connect(self.past_last_item)
+        self.panel.history_requested.connect(self.show_history)
+        self.navigation.assign_requested.connect(self.assign_sections)
         self.dashboard.table.clicked.connect(
             lambda index: self.navigation.select(index.data(NODE_ID_ROLE))
         )
@@ -252,7 +257,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.show_indicator(indicator_id)
         if target is not None:
             return self.panel.focus_target(target)
-        self.panel.focus_first_row()
+        self.panel.focus_first_open_row()
         return True
 
     def current_indicator_id(self) -> str | None:
@@ -265,6 +270,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
     # ------------------------------------------------------------------------------------
     def _use_session(self, session: Session | None) -> None:
         self._commit_pending()  # typing not yet saved belongs to the old evaluation
+        shown = self.current_indicator_id()  # after a reload (an import, a carry): stay there
         if self.controller is not None:
             self.undo_group.removeStack(self.controller.undo_stack)
             self.controller.deleteLater()
@@ -291,17 +297,17 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.undo_group.addStack(controller.undo_stack)
         self.undo_group.setActiveStack(controller.undo_stack)
         self.controller = controller
-        self._load_views()
+        self._load_views(shown)
         QTimer.singleShot(0, self._check_upgrade)  # reads the shipped catalogs: after painting
 
-    def _load_views(self) -> None:
+    def _load_views(self, previous: str | None = None) -> None:
         controller = self.controller
         if controller is None:
             return
-        previous = self.current_indicator_id()
+        previous = previous or self.current_indicator_id()
         self.panel.clear()
         self.tree_model.reset(
-            controller.tree, controller.notes, controller.wordings, controller.carried
+            controller.tree, controller.notes, controller.searchable_texts(), controller.carried
         )
         self.dashboard_model.reset(controller.tree)
         # Last year's and the official figures are extras: after the evaluation is shown.
@@ -314,6 +320,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         ids = self.tree_model.indicator_ids()
         if ids:
             self.navigation.select(previous if previous in ids else ids[0])
+            # After opening, an import or a carry: ready to answer where the user was.
+            self.panel.focus_first_open_row()
 
     def show_indicator(self, indicator_id: str) -> None:
         from desktop.store.errors import StoreError
@@ -331,7 +339,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             indicator_id,
             controller.tree,
             controller.note(indicator_id),
-            controller.wordings,
+            controller.layers,
             attachments,
             self._sections(),
         )
@@ -451,8 +459,29 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.controller.set_answer(target_id, value)
 
     def _note(self, indicator_id: str, field: str, value: str) -> None:
-        if self.controller is not None:
-            self.controller.set_note_field(indicator_id, field, value)
+        from desktop.store.records import STATUS_FINAL
+
+        if self.controller is None:
+            return
+        if field == "status" and value == STATUS_FINAL and not self._confirm_final(indicator_id):
+            self.panel.update_note(self.controller.note(indicator_id))  # back to what is stored
+            return
+        self.controller.set_note_field(indicator_id, field, value)
+
+    def _confirm_final(self, indicator_id: str) -> bool:
+        """確定 with sub-items still unanswered: ask first, saying how many."""
+        open_count = sum(
+            1
+            for indicator, _target, unanswered in self.answer_targets()
+            if indicator == indicator_id and unanswered
+        )
+        if not open_count:
+            return True
+        return self.prompts.confirm(
+            "確定の確認",
+            f"この評価指標には未回答の小項目が {open_count} 件あります。確定にしますか？",
+            "確定にする",
+        )
 
     def _wording(self, item_id: str, text: str) -> None:
         if self.controller is not None:
@@ -477,19 +506,47 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.controller.add_attachment(indicator_id, path)
 
     def _export_attachment(self, _indicator_id: str, attachment: Attachment) -> None:
-        target = self.prompts.export_path(attachment.file_name or attachment.name)
+        from desktop.ui.controller import attachment_file_name
+
+        target = self.prompts.export_path(attachment_file_name(attachment))
         if target is not None and self.controller.export_attachment(attachment, target):
             self.statusBar().showMessage(f"{target.name} に書き出しました")
 
-    def _open_attachment(self, _indicator_id: str, attachment: Attachment) -> None:
-        # A copy in a temporary folder: the file kept in the evaluation file stays untouched.
-        folder = Path(tempfile.mkdtemp(prefix="hyoka-desk-"))
-        target = folder / (attachment.file_name or attachment.name)
-        if self.controller.export_attachment(attachment, target):
+    def _open_attachment(self, indicator_id: str, attachment: Attachment) -> None:
+        from desktop.attachment_files import is_program_file
+        from desktop.ui.controller import attachment_file_name, program_refused_message
+
+        if is_program_file(attachment_file_name(attachment)):
+            # Never run what someone else put into the file: offer a saved copy instead.
+            if self.prompts.confirm(
+                "添付ファイルを開けません", program_refused_message(attachment), "書き出す…"
+            ):
+                self._export_attachment(indicator_id, attachment)
+            return
+        # A copy in a private temporary folder: the file kept in the evaluation file stays untouched.
+        target = self.controller.copy_for_opening(attachment)
+        if target is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
+    def _paste_wording(self, indicator_id: str) -> None:
+        """「公式文言を貼り付け」: the preview dialog, then one stored action."""
+        controller = self.controller
+        if controller is None:
+            return
+        texts = self.prompts.paste_wording(controller.catalog, controller.catalog.indicator(indicator_id))
+        if texts:
+            controller.store_pasted(texts, origin="貼り付け")
+
+    def _waive_prerequisite(self, item_id: str, waived: bool) -> None:
+        if self.controller is not None:
+            self.controller.set_prerequisite_waived(item_id, waived)
+
     def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
-        question = f"「{attachment.name}」を評価ファイルから削除します。元に戻せません。"
+        from desktop.attachment_files import visible_text
+
+        question = (
+            f"「{visible_text(attachment.name)}」を評価ファイルから削除します。元に戻せません。"
+        )
         if self.prompts.confirm("添付ファイルの削除", question, "削除する"):
             self.controller.remove_attachment(indicator_id, attachment.id)
 
@@ -498,7 +555,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         controller = self.controller
         self.tree_model.update(tree=tree, carried=controller.carried)
         self.dashboard_model.update(tree)
-        self.panel.update_tree(tree, controller.wordings)
+        self.panel.update_tree(tree, controller.layers, controller.waived)
         self._update_total()
 
     def _on_notes_changed(self, indicator_ids: set[str]) -> None:
@@ -511,8 +568,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _on_wordings_changed(self, _item_ids: set[str]) -> None:
         controller = self.controller
-        self.tree_model.update(wordings=controller.wordings)
-        self.panel.update_wordings(controller.tree, controller.wordings)
+        self.tree_model.update(wordings=controller.searchable_texts())
+        self.panel.update_wordings(controller.tree, controller.layers)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:
         from desktop.store.errors import StoreError
@@ -537,6 +594,72 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.prompts.error(exc, title)
         else:
             self.statusBar().showMessage(f"{title or getattr(exc, 'title', 'エラー')}: {exc}")
+
+    def assign_sections(self, node_id: str | None = None) -> bool:
+        """担当課・担当者 for every indicator of a goal, group or grant (or one), in one step."""
+        from desktop.report.wording import node_title
+        from desktop.scoring import tree as T
+        from desktop.ui.bulk_assign_dialog import IndicatorChoice
+
+        controller = self.controller
+        node_id = node_id or self.navigation.current_node_id()
+        if controller is None or node_id is None:
+            return False
+        node = controller.tree.node(node_id)
+        indicators = [n for n in node.walk() if n.level == T.INDICATOR]
+        if not indicators:
+            return False
+        choices = [
+            IndicatorChoice(
+                n.id,
+                f"{n.label} {n.title}" if n.label else n.title,
+                controller.note(n.id).section,
+                controller.note(n.id).assignee,
+            )
+            for n in indicators
+        ]
+        place = node_title(controller.catalog, node)
+        assignment = self.prompts.bulk_assignment(place, choices, self._sections())
+        if assignment is None:
+            return False
+        count = len(assignment.indicator_ids)
+        return controller.set_notes(
+            assignment.indicator_ids, assignment.fields, f"{count}件の評価指標の担当を設定"
+        )
+
+    # ------------------------------------------------------------------------------------
+    # change history
+    # ------------------------------------------------------------------------------------
+    def show_history(self, target: str | None = None) -> None:
+        """編集 → 変更履歴: everything, or one sub-item's (or indicator's) changes."""
+        from desktop.history import history_rows
+        from desktop.report.wording import indicator_reference, target_reference
+        from desktop.store.errors import StoreError
+        from desktop.ui.history_dialog import HistoryDialog
+
+        if self.controller is None:
+            return
+        catalog = self.controller.catalog
+        try:
+            rows = history_rows(catalog, self.session.history())
+        except StoreError as exc:
+            self._report(exc)
+            return
+        names = {
+            indicator.id: f"{indicator_reference(catalog, indicator.id)} {indicator.title}"
+            for indicator in catalog.all_indicators()
+        }
+        dialog = HistoryDialog(
+            rows,
+            names,
+            target=target,
+            target_name=target_reference(catalog, target) if target else "",
+            parent=self,
+        )
+        dialog.place_chosen.connect(self.jump_to)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.history_dialog = dialog
+        dialog.show()
 
     # ------------------------------------------------------------------------------------
     # help

@@ -97,6 +97,21 @@ def build_menus(window) -> Menus:
     edit.addSeparator()
     a["find"] = _action(window, "検索(&F)", window.focus_search, QKeySequence.StandardKey.Find)
     edit.addAction(a["find"])
+    edit.addSeparator()
+    a["history"] = _action(window, "変更履歴(&H)…", window.show_history, "Ctrl+H")
+    a["item_history"] = _action(
+        window,
+        "この小項目の変更履歴…",
+        lambda: window.show_history(window._current_target() or window.current_indicator_id()),
+        "Ctrl+Shift+H",
+    )
+    edit.addAction(a["history"])
+    edit.addAction(a["item_history"])
+    edit.addSeparator()
+    a["assign_sections"] = _action(
+        window, "担当課・担当者をまとめて設定(&A)…", window.assign_sections
+    )
+    edit.addAction(a["assign_sections"])
 
     go = m.menus[MENU_GO] = bar.addMenu("移動(&G)")
     a["next_unanswered"] = _action(window, "次の未回答へ", window.next_unanswered, "F3")
@@ -148,4 +163,7 @@ EVALUATION_ACTIONS = (
     "upgrade",
     "find",
     "clear_filters",
+    "history",
+    "item_history",
+    "assign_sections",
 )

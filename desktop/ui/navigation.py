@@ -6,10 +6,10 @@ from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QGridLayout,
     QHeaderView,
     QLineEdit,
+    QMenu,
     QPushButton,
     QTreeView,
     QVBoxLayout,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.scoring import tree as T
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.tree_filter import ScoreFilterProxy
 from desktop.ui.tree_model import (
     COL_DONE,
@@ -33,7 +34,8 @@ ALL_SECTIONS = "担当課: すべて"
 
 class NavigationPane(QWidget):
     indicator_chosen = Signal(str)  # the current row became this indicator
-    enter_requested = Signal(str)  # Enter / double-click on an indicator: go to its sub-items
+    assign_requested = Signal(str)  # 担当課・担当者をまとめて設定 for a goal, group or indicator
+    enter_requested = Signal(str)  # Enter, click or search hit on an indicator: to its sub-items
 
     def __init__(self, model: ScoreTreeModel, parent=None):
         super().__init__(parent)
@@ -55,7 +57,7 @@ class NavigationPane(QWidget):
         self.carried = QCheckBox("引継ぎ・要確認")
         self.carried.setObjectName("filterCarried")
         self.carried.setToolTip("前年度から引き継いだまま、まだ確認していない回答がある評価指標")
-        self.section = QComboBox()
+        self.section = GuardedComboBox()
         self.section.setObjectName("filterSection")
         self.section.addItem(ALL_SECTIONS, "")
         self.clear_button = QPushButton("解除")
@@ -94,6 +96,10 @@ class NavigationPane(QWidget):
             header.resizeSection(column, metrics.horizontalAdvance(widest) + padding)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.activated.connect(self._activated)
+        # A click on an indicator is a choice: answering can start at once by keyboard.
+        self.view.clicked.connect(self._activated)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         model.modelReset.connect(self._after_reset)
 
         filters = QGridLayout()
@@ -129,7 +135,7 @@ class NavigationPane(QWidget):
         first = self._first_indicator(QModelIndex())
         if first.isValid():
             self.view.setCurrentIndex(first)
-            self.view.setFocus()
+            self.enter_requested.emit(first.data(NODE_ID_ROLE))  # straight to its sub-items
 
     def _first_indicator(self, parent: QModelIndex) -> QModelIndex:
         for row in range(self.proxy.rowCount(parent)):
@@ -209,6 +215,17 @@ class NavigationPane(QWidget):
             node_id = current.data(NODE_ID_ROLE)
             self.indicator_chosen.emit(node_id)
             self.proxy.set_pinned(node_id)
+
+    def _context_menu(self, position) -> None:
+        index = self.view.indexAt(position)
+        if not index.isValid():
+            return
+        node_id = index.data(NODE_ID_ROLE)
+        menu = QMenu(self)
+        menu.addAction("担当課・担当者をまとめて設定…").triggered.connect(
+            lambda _checked=False: self.assign_requested.emit(node_id)
+        )
+        menu.exec(self.view.viewport().mapToGlobal(position))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.data(LEVEL_ROLE) == T.INDICATOR:

@@ -208,7 +208,7 @@ class NewEvaluationDialog(QDialog):
         self.year.clear()
         for catalog in self.catalogs:
             taken = into_current and catalog.fiscal_year in self.current_years
-            label = f"{catalog.year_label} {catalog.level_label}（第{catalog.revision}版・{catalog.status_label}）"
+            label = catalog.display_name()
             if taken:
                 label += " — 作成済み"
             self.year.addItem(label, catalog.id)

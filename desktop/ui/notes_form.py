@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
     QFormLayout,
     QGridLayout,
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.attachment_files import visible_text
 from desktop.catalog.model import Indicator
 from desktop.store.records import INDICATOR_STATUSES, Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
+from desktop.ui.guarded_combo import GuardedComboBox
 
 
 class CommitTextEdit(QPlainTextEdit):
@@ -87,7 +88,7 @@ class NotesForm(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.status = QComboBox()
+        self.status = GuardedComboBox()
         self.status.setObjectName("status")
         self.status.addItems(list(INDICATOR_STATUSES))
         self.status.activated.connect(
@@ -199,7 +200,7 @@ class NotesForm(QWidget):
                 continue
             edit = CommitLineEdit()
             edit.setObjectName(f"wording:{item.id}")
-            edit.setPlaceholderText(item.hint or "公式文言がありません。要旨を記録できます")
+            edit.setPlaceholderText(item.hint or "要旨を記録できます（公式文言がないときに表示）")
             edit.setEnabled(self._editable)
             edit.committed.connect(lambda text, i=item.id: self.wording_edited.emit(i, text))
             self.wording_edits[item.id] = edit
@@ -220,9 +221,11 @@ class NotesForm(QWidget):
             size = (
                 f"（{_size_text(attachment.size)}）" if attachment.has_content else "（場所のみ）"
             )
-            entry = QListWidgetItem(f"{attachment.name}{size}")
+            # Names come from whoever made the file: shown without hidden characters.
+            entry = QListWidgetItem(f"{visible_text(attachment.name)}{size}")
             entry.setToolTip(
-                f"{attachment.location or attachment.name}\n追加: {attachment.added_by}"
+                f"{visible_text(attachment.location or attachment.name)}\n"
+                f"追加: {visible_text(attachment.added_by)}"
                 f" {attachment.added_at.replace('T', ' ')[:16]}"
             )
             self.attachments.addItem(entry)

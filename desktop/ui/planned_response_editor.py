@@ -75,7 +75,7 @@ class PlannedResponseEditor(QDialog):
         self.resize(980, 620)
         self.tree = session.score()
         self.saved: dict[str, str] = session.store.planned_responses(session.evaluation_id)
-        self.wordings = session.store.wordings(session.evaluation_id)
+        self.wordings = session.text_layers()
         self._current: str | None = None
 
         self.model = GroupListModel(session, self.tree, self.saved, self)

@@ -55,6 +55,13 @@ class Prompts:
         box.exec()
         return box.clickedButton() is ok
 
+    def bulk_assignment(self, place: str, choices, sections: list[str]):
+        """担当課・担当者をまとめて設定: a BulkAssignment, or None if cancelled."""
+        from desktop.ui.bulk_assign_dialog import BulkAssignDialog
+
+        dialog = BulkAssignDialog(place, choices, sections, self.parent)
+        return dialog.assignment() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
     def locked(self, exc: FileLocked) -> str | None:
         """Someone holds the file: READ_ONLY, TAKE_OVER (stale locks only) or None."""
         box = QMessageBox(QMessageBox.Icon.Warning, exc.title, str(exc), parent=self.parent)
@@ -99,6 +106,15 @@ class Prompts:
             self.parent, "添付ファイルの書き出し先", suggested_name, "すべてのファイル (*)"
         )
         return Path(path) if path else None
+
+    def paste_wording(self, catalog, indicator) -> dict[str, str] | None:
+        """The texts to store from the 「公式文言を貼り付け」 preview, or None if cancelled."""
+        from desktop.ui.paste_dialog import PasteDialog
+
+        dialog = PasteDialog(catalog, indicator, self.parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.texts()
 
     def choose_backup(self, backups: list[BackupInfo]) -> BackupInfo | None:
         dialog = BackupChooser(backups, self.parent)

@@ -65,9 +65,9 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
             if path.suffix.lower() == ".pdf":
                 from desktop.ui.report_pdf import render_pdf
 
-                render_pdf(report, path, official_rows)
+                render_pdf(report, path, official_rows, evaluation_file=session.store.path)
             else:
-                save_report_xlsx(report, path, official_rows)
+                save_report_xlsx(report, path, official_rows, evaluation_file=session.store.path)
     except (ReportWriteError, StoreError) as exc:
         warn(parent, "出力できません", str(exc))
         return None

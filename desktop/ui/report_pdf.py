@@ -58,15 +58,28 @@ def japanese_font_family() -> str:
 
 
 def render_pdf(
-    report: Report, path: str | Path, official_rows: list[OfficialDifference] | None = None
+    report: Report,
+    path: str | Path,
+    official_rows: list[OfficialDifference] | None = None,
+    *,
+    evaluation_file: str | Path | None = None,
 ) -> Path:
-    """Write the report as a PDF to ``path``; returns the path. Replaces it only when done."""
+    """Write the report as a PDF to ``path``; returns the path. Replaces it only when done.
+
+    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
+    """
 
     def write(temporary: str) -> None:
         _paint(report, official_rows, temporary)
         fix_pdf_file(temporary)  # copy and search give 金, not the radical ⾦
 
-    return save_atomically(path, write, error=ReportWriteError, opened_in="PDF の閲覧ソフトなど")
+    return save_atomically(
+        path,
+        write,
+        error=ReportWriteError,
+        opened_in="PDF の閲覧ソフトなど",
+        evaluation_file=evaluation_file,
+    )
 
 
 def _paint(report: Report, official_rows, target: str) -> None:

@@ -16,6 +16,7 @@ import unicodedata
 from PySide6.QtCore import QSortFilterProxyModel, QTimer
 
 from desktop.scoring import tree as T
+from desktop.ui.filter_change import change_row_filter
 from desktop.ui.tree_model import (
     CARRIED_ROLE,
     LEVEL_ROLE,
@@ -101,16 +102,11 @@ class ScoreFilterProxy(QSortFilterProxyModel):
         self._change()
 
     def _change(self, **settings) -> None:
-        # Qt 6.9+ wants the change bracketed; older Qt only knows invalidateFilter().
-        bracketed = hasattr(self, "beginFilterChange")
-        if bracketed:
-            self.beginFilterChange()
-        for name, value in settings.items():
-            setattr(self, name, value)
-        if bracketed:
-            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-        else:
-            self.invalidateFilter()
+        def apply() -> None:
+            for name, value in settings.items():
+                setattr(self, name, value)
+
+        change_row_filter(self, apply)
 
     # --- QSortFilterProxyModel --------------------------------------------------------------
     def filterAcceptsRow(self, source_row, source_parent) -> bool:

@@ -59,7 +59,7 @@ class KeyboardNavigation:
         focus = self.focusWidget()
         for row in self.panel.rows:
             if row is focus or row.isAncestorOf(focus):
-                return getattr(row, "target_id", row.item.id)
+                return row.target()
         return None
 
     def next_unanswered(self, direction: int = 1) -> bool:
@@ -94,4 +94,13 @@ class KeyboardNavigation:
         position = ids.index(current) + direction if current in ids else 0
         position = min(max(position, 0), len(ids) - 1)
         self.navigation.select(ids[position])
+        self.panel.focus_first_open_row()
         return True
+
+    def past_last_item(self) -> None:
+        """↓ or Enter on the last sub-item: the next indicator, or a quiet stop at the end."""
+        ids = self.tree_model.indicator_ids() if self.controller is not None else []
+        if ids and self.current_indicator_id() == ids[-1]:
+            self.statusBar().showMessage("最後の評価指標です（F3 で次の未回答へ）", 5000)
+            return
+        self.next_indicator(+1)

@@ -20,7 +20,7 @@ from desktop.catalog.model import (
     Indicator,
     Item,
 )
-from desktop.catalog.wording import REFERENCE, sub_item_wording
+from desktop.catalog.wording import marked, wording_for
 from desktop.scoring.tree import BLOCKED, ScoreTree
 from desktop.store.records import IndicatorNote
 
@@ -153,11 +153,10 @@ def part_content(part, wordings: dict[str, str]) -> str:
     return _wording(part, wordings)
 
 
-def _wording(target, wordings: dict[str, str]) -> str:
-    text, kind = sub_item_wording(target, wordings.get(target.id))
-    if kind == REFERENCE:
-        return f"{REFERENCE_PREFIX}{text}"
-    return text or ""
+def _wording(target, wordings) -> str:
+    """The text with its source mark (wordings: TextLayers, or own summaries as a dict)."""
+    text, source = wording_for(target, wordings)
+    return marked(text, source)
 
 
 def build_rows(

@@ -121,4 +121,4 @@ def _protect(sheet) -> None:
 
 
 def export_section(session: Session, section: str, path: str | Path) -> Path:
-    return save_workbook(build_section(session, section), path)
+    return save_workbook(build_section(session, section), path, evaluation_file=session.store.path)

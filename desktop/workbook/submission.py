@@ -13,7 +13,8 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
-from desktop.safe_save import SaveError, save_atomically
+from desktop.catalog.wording import TextLayers
+from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
 from desktop.session import Session
 from desktop.store.evaluation_file import now_iso
@@ -50,7 +51,7 @@ class ExportSnapshot:
     catalog: Catalog
     tree: ScoreTree
     notes: dict[str, IndicatorNote]
-    wordings: dict[str, str]
+    wordings: TextLayers  # official copies and own summaries (desktop/catalog/wording.py)
     carried: set[str]
     municipality: Municipality
     exported_at: str
@@ -66,7 +67,7 @@ class ExportSnapshot:
             catalog=session.catalog,
             tree=session.score(),
             notes=store.indicator_notes(session.evaluation_id),
-            wordings=store.wordings(session.evaluation_id),
+            wordings=session.text_layers(),
             carried=store.carried_items(session.evaluation_id),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),
@@ -86,7 +87,7 @@ class ExportSnapshot:
             ("市町村コード", municipality.code or ""),
             ("都道府県", municipality.prefecture or ""),
             ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
-            ("評価指標", f"{catalog.id} 第{catalog.revision}版（{catalog.status_label}）"),
+            ("評価指標", catalog.display_name()),
             ("出力者", self.exported_by),
             ("出力日時", self.exported_at.replace("T", " ")[:19]),
         ]
@@ -189,16 +190,22 @@ def _sheet_totals(tree: ScoreTree, plan: SheetPlan) -> str:
     return f"自己評価 {node.points}点／見込み {node.projected_points}点（配点 {node.max_points}点）"
 
 
-def save_workbook(workbook: Workbook, path: str | Path) -> Path:
-    """Write to a temporary file beside ``path`` and rename: never a half-written workbook."""
+def save_workbook(
+    workbook: Workbook, path: str | Path, *, evaluation_file: str | Path | None = None
+) -> Path:
+    """Write to a temporary file beside ``path`` and rename: never a half-written workbook.
+
+    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
+    """
     path = Path(path)
+    check_output_target(path, evaluation_file=evaluation_file, error=ExportError)
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"{path.name}: 保存先は .xlsx のファイル名にしてください。")
-    return save_atomically(path, workbook.save, error=ExportError)
+    return save_atomically(path, workbook.save, error=ExportError, evaluation_file=evaluation_file)
 
 
 def export_submission(session: Session, path: str | Path) -> Path:
-    return save_workbook(build_submission(session), path)
+    return save_workbook(build_submission(session), path, evaluation_file=session.store.path)
 
 
 def default_file_name(session: Session, section: str | None = None) -> str:

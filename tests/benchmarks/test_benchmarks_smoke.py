@@ -166,7 +166,9 @@ def test_runner_prints_one_json_object_with_targets(tmp_path):
     assert printed["full_scoring"]["catalogs"]["municipal-r8"]["items"] == 155
     assert set(printed["targets"]) == {
         "startup_ratio",
+        "evaluation_shown_ratio",
         "edit_to_totals_median_ms",
+        "edit_to_totals_p95_ms",
         "export_s",
         "report_pdf_s",
         "large_file_open_ratio",

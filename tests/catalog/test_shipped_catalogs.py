@@ -213,11 +213,14 @@ def test_catalog_headers(catalogs):
         assert len(catalog.content_hash) == 64
 
 
-def test_hints_are_never_presented_as_official_wording(catalogs):
-    """Our sources have no official sub-item wording: nothing may claim to be official."""
+def test_official_wording_is_shipped_only_where_an_official_source_was_quoted(catalogs):
+    """Only R8 has sub-item texts quoted from the ministry's document; each names its source."""
     for catalog in catalogs.values():
         for item in catalog.all_items():
-            assert item.wording is None, item.id
+            if catalog.fiscal_year != 2026:
+                assert item.wording is None, item.id
+            elif item.wording:
+                assert item.wording_source and "令和8年度" in item.wording_source, item.id
 
 
 def test_ids_are_stable_across_years_where_the_indicator_is_the_same(r6, r7, r8):

@@ -116,7 +116,7 @@ def test_lost_items_are_worded_for_a_reader_with_their_points(mixed_r8):
     blocked = {item.item_id: item for item in hearing.lost}["shien.II.process.hearing-loss.c"]
     assert blocked.lost_points == 5
     assert "前提となる ア" in blocked.detail
-    assert "［参考］受診状況の把握" in blocked.line
+    assert "〔参考〕受診を勧めた人が実際に受診したか" in blocked.line
 
 
 def test_user_wording_replaces_the_hint(mixed_r8):
@@ -125,7 +125,13 @@ def test_user_wording_replaces_the_hint(mixed_r8):
     )
     report = build_report(mixed_r8)
     process = report.row(ROW_GROUP, "suishin.I.process")
-    assert "・イ 住民への周知を行っている（4点）" in process.lost_text
+    assert "・イ 〔要旨〕住民への周知を行っている（4点）" in process.lost_text
+
+
+def test_a_pasted_official_text_is_marked_with_its_source_in_the_report(mixed_r8):
+    mixed_r8.set_item_texts({"suishin.I.process.features.b": "国の文言"}, kind="pasted")
+    process = build_report(mixed_r8).row(ROW_GROUP, "suishin.I.process")
+    assert "・イ 〔公式・貼り付け〕国の文言（4点）" in process.lost_text
 
 
 def test_planned_responses_come_from_the_store(mixed_r8, planned_texts):

@@ -83,7 +83,7 @@ def test_lost_items_and_planned_response_are_text_cells(mixed_r8, tmp_path, plan
     lost = sheet.cell(line, columns["主な減点に関する項目"])
     assert lost.data_type == "s"
     assert lost.value == report.row(ROW_GROUP, "shien.II.process").lost_text
-    assert "ウ ［参考］受診状況の把握" in lost.value and "（5点）" in lost.value
+    assert "ウ 〔参考〕受診を勧めた人が実際に受診したか" in lost.value and "（5点）" in lost.value
     line = positions[(ROW_GROUP, "suishin.I.process", "suishin")]
     assert sheet.cell(line, columns["今後の対応"]).value == planned_texts["suishin.I.process"]
 

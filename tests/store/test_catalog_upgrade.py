@@ -18,11 +18,11 @@ from desktop.store import backup as backups
 from desktop.store.errors import InvalidInput, ReadOnlySession
 
 REPO_CATALOGS = Path(__file__).resolve().parents[2] / "catalogs"
-A = "suishin.I.process.features.a"  # 4 points in revision 1, 5 in revision 2
+A = "suishin.I.process.features.a"  # 4 points in revision 2, 5 in revision 3
 B = "suishin.I.process.features.b"
-D = "suishin.I.process.features.d"  # gone in revision 2 …
+D = "suishin.I.process.features.d"  # gone in revision 3 …
 E = "suishin.I.process.features.e"  # … replaced by this one
-TIER = "suishin.I.activity.score-rank.tier"  # its option エ is renamed オ in revision 2
+TIER = "suishin.I.activity.score-rank.tier"  # its option エ is renamed オ in revision 3
 
 
 def replace_once(text: str, old: str, new: str, *, after: str = "") -> str:
@@ -32,7 +32,7 @@ def replace_once(text: str, old: str, new: str, *, after: str = "") -> str:
 
 
 def revision_2(text: str) -> str:
-    text = replace_once(text, "revision: 1", "revision: 2")
+    text = replace_once(text, "revision: 2", "revision: 3")
     text = replace_once(text, "points: 4", "points: 5", after=f"- id: {A}\n")
     text = replace_once(text, f"- id: {D}\n", f"- id: {E}\n")
     text = replace_once(text, "{label: エ,", "{label: オ,", after=f"- id: {TIER}\n")
@@ -56,7 +56,7 @@ def shipped(tmp_path, monkeypatch):
 
 @pytest.fixture
 def answered(session_r8):
-    """An R8 evaluation on revision 1 with answers the upgrade affects."""
+    """An R8 evaluation on revision 2 with answers the upgrade affects."""
     session_r8.set_answers({A: "該当", B: "該当", D: "該当", TIER: "エ"})
     session_r8.note("suishin.I.process.features", memo="根拠は計画書")
     return session_r8
@@ -73,7 +73,7 @@ def test_a_newer_shipped_revision_does_not_change_the_evaluation(answered, shipp
     shipped()
     session = reopen(answered)
     try:
-        assert session.catalog.revision == 1
+        assert session.catalog.revision == 2
         assert session.catalog.content_hash == r8.content_hash
         after = session.score()
         assert after.node(A).points == 4
@@ -82,7 +82,7 @@ def test_a_newer_shipped_revision_does_not_change_the_evaluation(answered, shipp
         # … but the newer revision is offered.
         offered = session.available_upgrade()
         assert offered is not None
-        assert (offered.id, offered.revision) == ("municipal-r8", 2)
+        assert (offered.id, offered.revision) == ("municipal-r8", 3)
     finally:
         session.store.close()
 
@@ -100,7 +100,8 @@ def test_the_plan_reports_what_would_change_and_changes_nothing(answered, shippe
     assert plan.points_changed == [(A, 4, 5)]
     assert plan.answers_dropped == sorted([D, TIER])  # D is gone; エ is no longer an option
     summary = plan.summary()
-    assert "第1版 → 第2版" in summary
+    assert summary.startswith("令和8年度 市町村分の評価指標を更新")
+    assert "municipal-r8" not in summary and "版" not in summary
     for part in ("追加 1 件", "削除 1 件", "配点変更 1 件", "消える回答 2 件"):
         assert part in summary
     assert store.evaluation(answered.evaluation_id) == record_before
@@ -117,8 +118,8 @@ def test_the_upgrade_is_explicit_backed_up_and_audited(answered, shipped):
     plan = answered.upgrade(newer)
 
     record = store.evaluation(answered.evaluation_id)
-    assert (record.catalog_revision, record.catalog_hash) == (2, newer.content_hash)
-    assert answered.catalog.revision == 2
+    assert (record.catalog_revision, record.catalog_hash) == (3, newer.content_hash)
+    assert answered.catalog.revision == 3
     assert answered.answers() == {A: "該当", B: "該当"}
     assert answered.score().node(A).points == 5
     assert answered.available_upgrade() is None
@@ -128,21 +129,21 @@ def test_the_upgrade_is_explicit_backed_up_and_audited(answered, shipped):
     assert [b.reason for b in made] == ["before-upgrade"]
     with EvaluationFile.open(made[0].path, read_only=True) as old:
         old_session = Session.open(old)
-        assert old_session.catalog.revision == 1
+        assert old_session.catalog.revision == 2
         assert old_session.answers()[D] == "該当"
 
     # Every change is in the audit log: the revision, and each answer dropped.
     history = store.history(answered.evaluation_id)
     upgrade = [e for e in history if e.action == "upgrade_catalog"]
     assert [(e.old, e.new, e.source) for e in upgrade] == [
-        ("municipal-r8 第1版", "municipal-r8 第2版", plan.summary())
+        ("municipal-r8 第2版", "municipal-r8 第3版", plan.summary())
     ]
     dropped = {(e.target, e.old, e.new) for e in history if e.source == "評価指標の更新"}
     assert dropped == {(D, "該当", None), (TIER, "エ", None)}
 
     session = reopen(answered)
     try:
-        assert session.catalog.revision == 2
+        assert session.catalog.revision == 3
         assert session.score().node(A).points == 5
     finally:
         session.store.close()
@@ -165,12 +166,12 @@ def test_a_read_only_session_cannot_upgrade(answered, shipped):
             session.upgrade(newer)
     assert backups.list_backups(path) == []
     with EvaluationFile.open(path, read_only=True) as reader:
-        assert Session.open(reader).catalog.revision == 1
+        assert Session.open(reader).catalog.revision == 2
 
 
 def test_a_change_of_option_points_is_reported(answered, shipped):
     def shift_tier_points(text: str) -> str:
-        text = replace_once(text, "revision: 1", "revision: 2")
+        text = replace_once(text, "revision: 2", "revision: 3")
         text = replace_once(text, "{label: ア, points: 3,", "{label: ア, points: 1,", after=TIER)
         return replace_once(text, "{label: エ, points: 3,", "{label: エ, points: 5,", after=TIER)
 
@@ -197,7 +198,7 @@ def test_a_catalog_file_changed_after_planning_is_never_pinned_under_the_planned
         answered.upgrade(newer)
     assert "変更されています" in str(caught.value)
     record = answered.store.evaluation(answered.evaluation_id)
-    assert record.catalog_revision == 1
+    assert record.catalog_revision == 2
     assert answered.answers()[D] == "該当"
     assert answered.store.audit_count() == audit_before
     assert backups.list_backups(answered.store.path) == []

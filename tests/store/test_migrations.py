@@ -29,6 +29,7 @@ TABLES_ADDED = {
     },
     2: {"attachments"},
     3: {"official_results"},
+    4: {"item_texts", "prerequisite_waivers"},
 }
 
 
@@ -95,7 +96,7 @@ def test_the_fixture_files_are_at_their_versions(old_file, fixture_spec):
             conn.close()
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixture_spec, version):
     path = old_file(version)
     original = path.read_bytes()
@@ -152,8 +153,13 @@ def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixt
         assert tree.node("suishin.I.process.features.a").points > 0
         assert tree.node("suishin.I.process.features.b").points == 0
 
-        # And the migrated file takes new work.
+        # And the migrated file takes new work, in the new tables too.
         session.answer("suishin.I.process.features.c", "該当")
+        assert store.item_texts(evaluation.id) == {}
+        store.set_item_texts(
+            evaluation.id, {"suishin.I.process.features.a": "公式の文"}, kind="pasted", at="t"
+        )
+        assert store.item_texts(evaluation.id)["suishin.I.process.features.a"].text == "公式の文"
         store.set_official_results(evaluation.id, {"suishin.I": 80})
     assert path.read_bytes() != original
     with EvaluationFile.open(path, backup_on_open=False) as store:
@@ -161,7 +167,7 @@ def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixt
         assert store.official_results(store.evaluation_for_year().id) == {"suishin.I": 80}
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_a_failing_step_rolls_everything_back(old_file, fingerprint, monkeypatch, version):
     path = old_file(version)
     number, title, last_step = MIGRATIONS[-1]
@@ -192,7 +198,7 @@ def test_a_failing_step_rolls_everything_back(old_file, fingerprint, monkeypatch
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         assert user_version(conn) == version
-        assert "official_results" not in tables(conn)
+        assert "item_texts" not in tables(conn)
         assert "half-migrated" not in {row[0] for row in conn.execute("SELECT value FROM answers")}
     finally:
         conn.close()
@@ -214,7 +220,7 @@ def test_a_failing_step_also_fails_the_read_only_copy_without_touching_the_file(
     assert fingerprint(path) == before
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_an_old_file_opened_read_only_stays_old_but_reads_like_a_new_one(
     old_file, fixture_spec, fingerprint, version
 ):

@@ -34,6 +34,10 @@ class ScriptedPrompts:
         self.attachment_answer: Path | None = None
         self.export_answer: Path | None = None
         self.backup_choice = 0  # index into the offered list, or None
+        self.paste_text: str | None = None  # what the user pastes (None: cancels)
+        self.paste_dialogs = []
+        self.bulk_answer = None  # a function (place, choices, sections) → BulkAssignment
+        self.bulk_seen = []
 
     def error(self, exc, title=None):
         self.errors.append((title or getattr(exc, "title", ""), str(exc)))
@@ -60,6 +64,21 @@ class ScriptedPrompts:
 
     def export_path(self, suggested_name):
         return self.export_answer
+
+    def paste_wording(self, catalog, indicator):
+        """The real preview dialog, filled with ``paste_text`` and confirmed."""
+        from desktop.ui.paste_dialog import PasteDialog
+
+        dialog = PasteDialog(catalog, indicator)
+        self.paste_dialogs.append(dialog)
+        if self.paste_text is None:
+            return None
+        dialog.source.setPlainText(self.paste_text)
+        return dialog.texts()
+
+    def bulk_assignment(self, place, choices, sections):
+        self.bulk_seen.append((place, choices, sections))
+        return self.bulk_answer(place, choices, sections) if self.bulk_answer else None
 
     def choose_backup(self, backups):
         return None if self.backup_choice is None else backups[self.backup_choice]

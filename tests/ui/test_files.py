@@ -302,15 +302,15 @@ def test_restore_from_backup(make_window, db_path, r8, probe):
 # --- catalog upgrades ------------------------------------------------------------------------------------
 @pytest.fixture
 def newer_catalogs(tmp_path, monkeypatch) -> Path:
-    """The shipped catalogs with R8 as a revision 2 (a wording-only change)."""
+    """The shipped catalogs with R8 as a revision 3 (a wording-only change)."""
     from desktop import paths
 
     folder = tmp_path / "catalogs"
     shutil.copytree(paths.catalogs_dir(), folder)
     r8_file = folder / "municipal" / "r8.yaml"
     text = r8_file.read_text(encoding="utf-8")
-    assert "\nrevision: 1\n" in text
-    r8_file.write_text(text.replace("\nrevision: 1\n", "\nrevision: 2\n", 1), encoding="utf-8")
+    assert "\nrevision: 2\n" in text
+    r8_file.write_text(text.replace("\nrevision: 2\n", "\nrevision: 3\n", 1), encoding="utf-8")
     return folder
 
 
@@ -322,10 +322,11 @@ def test_newer_catalog_revision_is_offered_in_a_banner(
     window = make_window()
     window.open_path(db_path)
     qtbot.waitUntil(window.upgrade_banner.isVisible)
-    assert "第1版 → 第2版" in window.upgrade_banner.label.text()
+    assert "令和8年度 市町村分の評価指標を更新" in window.upgrade_banner.label.text()
+    assert "municipal-r8" not in window.upgrade_banner.label.text()
     window.upgrade_banner.action.click()
-    assert "第1版 → 第2版" in window.prompts.confirms[-1]
-    assert window.session.catalog.revision == 2
+    assert "評価指標を更新" in window.prompts.confirms[-1]
+    assert window.session.catalog.revision == 3
     assert not window.upgrade_banner.isVisible()
     assert window.controller.session.answers() == {ISSUES_A: "該当"}
     assert window.panel.indicator is not None  # the screen was rebuilt on the new catalog

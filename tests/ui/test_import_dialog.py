@@ -73,8 +73,27 @@ def test_changes_and_conflicts_are_listed(qtbot, qtmodeltester, conflicted_previ
     assert line[4].startswith("非該当（佐藤")  # in the evaluation file, and who
     assert line[5] == "該当"  # in the workbook
     assert line[ConflictsModel.COL_CHOICE] == "選んでください"
-    assert ChangesModel.HEADERS[5] == "最終変更者"
+    assert ChangesModel.HEADERS[6] == "最終変更者"
     _save(dialog, "import_dialog_conflicts.png")
+
+
+def test_the_preview_shows_what_the_import_is_worth(qtbot, conflicted_preview):
+    """Each answer's points and the totals before → after, as the conflicts are decided."""
+    from desktop.ui.import_dialog import ChangesModel, ImportPreviewDialog
+
+    before = conflicted_preview.session.score().root.points
+    dialog = ImportPreviewDialog(conflicted_preview)
+    qtbot.addWidget(dialog)
+    changes = dialog.changes_model
+    assert changes.data(changes.index(0, ChangesModel.COL_POINTS)) == "+4点"  # イ: 4 points
+    text = dialog.effect_label.text()
+    assert f"合計 自己評価 {before}点 → {before + 4}点（+4点）" in text
+    assert "推進交付金" in text
+    dialog.conflicts_model.choose_all(PREFER_WORKBOOK)  # ウ 非該当 → 該当: 4 more
+    assert f"{before}点 → {before + 8}点（+8点）" in dialog.effect_label.text()
+    dialog.conflicts_model.choose_all(PREFER_DATABASE)
+    assert f"{before}点 → {before + 4}点（+4点）" in dialog.effect_label.text()
+    assert conflicted_preview.session.score().root.points == before  # nothing was written
 
 
 def test_ok_is_enabled_only_when_every_conflict_is_decided(qtbot, conflicted_preview):

@@ -146,16 +146,18 @@ def test_wording_reference_and_own_wording(make_window, db_path, r8, probe):
     window = new_window(make_window, db_path, r8)
     window.jump_to(f"{ISSUES}.a")
     row = window.panel.row_for(f"{ISSUES}.a")
-    assert row.wording.text().startswith("参考（公式文言ではありません）: ①日常の療養支援")
+    assert row.wording.text().startswith("日常の療養支援・入退院支援")
+    assert row.source_mark.text() == "参考" and "公式文言ではありません" in row.source_mark.toolTip()
     edit = window.panel.notes.wording_edits[f"{ISSUES}.a"]
     edit.setFocus()
     probe.type_japanese(edit, "4場面の目指す姿を設定")
     window.panel.notes.memo.setFocus()  # leaving the field saves it
     assert probe.stored(db_path).wordings == {f"{ISSUES}.a": "4場面の目指す姿を設定"}
-    assert row.wording.text() == "（自分の記録）4場面の目指す姿を設定"
+    assert row.wording.text() == "4場面の目指す姿を設定"
+    assert row.source_mark.text() == "要旨"  # the source is a small mark beside the text
     window.menus.actions["undo"].trigger()
     assert probe.stored(db_path).wordings == {}
-    assert row.wording.text().startswith("参考（公式文言ではありません）")
+    assert row.source_mark.text() == "参考"
     assert edit.text() == ""
 
 

@@ -129,7 +129,8 @@ def test_dashboard_rows_totals_and_outside_frame(r8, r8_tree):
     # the national average where the catalog has one (summed from indicators: marked *)
     group = model.row_of("shien.III.process")
     national = model.index(group, model.column_of(NATIONAL)).data()
-    assert national.endswith("%*")
+    average_points = r8_tree.node("shien.III.process").national_avg_points
+    assert national == f"{average_points:.1f}*"  # points, as `score` prints them
     rate, projected, average = model.index(group, model.column_of(BAR)).data(BAR_ROLE)
     assert rate == pytest.approx(5 / 68)
     assert projected == pytest.approx(5 / 68)
@@ -177,3 +178,34 @@ def test_dashboard_view_draws_bars_in_the_bar_column_after_extra_columns(qtbot, 
     assert isinstance(view.table.itemDelegateForColumn(model.column_of(BAR)), RateBarDelegate)
     assert not isinstance(view.table.itemDelegateForColumn(old_bar), RateBarDelegate)
     assert not view.grab().isNull()  # the bars paint without error
+
+
+def test_dashboard_and_command_line_show_the_same_national_average(r8_tree):
+    """全国平均 reads the same (points, ＊ when summed) in the window and from `score`."""
+    from desktop.cli.common import display_width
+    from desktop.cli.evaluation_commands import score_table
+
+    model = DashboardModel()
+    model.reset(r8_tree)
+    lines = score_table(r8_tree)
+    for node_id, line_start in (("suishin", "推進交付金"), ("suishin.II", "  目標Ⅱ")):
+        line = next(line for line in lines if line.startswith(line_start))
+        printed = line.split()[-1]
+        shown = model.index(model.row_of(node_id), model.column_of(NATIONAL)).data()
+        assert shown == printed
+        assert "%" not in shown
+    widths = {display_width(line) for line in lines[:-2]}
+    assert len(widths) == 1, "the columns of the text table line up"
+
+
+def test_dashboard_announces_only_the_rows_an_answer_moves(r8, qtbot):
+    model = DashboardModel()
+    model.reset(score(r8, {}))
+    announced = []
+    model.dataChanged.connect(lambda first, _last: announced.append(first.row()))
+    changed = model.update(score(r8, {"shien.III.process.issues-and-measures.a": "該当"}))
+    rows = [model.rows()[n].node_id for n in announced]
+    assert changed == len(announced) == 4
+    assert rows == ["total", "shien", "shien.III", "shien.III.process"]
+    assert model.index(model.row_of("shien.III.process"), model.column_of(POINTS)).data() == "5"
+    assert model.update(score(r8, {"shien.III.process.issues-and-measures.a": "該当"})) == 0

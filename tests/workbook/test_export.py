@@ -125,7 +125,7 @@ def test_content_falls_back_to_hint_marked_as_reference(filled, exported, wb):
     assert not item.wording and item.hint
     workbook = openpyxl.load_workbook(exported)
     sheet_name, row = wb.row_of(exported, item.id)
-    assert workbook[sheet_name].cell(row=row, column=COL["内容"]).value == f"参考：{item.hint}"
+    assert workbook[sheet_name].cell(row=row, column=COL["内容"]).value == f"〔参考〕{item.hint}"
 
 
 def test_user_wording_is_used_when_there_is_no_official_one(filled, tmp_path, wb):
@@ -136,7 +136,7 @@ def test_user_wording_is_used_when_there_is_no_official_one(filled, tmp_path, wb
     sheet_name, row = wb.row_of(path, "suishin.I.process.features.a")
     assert (
         openpyxl.load_workbook(path)[sheet_name].cell(row=row, column=COL["内容"]).value
-        == "独自の文言"
+        == "〔要旨〕独自の文言"
     )
 
 
@@ -184,7 +184,7 @@ def test_cover_shows_who_what_and_totals(filled, exported):
     assert facts["市町村コード"] == "073059"
     assert facts["都道府県"] == "福島県"
     assert facts["年度"].startswith("令和8年度")
-    assert facts["評価指標"] == "municipal-r8 第1版（暫定版）"
+    assert facts["評価指標"] == "令和8年度 市町村分（暫定版）"
     assert facts["出力者"] == "テスト担当"
     assert facts["出力日時"]
     tree = filled.score()

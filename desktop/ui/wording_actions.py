@@ -1,0 +1,178 @@
+"""Window actions for wording: the ministry's whole document, and wording packs.
+
+Each shows what would change first and stores everything as one action, or nothing
+(the work is in desktop/wording; this module only asks and tells).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.store.records import TEXT_PASTED
+
+SOURCE_FILTER = "PDF・テキスト (*.pdf *.txt);;すべてのファイル (*)"
+XLSX_FILTER = "Excel ブック (*.xlsx)"
+
+
+class WordingPreviewDialog(QDialog):
+    """What a document or a pack would store, line by line, with 保存 / キャンセル."""
+
+    def __init__(self, title: str, summary: str, lines: list[str], ok_text: str, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        text = QPlainTextEdit("\n".join(lines))
+        text.setObjectName("wordingPreview")
+        text.setReadOnly(True)
+        buttons = QDialogButtonBox()
+        self.ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        label = QLabel(summary)
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(text, 1)
+        layout.addWidget(buttons)
+        width = self.fontMetrics().horizontalAdvance("国") * 60
+        self.resize(width, int(width * 0.7))
+
+
+def confirm_preview(parent, title: str, summary: str, lines: list[str], ok_text: str) -> bool:
+    dialog = WordingPreviewDialog(title, summary, lines, ok_text, parent)
+    return dialog.exec() == QDialog.DialogCode.Accepted
+
+
+def ask_source_path(parent: QWidget | None) -> Path | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    chosen, _ = QFileDialog.getOpenFileName(parent, "国の評価指標の資料を選ぶ", folder, SOURCE_FILTER)
+    return Path(chosen) if chosen else None
+
+
+def ask_pack_path(parent: QWidget | None, *, save: bool, suggested: str = "") -> Path | None:
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if save:
+        chosen, _ = QFileDialog.getSaveFileName(
+            parent, "文言集の保存先", str(Path(folder) / suggested), XLSX_FILTER
+        )
+    else:
+        chosen, _ = QFileDialog.getOpenFileName(parent, "取り込む文言集を選ぶ", folder, XLSX_FILTER)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    return path if not save or path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+
+
+def tell(parent, title: str, text: str, *, problem: bool = False) -> None:
+    if problem:
+        QMessageBox.warning(parent, title, text)
+    else:
+        QMessageBox.information(parent, title, text)
+
+
+# --- the ministry's whole document -------------------------------------------------------------------
+def paste_document(parent, session) -> bool:
+    """Read the ministry's PDF (or a text file), preview, then store 公式文言（貼り付け）."""
+    from desktop.store.errors import StoreError
+    from desktop.wording.document import (
+        SourceError,
+        place_document,
+        preview_lines,
+        read_source,
+        shipped_official,
+    )
+
+    path = ask_source_path(parent)
+    if path is None:
+        return False
+    try:
+        result = place_document(session.catalog, read_source(path))
+    except SourceError as exc:
+        tell(parent, "公式文言の読み込み", str(exc), problem=True)
+        return False
+    texts = {
+        target: text
+        for target, text in result.texts.items()
+        if not shipped_official(session.catalog, target)
+    }
+    if not texts:
+        tell(
+            parent,
+            "公式文言の読み込み",
+            f"{path.name} から、この年度の評価指標の小項目の文が見つかりませんでした。何も保存していません。",
+            problem=True,
+        )
+        return False
+    summary = (
+        f"{path.name} から {len(result.found)} の評価指標を見つけ、小項目 {len(texts)} 件の文を"
+        "読み取りました。内容を確かめて保存してください（変更履歴に残ります）。"
+    )
+    lines = preview_lines(session.catalog, result.found, result.not_found)
+    if not confirm_preview(parent, "公式文言の読み込み", summary, lines, "公式文言（貼り付け）として保存する"):
+        return False
+    try:
+        session.set_item_texts(
+            texts, kind=TEXT_PASTED, origin=path.name, source=f"公式文言の貼り付け: {path.name}"
+        )
+    except StoreError as exc:
+        tell(parent, "公式文言の読み込み", str(exc), problem=True)
+        return False
+    return True
+
+
+# --- wording packs ------------------------------------------------------------------------------------
+def export_pack(parent, session) -> Path | None:
+    from desktop.wording.packs import PackError, export_pack
+
+    catalog = session.catalog
+    path = ask_pack_path(parent, save=True, suggested=f"文言集_{catalog.year_label}.xlsx")
+    if path is None:
+        return None
+    try:
+        export_pack(catalog, session.text_layers(), path)
+    except PackError as exc:
+        tell(parent, "文言集の書き出し", str(exc), problem=True)
+        return None
+    return path
+
+
+def import_pack(parent, session) -> bool:
+    from desktop.store.errors import StoreError
+    from desktop.wording.packs import PackError, apply_pack_import, plan_pack_import, read_pack
+
+    path = ask_pack_path(parent, save=False)
+    if path is None:
+        return False
+    try:
+        plan = plan_pack_import(session, read_pack(path))
+    except PackError as exc:
+        tell(parent, "文言集の取り込み", str(exc), problem=True)
+        return False
+    if not plan.changes:
+        tell(parent, "文言集の取り込み", f"{plan.summary()}\n取り込む変更はありません。")
+        return False
+    lines = [
+        f"{change.label}: " + (f"「{change.old}」→ " if change.old else "") + f"「{change.new}」"
+        for change in plan.changes
+    ]
+    if not confirm_preview(parent, "文言集の取り込み", plan.summary(), lines, "取り込む"):
+        return False
+    try:
+        session.store.backup("before-import")
+        apply_pack_import(session, plan)
+    except StoreError as exc:
+        tell(parent, "文言集の取り込み", str(exc), problem=True)
+        return False
+    return True

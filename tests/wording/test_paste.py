@@ -1,0 +1,118 @@
+"""Pasting the ministry's text: split by markers, page furniture dropped, lines joined."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop.wording.document import place_document
+from desktop.wording.paste import join_lines, place_block, split_block
+from desktop.wording.text import normalize_text
+
+SHARING = "suishin.I.process.results-sharing"
+OFFICIAL = {
+    "a": "年に１回以上、評価結果を庁内の関係者間で説明・共有する場がある",
+    "b": "アの場には、庁内のみならず、外部の関係者が参画している",
+    "c": "アの場における意見を、施策の改善・見直し等に活用している",
+    "d": "市町村において全ての評価結果を公表している",
+}
+
+# As a PDF hands it over: the title broken, a sentence broken, a running header and a
+# page number between two sub-items, four marker styles, a radical look-alike (⽤ ⼀).
+PDF_SHAPED = """４ 保険者機能強化推進交付金等に係る評価結果を関係者間で共有し、自立支援、
+重度化防止等に関する施策の遂行に活用しているか。
+ア　年に１回以上、評価結果を庁内の関係者間で説明・共
+有する場がある
+令和８年度 保険者機能強化推進交付金 評価指標（市町村分）
+- 12 -
+イ．アの場には、庁内のみならず、外部の関係者が参画している
+令和８年度 保険者機能強化推進交付金 評価指標（市町村分）
+（ウ）アの場における意見を、施策の改善・見直し等に活⽤している
+ｴ) 市町村において全ての評価結果を公表している
+13
+"""
+
+
+def test_a_pdf_shaped_block_gives_each_sub_item_its_official_text(r8):
+    paste = place_block(r8.indicator(SHARING), PDF_SHAPED)
+    assert paste.texts == {f"{SHARING}.{k}": v for k, v in OFFICIAL.items()}
+    assert paste.unplaced == [] and paste.missing == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["ア 文", "ア　文", "ア．文", "ア.文", "ア）文", "(ア)文", "（ア） 文", "ｱ 文", "ア、文"],
+)
+def test_every_marker_style_starts_a_sub_item(line):
+    block = split_block(f"{line}\nイ 次")
+    assert [(s.label, s.text) for s in block.segments] == [("ア", "文"), ("イ", "次")]
+
+
+def test_a_letter_in_a_sentence_is_no_marker_and_circled_numbers_follow_their_letter():
+    block = split_block("アの場には外部の人がいる\nイ 相談\n①窓口\n② 周知\nウ 研修")
+    assert block.preamble == ["アの場には外部の人がいる"]
+    assert [s.label for s in block.segments] == ["イ", "イ①", "イ②", "ウ"]
+    assert block.segments[1].text == "窓口"
+
+
+def test_lines_are_joined_without_spaces_in_japanese_and_with_one_in_latin():
+    assert join_lines(["関係者間で説明・共", "有する場がある"]) == "関係者間で説明・共有する場がある"
+    assert join_lines(["ICT and", "AI"]) == "ICT and AI"
+
+
+def test_radical_look_alikes_are_folded_but_official_characters_stay():
+    assert normalize_text("⽂⾔と⻄の⽇") == "文言と西の日"
+    # A full NFKC would change these; the official text keeps them.
+    assert normalize_text("年に１回以上（①）") == "年に１回以上（①）"
+
+
+def test_what_belongs_to_no_sub_item_is_shown_not_dropped(r8):
+    paste = place_block(
+        r8.indicator(SHARING), "共通の注意書きです。\nア 一つ目\nカ 六つ目はこの指標にない\n"
+    )
+    assert paste.texts == {f"{SHARING}.a": "一つ目"}
+    assert paste.unplaced == ["共通の注意書きです。", "カ 六つ目はこの指標にない"]
+    assert paste.missing == ["イ", "ウ", "エ"]
+
+
+def test_a_short_repeated_piece_of_a_sentence_is_not_taken_for_a_header():
+    block = split_block("ア 場を設けて\nいる\nイ 公表して\nいる")
+    assert [s.text for s in block.segments] == ["場を設けている", "公表している"]
+
+
+def test_the_whole_document_finds_each_indicator_by_its_title_in_order(r8):
+    features = r8.indicator("suishin.I.process.features")
+    progress = r8.indicator("suishin.I.process.plan-progress")
+    header = "令和８年度 評価指標（市町村分） 保険者機能強化推進交付金"
+    document = "\n".join(
+        [
+            header,
+            "目標Ⅰ 持続可能な地域のあるべき姿をかたちにする",
+            "（ⅰ）体制・取組指標群",
+            f"1 {features.title[:10]}",
+            features.title[10:],
+            "ア 特徴一",
+            "イ 特徴二",
+            "- 1 -",
+            header,
+            "2",
+            progress.title,
+            "ア 進捗一",
+            "エ 進捗四",
+            "- 2 -",
+            header,
+            f"4 {r8.indicator(SHARING).title}",
+            *PDF_SHAPED.splitlines()[2:],
+        ]
+    )
+    result = place_document(r8, document)
+    texts = result.texts
+    assert texts[f"{features.id}.a"] == "特徴一"
+    assert texts[f"{features.id}.b"] == "特徴二"
+    assert texts[f"{progress.id}.a"] == "進捗一"
+    assert texts[f"{progress.id}.d"] == "進捗四"
+    for key, value in OFFICIAL.items():
+        assert texts[f"{SHARING}.{key}"] == value
+    found = [paste.indicator.id for paste in result.found]
+    assert found[:3] == [features.id, progress.id, SHARING]
+    assert r8.indicator("suishin.I.process.measures-review") in result.not_found
+    assert all(not p.unplaced for p in result.found[:3]), [p.unplaced for p in result.found]

@@ -26,12 +26,13 @@ IS_WINDOWS = sys.platform == "win32"
 # backup, restore, import).
 HELD_OPEN = "Excel などで開かれています。閉じてからもう一度実行してください。"
 
-FORBIDDEN_CHARACTERS = '<>:"/\\|?*'
-RESERVED_NAMES = frozenset(
-    ["CON", "PRN", "AUX", "NUL"]
-    + [f"COM{n}" for n in range(1, 10)]
-    + [f"LPT{n}" for n in range(1, 10)]
-)
+# The rule for names, once for the app (attachment names use it too: attachment_files).
+# Characters Windows does not allow in a file name (the separators among them).
+FORBIDDEN_CHARACTERS = frozenset('<>:"/\\|?*')
+# Device names Windows reserves with or without an extension (CON.txt is the console too).
+RESERVED_NAMES = frozenset({"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}) | {
+    f"{kind}{n}" for kind in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")
+}
 
 _ERROR_SHARING_VIOLATION = 32
 _ERROR_LOCK_VIOLATION = 33

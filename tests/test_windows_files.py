@@ -199,6 +199,8 @@ def test_a_workbook_open_in_excel_can_still_be_imported(cli_db, tmp_path, capsys
         ("NUL.xlsx", "予約"),
         ("com1.sqlite", "予約"),
         ("Con", "予約"),
+        ("CONIN$.txt", "予約"),
+        ("com¹.xlsx", "予約"),
         ("提出.xlsx.", "末尾が点か空白"),
         ("提出.xlsx ", "末尾が点か空白"),
     ],

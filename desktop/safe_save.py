@@ -39,7 +39,8 @@ def check_output_target(
     Any existing SQLite file is refused too. Every writer of a user-chosen file calls
     this (``save_atomically`` does it itself).
     """
-    problem = protection_problem(path, evaluation_file)
+    # A name Windows forbids first: opening AUX or CON.xlsx to look at it would wait on a device.
+    problem = name_problem(path) or protection_problem(path, evaluation_file)
     if problem:
         raise error(problem)
 
@@ -58,8 +59,6 @@ def save_atomically(
     :func:`check_output_target`).
     """
     path = Path(path)
-    if problem := name_problem(path):
-        raise error(problem)
     check_output_target(path, evaluation_file=evaluation_file, error=error)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():

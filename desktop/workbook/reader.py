@@ -18,7 +18,7 @@ from pathlib import Path
 import openpyxl
 from defusedxml import DefusedXmlException
 
-from desktop.windows_files import error_is_held_open, held_open_message
+from desktop.windows_files import error_is_held_open, held_open_message, name_problem
 
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled-in workbook is ~100 KB
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -109,6 +109,8 @@ def _read_cells(sheet) -> dict[tuple[int, int], CellValue]:
 def check_container(path: Path) -> None:
     """Everything that can be checked about the file before parsing any XML."""
     name = path.name
+    if problem := name_problem(path):  # Windows: opening AUX.xlsx would wait on a device
+        raise WorkbookReadError(problem)
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:

@@ -37,3 +37,17 @@ def resources_dir() -> Path:
 
 def resource(*parts: str) -> Path:
     return resources_dir().joinpath(*parts)
+
+
+NATIONAL_LIBRARY_FILE_NAME = "hyoka-desk-national.sqlite"
+
+
+def national_library_path(evaluation_file: str | os.PathLike) -> Path:
+    """Where the imported national results live: one file beside the evaluation file.
+
+    The national results are public and the same for everyone; keeping them out of the
+    evaluation file keeps that file (copied, shared and backed up every hour) small,
+    and lets every evaluation file in a folder (a prefecture officer's or consultant's
+    30–180 municipalities) share one import per year.
+    """
+    return Path(evaluation_file).resolve().parent / NATIONAL_LIBRARY_FILE_NAME

@@ -114,7 +114,13 @@ def _register_optional(subparsers) -> None:
     """Commands whose modules pull in heavier libraries (openpyxl, Qt) register lazily."""
     import importlib
 
-    for name in ("workbook_commands", "report_commands", "year_commands", "wording_commands"):
+    for name in (
+        "workbook_commands",
+        "report_commands",
+        "year_commands",
+        "wording_commands",
+        "national_commands",
+    ):
         try:
             module = importlib.import_module(f"desktop.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -176,9 +182,36 @@ def make_output_safe() -> None:
         stream.reconfigure(errors=OUTPUT_ERRORS)
 
 
+def unreadable_argument(argv: list[str]) -> str | None:
+    """Which argument holds bytes that are no text, said the way the user typed it.
+
+    On Linux the command line arrives as bytes; Python keeps bytes that are not UTF-8
+    as lone surrogates, which no file can store (a name, a memo). They are refused
+    here, before anything is opened or locked.
+    """
+    for position, token in enumerate(argv):
+        try:
+            token.encode("utf-8")
+        except UnicodeEncodeError:
+            option, has_value, _value = token.partition("=")
+            if token.startswith("--") and has_value:
+                return f"{option} の値"
+            previous = argv[position - 1] if position else ""
+            if previous.startswith("--") and "=" not in previous:
+                return f"{previous} の値"
+            return f"{position + 1} 番目の引数"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     make_output_safe()
     argv = sys.argv[1:] if argv is None else list(argv)
+    where = unreadable_argument(argv)
+    if where is not None:
+        from desktop.store.errors import unreadable_text_message
+
+        print(f"hyoka-desk: エラー: {unreadable_text_message(where)}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser(commands=not starts_gui(argv))
     args = parser.parse_args(join_dash_values(argv, parser))
     if args.command is None:

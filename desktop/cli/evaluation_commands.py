@@ -30,10 +30,15 @@ def register(subparsers) -> None:
     new.add_argument(
         "--catalog", required=True, metavar="ID", help="評価指標の ID（例: municipal-r8）"
     )
-    new.add_argument("--municipality", required=True, metavar="NAME", help="市町村名")
+    new.add_argument(
+        "--municipality", metavar="NAME", help="市町村名（--from-national のときは省略可）"
+    )
     new.add_argument("--code", metavar="CODE", help="保険者番号または市町村コード")
     new.add_argument("--prefecture", metavar="NAME", help="都道府県名")
     new.add_argument("--insured", type=positive_int, metavar="N", help="第1号被保険者数")
+    from desktop.cli.national_commands import add_from_national
+
+    add_from_national(new)
     new.set_defaults(handler=run_new)
 
     show = subparsers.add_parser("show", help="評価を木構造で出力する")
@@ -81,6 +86,12 @@ def register(subparsers) -> None:
 def run_new(args: argparse.Namespace) -> int:
     path = db_path(args)
     catalog = registry.find(args.catalog)
+    if getattr(args, "from_national", None) is not None:
+        from desktop.cli.national_commands import run_new_from_national
+
+        return run_new_from_national(args, catalog)
+    if not args.municipality:
+        raise CommandError("--municipality に市町村名を指定してください。")
     municipality = Municipality(
         name=args.municipality.strip(),
         code=args.code,

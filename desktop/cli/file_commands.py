@@ -7,6 +7,7 @@ from pathlib import Path
 
 from desktop.cli.common import CommandError, add_db, db_path
 from desktop.store.backup import backup_dir, backup_file, list_backups
+from desktop.store.errors import OtherMunicipality
 from desktop.store.restore import restore_backup
 
 
@@ -24,6 +25,11 @@ def register(subparsers) -> None:
         "backup",
         metavar="BACKUP",
         help="復元するバックアップファイル（backup --list に出る名前だけでも可）",
+    )
+    restore.add_argument(
+        "--yes",
+        action="store_true",
+        help="別の市町村のバックアップでも、確認済みとして復元する",
     )
     restore.set_defaults(handler=run_restore)
 
@@ -57,6 +63,13 @@ def run_restore(args: argparse.Namespace) -> int:
     source = _backup_source(path, args.backup)
     if source.resolve() == path.resolve():
         raise CommandError("復元するバックアップと評価ファイルが同じです。")
-    safety = restore_backup(path, source, user=args.user, takeover=args.takeover)
+    try:
+        safety = restore_backup(
+            path, source, user=args.user, takeover=args.takeover, other_municipality=args.yes
+        )
+    except OtherMunicipality as exc:
+        raise CommandError(
+            f"{exc} 確かにこのバックアップで復元するときは --yes を付けて実行してください。"
+        ) from None
     print(f"{source.name} から復元しました。復元前の状態は {safety} に保存してあります。")
     return 0

@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop.workbook.section import export_section, sections_in_use
-    from desktop.workbook.submission import ExportError, export_submission
+    from desktop.workbook.submission import ExportError, export_submission, unanswered_items
 
     out = Path(args.out)
     # Before the file is even opened (the writer checks again): never over the evaluation.
@@ -68,7 +68,16 @@ def run_export(args: argparse.Namespace) -> int:
                 export_section(session, section, out)
                 print(f"担当課「{section}」用のブックを {out} に出力しました。")
             else:
+                unanswered = unanswered_items(session)
                 export_submission(session, out)
+                if unanswered.count:
+                    # A warning, not an error: an interim workbook is still worth handing
+                    # round. Said once the file is written (a failed export says only why).
+                    print(
+                        f"hyoka-desk: 警告: 未回答の小項目があります: {unanswered.summary()}。"
+                        "ブックでは回答欄に色を付け「未回答」と示して出力しました。",
+                        file=sys.stderr,
+                    )
                 print(f"提出用ブックを {out} に出力しました。")
         except ExportError as exc:
             raise CommandError(str(exc)) from None

@@ -7,7 +7,7 @@ exactly as they will: an item behind an unmet prerequisite adds nothing on its o
 and one that unblocks an item already ticked adds both.
 
 Ranking: items most municipalities already meet (national share ≥ 60 %:
-「全国の多くが該当しているのに当市町村は未該当」) come first, then the rest; within
+「全国の多くが該当しているのに本町は未該当」) come first, then the rest; within
 each, by points added, then by national share. Items that add nothing on their own
 come last.
 """
@@ -15,7 +15,7 @@ come last.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop.catalog.model import (
     ALL_OF,
@@ -34,7 +34,12 @@ from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreTree
 
 HIGH_SHARE_PCT = 60.0
-HIGH_SHARE_NOTE = "全国の多くが該当しているのに当市町村は未該当"
+# Said once above the list (not on every row); the row is marked by high_share.
+HIGH_SHARE_NOTE = "全国の多くが該当しているのに{self_name}は未該当"
+
+
+def high_share_note(self_name: str = "本市町村") -> str:
+    return HIGH_SHARE_NOTE.format(self_name=self_name)
 
 
 @dataclass(frozen=True)
@@ -53,11 +58,21 @@ class Gap:
     prerequisites: tuple[str, ...]  # unmet prerequisites it needs (ids)
     prerequisite_labels: tuple[str, ...]
     gain_with_prerequisites: int  # added when the prerequisites are met too
+    section: str = ""  # 担当課 of the indicator, where set
 
     @property
     def item_id(self) -> str:
         return self.lost.item_id
 
+    @property
+    def indicator_title(self) -> str:
+        """「2 介護保険事業計画の進捗状況…を分析しているか。」"""
+        return self.lost.indicator_heading
+
+    @property
+    def unanswered(self) -> bool:
+        """Not answered yet (as opposed to answered 非該当 or met only in part)."""
+        return self.lost.status == T.UNANSWERED
     @property
     def national_rate_pct(self) -> float | None:
         return self.lost.national_rate_pct
@@ -77,9 +92,8 @@ class Gap:
 
     @property
     def note(self) -> str:
+        """What only this row needs said (the high-share remark is said once, above)."""
         notes = []
-        if self.high_share:
-            notes.append(HIGH_SHARE_NOTE)
         if self.prerequisites:
             notes.append(
                 f"前提となる {'・'.join(self.prerequisite_labels)} も必要"
@@ -110,6 +124,8 @@ class Gap:
             "prerequisites": list(self.prerequisites),
             "gain_with_prerequisites": self.gain_with_prerequisites,
             "status": self.lost.status,
+            "indicator_title": self.indicator_title,
+            "section": self.section,
             "note": self.note,
         }
 
@@ -141,20 +157,21 @@ def find_gaps(
     tree: ScoreTree | None = None,
     user_wordings=None,
     waived: Collection[str] = (),
+    sections: dict[str, str] | None = None,
 ) -> list[Gap]:
     """Every self-assessable unmet sub-item, ranked (see the module docstring).
 
     ``user_wordings``: the evaluation's TextLayers (or own summaries as a dict);
-    ``waived``: inferred prerequisites the user switched off (scored accordingly).
+    ``waived``: inferred prerequisites the user switched off (scored accordingly);
+    ``sections``: indicator id → its 担当課, shown on each row.
     """
     tree = tree or score(catalog, answers, waived)
+    sections = sections or {}
     gaps = []
-    for group in catalog.all_groups():
-        for lost in lost_items(catalog, tree, group.id, user_wordings):
-            gaps.append(_gap(catalog, answers, tree, group.id, lost, waived))
-    for frame in catalog.frames:
-        for lost in lost_items(catalog, tree, frame.id, user_wordings):
-            gaps.append(_gap(catalog, answers, tree, frame.id, lost, waived))
+    for group_id in [g.id for g in catalog.all_groups()] + [f.id for f in catalog.frames]:
+        for lost in lost_items(catalog, tree, group_id, user_wordings):
+            gap = _gap(catalog, answers, tree, group_id, lost, waived)
+            gaps.append(replace(gap, section=sections.get(lost.indicator_id, "")))
     return rank(gaps)
 
 
@@ -182,7 +199,14 @@ def session_gaps(session) -> list[Gap]:
         tree=score(session.catalog, answers, waived),
         user_wordings=session.text_layers(),
         waived=waived,
+        sections=indicator_sections(session),
     )
+
+
+def indicator_sections(session) -> dict[str, str]:
+    """Indicator id → its 担当課 (only those set)."""
+    notes = session.store.indicator_notes(session.evaluation_id)
+    return {key: note.section.strip() for key, note in notes.items() if note.section.strip()}
 
 
 def _gap(

@@ -1,16 +1,21 @@
-"""The result report as HTML for Qt's rich-text engine (the PDF is printed from it).
+"""The result report as HTML blocks for Qt's rich-text engine (the PDF is printed from them).
 
-Plain Python, no Qt: :mod:`desktop.ui.report_pdf` lays this out with QTextDocument.
-Only the HTML subset QTextDocument understands is used (tables with ``<thead>``,
-which Qt repeats on every page, cell padding, background colours, page breaks).
+Plain Python, no Qt: :mod:`desktop.ui.report_pdf` lays each block out with
+QTextDocument and places the blocks on pages itself, so that a block is never split
+between pages: a group's figures, and each indicator with its lost sub-items, are
+blocks of their own (QTextDocument has no "page-break-inside: avoid"). A table's
+header is repeated at the top of every page the table continues on.
+
+Only the HTML subset QTextDocument understands is used (fixed-width tables, cell
+padding, background colours). Text is 9 pt or larger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
-from desktop.dates import japanese_date
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -27,6 +32,24 @@ OFFICIAL_COLOUR = "#e2efda"
 TOTAL_COLOUR = "#ededed"
 HEADER_COLOUR = "#d9e1f2"
 DIFFERENCE_COLOUR = "#f8cbad"
+BODY_PT = 9
+RIGHT = ' align="right"'
+TITLE_PT = 14
+HEADING_PT = 11
+TABLE_OPEN = (
+    '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
+    'style="border-collapse: collapse; border-color: #808080;">'
+)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of the report printed whole on one page (unless taller than a page)."""
+
+    html: str
+    page_break_before: bool = False
+    keep_with_next: bool = False  # a heading or a group's figures stay with what follows
+    header: str = ""  # the table's header row, repeated when the block starts a page
 
 
 def fmt_points(value: float | int | None) -> str:
@@ -55,38 +78,38 @@ def _text(value: str | None) -> str:
 def _columns(report: Report) -> list[tuple[str, str, Callable[[ReportRow], str], bool]]:
     """(header, width, cell html, numeric) for the main tables; mirrors the xlsx columns.
 
-    The figure columns have fixed widths; the three text columns share what is left,
-    so that the table always fits the page whatever optional columns are shown.
+    The figure columns have fixed widths; the text columns share what is left, so
+    that the table always fits the page whatever optional columns are shown.
     """
     columns: list[tuple[str, float, Callable[[ReportRow], str], bool]] = [
-        ("目標", 9, lambda r: _text(r.goal_label), False),
-        ("指標群", 7, lambda r: _text(r.label), False),
-        ("配点", 3.5, lambda r: fmt_points(r.max_points), True),
-        ("得点", 3.5, lambda r: fmt_points(r.points), True),
-        ("得点率", 4.5, lambda r: fmt_rate(r.rate), True),
-        ("全国平均<br/>得点率", 4.5, lambda r: fmt_rate(r.national_avg_rate), True),
+        ("目標", 11, lambda r: _text(r.goal_label), False),
+        ("指標群", 8, lambda r: _text(r.label), False),
+        ("配点", 4, lambda r: fmt_points(r.max_points), True),
+        ("得点", 4, lambda r: fmt_points(r.points), True),
+        ("得点率", 5.5, lambda r: fmt_rate(r.rate), True),
+        ("全国平均<br/>得点率", 5.5, lambda r: fmt_rate(r.national_avg_rate), True),
     ]
     if report.uses_official:
         columns += [
             (
                 "自己<br/>評価",
-                3.5,
+                4,
                 lambda r: fmt_points(r.figure.self_points) if r.figure.uses_official else "",
                 True,
             ),
-            ("国-<br/>自己", 3.5, lambda r: fmt_signed(r.figure.difference), True),
+            ("国-<br/>自己", 4, lambda r: fmt_signed(r.figure.difference), True),
         ]
     if report.previous_year_label:
         label = escape(report.previous_year_label)
         columns += [
-            (f"前年度<br/>{label}", 5, lambda r: fmt_points(r.previous_points), True),
-            ("前年<br/>度比", 3.5, lambda r: fmt_signed(r.previous_difference), True),
+            (f"前年度<br/>{label}", 6, lambda r: fmt_points(r.previous_points), True),
+            ("前年<br/>度比", 4, lambda r: fmt_signed(r.previous_difference), True),
         ]
     left = 100 - sum(width for _h, width, _c, _n in columns)
     columns += [
-        ("主な減点に関する項目", left * 0.5, _lost_html, False),
-        ("今後の対応", left * 0.28, lambda r: _text(r.planned_response), False),
-        ("備考", left * 0.22, lambda r: _text(r.remarks), False),
+        ("主な減点に関する項目", left * 0.5, lambda r: _text(r.lost_summary), False),
+        ("今後の対応", left * 0.3, lambda r: _text(r.planned_text), False),
+        ("備考", left * 0.2, lambda r: _text(r.remarks), False),
     ]
     return [(header, f"{width:.1f}%", cell, numeric) for header, width, cell, numeric in columns]
 
@@ -101,66 +124,99 @@ def _row_colour(row: ReportRow) -> str | None:
     return None
 
 
-def _lost_html(row: ReportRow) -> str:
-    """主な減点: indicator headings in bold, their sub-items listed under them."""
-    if not row.lost or row.state_scored:
-        return _text(row.lost_text)
-    lines = []
-    current = None
-    for item in row.lost:
-        if item.indicator_id != current:
-            current = item.indicator_id
-            lines.append(f"<b>{escape(item.indicator_heading)}</b>")
-        lines.append(f"・{escape(item.line)}")
-    return "<br/>".join(lines)
+def _one_row_table(cells: str) -> str:
+    return f"{TABLE_OPEN}<tr>{cells}</tr></table>"
 
 
-def _table(report: Report, rows: list[ReportRow]) -> str:
-    """One grant's table; the goal cell spans its group rows and its total row."""
-    columns = _columns(report)
+def _header_html(columns) -> str:
     head = "".join(
         f'<th width="{width}" bgcolor="{HEADER_COLOUR}">{header}</th>'
         for header, width, _cell, _numeric in columns
     )
-    spans = _goal_spans(rows)
-    body = []
-    for index, row in enumerate(rows):
-        colour = _row_colour(row)
-        attributes = f' bgcolor="{colour}"' if colour else ""
-        bold = row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
-        cells = []
-        for column_index, (_header, _width, cell, numeric) in enumerate(columns):
-            if column_index == 0:
-                span = spans.get(index)
-                if span is None:
-                    continue  # covered by the goal cell above
-                content = _text(row.goal_label)
-                cells.append(f'<td rowspan="{span}">{content}</td>')
-                continue
-            content = cell(row)
-            if bold and content:
-                content = f"<b>{content}</b>"
-            align = ' align="right"' if numeric else ""
-            cells.append(f"<td{align}{attributes}>{content}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    return (
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-        'style="border-collapse: collapse; border-color: #808080;">'
-        f"<thead><tr>{head}</tr></thead>{''.join(body)}</table>"
+    return _one_row_table(head)
+
+
+def _figure_row(columns, row: ReportRow, show_goal: bool) -> str:
+    colour = _row_colour(row)
+    attributes = f' bgcolor="{colour}"' if colour else ""
+    bold = row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
+    cells = []
+    for index, (_header, width, cell, numeric) in enumerate(columns):
+        if index == 0:
+            content = _text(row.goal_label) if show_goal else ""
+            cells.append(f'<td width="{width}">{content}</td>')
+            continue
+        content = cell(row)
+        if bold and content:
+            content = f"<b>{content}</b>"
+        align = ' align="right"' if numeric else ""
+        cells.append(f'<td width="{width}"{align}{attributes}>{content}</td>')
+    return _one_row_table("".join(cells))
+
+
+def _indicator_row(columns, heading: str, items) -> str:
+    """One indicator's lost sub-items, under the group's row, in the 主な減点 column."""
+    lines = [f"<b>{escape(heading)}</b>"] + [f"・{escape(item.line)}" for item in items]
+    lost_index = next(i for i, column in enumerate(columns) if column[0] == "主な減点に関する項目")
+    before = sum(float(width.rstrip("%")) for _h, width, _c, _n in columns[:lost_index])
+    after = 100 - before - float(columns[lost_index][1].rstrip("%"))
+    return _one_row_table(
+        f'<td width="{before:.1f}%"></td>'
+        f'<td width="{columns[lost_index][1]}">{"<br/>".join(lines)}</td>'
+        f'<td width="{after:.1f}%"></td>'
     )
 
 
-def _goal_spans(rows: list[ReportRow]) -> dict[int, int]:
-    """Row index → rowspan of its goal cell; rows inside a span have no entry."""
-    spans: dict[int, int] = {}
-    start = None
-    for index, row in enumerate(rows):
-        if start is not None and rows[start].goal_label == row.goal_label and row.goal_label:
-            spans[start] += 1
-            continue
-        start = index
-        spans[index] = 1
-    return spans
+def _table_blocks(report: Report, rows: list[ReportRow], heading: str, *, new_page: bool):
+    """A grant's (or the total's) table: figures per group, then each indicator's losses."""
+    columns = _columns(report)
+    header = _header_html(columns)
+    blocks = [
+        Block(
+            f'<p style="font-size: {HEADING_PT}pt;"><b>{escape(heading)}</b></p>',
+            page_break_before=new_page,
+            keep_with_next=True,
+        ),
+        Block(header, keep_with_next=True),
+    ]
+    previous_goal = None
+    for row in rows:
+        show_goal = bool(row.goal_label) and row.goal_label != previous_goal
+        previous_goal = row.goal_label or previous_goal
+        lost = row.lost_blocks
+        blocks.append(
+            Block(_figure_row(columns, row, show_goal), keep_with_next=bool(lost), header=header)
+        )
+        for heading_text, items in lost:
+            blocks.append(Block(_indicator_row(columns, heading_text, items), header=header))
+    return blocks
+
+
+def report_blocks(
+    report: Report,
+    official_rows: list[OfficialDifference] | None = None,
+) -> list[Block]:
+    """The whole report as blocks, in reading order (see the module docstring)."""
+    intro = [
+        f'<p style="font-size: {TITLE_PT}pt;"><b>{escape(report.title)}</b></p>',
+        f"<p>{escape(report.municipality)}　作成日 {_date(report)}</p>",
+    ]
+    for note in report.notes:
+        intro.append(f"<p>※ {escape(note)}</p>")
+    intro.append(
+        f'<p><span style="background-color: {ESTIMATE_COLOUR};">　見込み（国が算定）　</span>　'
+        f'<span style="background-color: {OFFICIAL_COLOUR};">　国による評価結果　</span></p>'
+    )
+    blocks = [Block("".join(intro))]
+    for index, table in enumerate(report.grants):
+        blocks += _table_blocks(
+            report, list(table.rows), f"{table.name}（{table.short_label}）", new_page=bool(index)
+        )
+    blocks += _table_blocks(report, [report.total, *report.frames], "合計", new_page=False)
+    blocks += _gap_blocks(report)
+    if official_rows:
+        blocks += _official_blocks(official_rows)
+    return blocks
 
 
 def report_html(
@@ -169,96 +225,121 @@ def report_html(
     *,
     font_family: str = "IPAexGothic",
 ) -> str:
-    parts = [
-        "<html><head><meta charset='utf-8'/></head>",
-        f"<body style=\"font-family: '{escape(font_family)}'; font-size: 7.5pt;\">",
-        f'<p style="font-size: 13pt;"><b>{escape(report.title)}</b></p>',
-        f"<p>{escape(report.municipality)}　作成日 {japanese_date(report.created_on)}　"
-        f"評価指標: {escape(report.catalog_name)}</p>",
+    """The blocks as one HTML page (for a preview; the PDF places the blocks itself)."""
+    return document_html(
+        "".join(block.html for block in report_blocks(report, official_rows)), font_family
+    )
+
+
+def document_html(body: str, font_family: str) -> str:
+    return (
+        "<html><head><meta charset='utf-8'/></head>"
+        f"<body style=\"font-family: '{escape(font_family)}'; font-size: {BODY_PT}pt;\">"
+        f"{body}</body></html>"
+    )
+
+
+def _date(report: Report) -> str:
+    day = report.created_on
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+GAP_COLUMNS = (
+    ("順位", "4%"),
+    ("区分", "14%"),
+    ("評価指標", "22%"),
+    ("小項目（減点に関する項目）", "25%"),
+    ("担当課", "8%"),
+    ("加点", "5%"),
+    ("全国<br/>該当率", "6%"),
+    ("指標群の得点率<br/>現在 → 達成後", "8%"),
+    ("備考", "8%"),
+)
+
+
+def _gap_blocks(report: Report) -> list[Block]:
+    header = _one_row_table(
+        "".join(
+            f'<th bgcolor="{HEADER_COLOUR}" width="{width}">{title}</th>'
+            for title, width in GAP_COLUMNS
+        )
+    )
+    shown = len(report.gaps)
+    blocks = [
+        Block(
+            f'<p style="font-size: {HEADING_PT}pt;"><b>伸びしろ（未該当の小項目）</b></p>'
+            f"<p>未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
+            f"★＝全国該当率 60% 以上（{escape(report.high_share_note)}）。★の項目を先に、"
+            "加点の大きい順。［未回答］はまだ回答していない小項目です。</p>",
+            page_break_before=True,
+            keep_with_next=True,
+        ),
+        Block(header, keep_with_next=True),
     ]
-    for note in report.notes:
-        parts.append(f'<p style="font-size: 7pt;">※ {escape(note)}</p>')
-    legend = (
-        f'<span style="background-color: {ESTIMATE_COLOUR};">　見込み（国が算定）　</span>　'
-        f'<span style="background-color: {OFFICIAL_COLOUR};">　国による評価結果　</span>'
-    )
-    parts.append(f'<p style="font-size: 7pt;">{legend}</p>')
-    for index, table in enumerate(report.grants):
-        style = ' style="page-break-before: always;"' if index else ""
-        parts.append(
-            f'<p{style}><b style="font-size: 10pt;">{escape(table.name)}（{escape(table.short_label)}）</b></p>'
-        )
-        parts.append(_table(report, list(table.rows)))
-    parts.append('<p><b style="font-size: 10pt;">合計</b></p>')
-    parts.append(_table(report, [report.total, *report.frames]))
-    parts.append(_gaps_html(report))
-    if official_rows:
-        parts.append(_official_html(official_rows))
-    parts.append("</body></html>")
-    return "".join(parts)
-
-
-def _gaps_html(report: Report) -> str:
-    head = "".join(
-        f'<th bgcolor="{HEADER_COLOUR}" width="{width}">{header}</th>'
-        for header, width in (
-            ("順位", "3%"),
-            ("区分", "16%"),
-            ("減点に関する項目", "37%"),
-            ("加点", "4%"),
-            ("全国<br/>該当率", "5%"),
-            ("指標群の得点率<br/>現在 → 達成後", "10%"),
-            ("自己評価合計<br/>現在 → 達成後", "9%"),
-            ("備考", "16%"),
-        )
-    )
-    rows = []
+    widths = [width for _title, width in GAP_COLUMNS]
     for rank, gap in enumerate(report.gaps, start=1):
         rate = "" if gap.national_rate_pct is None else f"{gap.national_rate_pct:.1f}%"
-        text = _text(gap.lost.text)
         if gap.high_share:
-            text = f"<b>{text}</b>"
-        rows.append(
-            "<tr>"
-            f'<td align="right">{rank}</td><td>{_text(gap.reference)}</td><td>{text}</td>'
-            f'<td align="right">+{gap.gain}</td><td align="right">{rate}</td>'
-            f'<td align="right">{fmt_rate(gap.group_rate_before)} → {fmt_rate(gap.group_rate_after)}</td>'
-            f'<td align="right">{gap.total_before} → {gap.total_after}</td>'
-            f"<td>{_text(gap.note)}</td>"
-            "</tr>"
+            rate = f"★{rate}"
+        line = _text(gap.lost.line)
+        if gap.high_share:
+            line = f"<b>{line}</b>"
+        values = [
+            (str(rank), True),
+            (_text(gap.reference), False),
+            (_text(gap.indicator_title), False),
+            (line, False),
+            (_text(gap.section), False),
+            (f"+{gap.gain}", True),
+            (rate, True),
+            (f"{fmt_rate(gap.group_rate_before)} → {fmt_rate(gap.group_rate_after)}", True),
+            (_text(gap.note), False),
+        ]
+        cells = "".join(
+            f'<td width="{width}"{RIGHT if numeric else ""}>{value}</td>'
+            for width, (value, numeric) in zip(widths, values, strict=True)
         )
-    if not rows:
-        rows.append('<tr><td colspan="8">未該当の小項目はありません。</td></tr>')
-    shown = len(report.gaps)
-    return (
-        '<p style="page-break-before: always;"><b style="font-size: 10pt;">'
-        "伸びしろ（未該当の小項目）</b></p>"
-        f'<p style="font-size: 7pt;">未該当の小項目 {report.gap_count}件のうち上位 {shown}件。'
-        "全国該当率 60% 以上の項目（全国の多くが該当しているのに当市町村は未該当）を先に、加点の大きい順。</p>"
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-        'style="border-collapse: collapse; border-color: #808080;">'
-        f"<thead><tr>{head}</tr></thead>{''.join(rows)}</table>"
+        blocks.append(Block(_one_row_table(cells), header=header))
+    if not report.gaps:
+        blocks.append(Block(_one_row_table("<td>未該当の小項目はありません。</td>")))
+    return blocks
+
+
+def _official_blocks(rows: list[OfficialDifference]) -> list[Block]:
+    columns = (
+        ("区分", "60%"),
+        ("配点", "8%"),
+        ("自己評価（見込みを含む）", "12%"),
+        ("国による評価結果", "10%"),
+        ("差（国-自己）", "10%"),
     )
-
-
-def _official_html(rows: list[OfficialDifference]) -> str:
-    body = []
+    header = _one_row_table(
+        "".join(
+            f'<th bgcolor="{HEADER_COLOUR}" width="{width}">{title}</th>'
+            for title, width in columns
+        )
+    )
+    blocks = [
+        Block(
+            f'<p style="font-size: {HEADING_PT}pt;"><b>国による評価結果と自己評価の比較</b></p>',
+            page_break_before=True,
+            keep_with_next=True,
+        ),
+        Block(header, keep_with_next=True),
+    ]
     for row in rows:
         colour = f' bgcolor="{DIFFERENCE_COLOUR}"' if row.difference != 0 else ""
         title = escape(row.title) + ("" if row.entered else "（入力値の合計）")
-        body.append(
-            f"<tr><td{colour}>{title}</td><td align='right'{colour}>{row.max_points}</td>"
-            f"<td align='right'{colour}>{fmt_points(row.self_points)}</td>"
-            f"<td align='right'{colour}>{fmt_points(row.official_points)}</td>"
-            f"<td align='right'{colour}>{fmt_signed(row.difference)}</td></tr>"
+        values = [
+            (title, False),
+            (str(row.max_points), True),
+            (fmt_points(row.self_points), True),
+            (fmt_points(row.official_points), True),
+            (fmt_signed(row.difference), True),
+        ]
+        cells = "".join(
+            f'<td width="{width}"{RIGHT if numeric else ""}{colour}>{value}</td>'
+            for (_t, width), (value, numeric) in zip(columns, values, strict=True)
         )
-    return (
-        '<p style="page-break-before: always;"><b style="font-size: 10pt;">'
-        "国による評価結果と自己評価の比較</b></p>"
-        '<table width="100%" border="1" cellspacing="0" cellpadding="3" '
-        'style="border-collapse: collapse; border-color: #808080;">'
-        f'<thead><tr><th bgcolor="{HEADER_COLOUR}" width="60%">区分</th>'
-        f'<th bgcolor="{HEADER_COLOUR}">配点</th><th bgcolor="{HEADER_COLOUR}">自己評価（見込みを含む）</th>'
-        f'<th bgcolor="{HEADER_COLOUR}">国による評価結果</th><th bgcolor="{HEADER_COLOUR}">差（国-自己）</th>'
-        f"</tr></thead>{''.join(body)}</table>"
-    )
+        blocks.append(Block(_one_row_table(cells), header=header))
+    return blocks

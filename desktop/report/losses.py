@@ -125,6 +125,18 @@ def _national_rate(item: Item) -> float | None:
     return None
 
 
+def group_by_indicator(items: list[LostItem]) -> list[tuple[str, list[LostItem]]]:
+    """(indicator heading, its lost items) in order: one block per indicator."""
+    blocks: list[tuple[str, list[LostItem]]] = []
+    current = None
+    for item in items:
+        if item.indicator_id != current:
+            current = item.indicator_id
+            blocks.append((item.indicator_heading, []))
+        blocks[-1][1].append(item)
+    return blocks
+
+
 def lines_by_indicator(items: list[LostItem]) -> list[str]:
     """The lost items grouped under their indicator, as the report's cell shows them."""
     lines: list[str] = []

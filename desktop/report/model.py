@@ -20,10 +20,10 @@ from datetime import date
 
 from desktop.catalog.model import STATE_SCORED_KINDS, Catalog
 from desktop.report.comparison import YearComparison, compare_with_previous
-from desktop.report.gaps import Gap, find_gaps
-from desktop.report.losses import LostItem, lines_by_indicator, lost_items
+from desktop.report.gaps import Gap, find_gaps, high_share_note, indicator_sections
+from desktop.report.losses import LostItem, group_by_indicator, lines_by_indicator, lost_items
 from desktop.report.official import Figure, resolve
-from desktop.report.wording import item_reference, points_text
+from desktop.report.wording import item_reference, points_text, self_name
 from desktop.scoring.tree import ScoreNode, ScoreTree
 
 ROW_GROUP = "group"
@@ -33,6 +33,7 @@ ROW_TOTAL = "total"
 ROW_FRAME = "frame"
 
 GAPS_IN_REPORT = 20
+PLANNED_MISSING = "（未記入）"
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,33 @@ class ReportRow:
         return "\n".join(lines_by_indicator(list(self.lost)))
 
     @property
+    def lost_blocks(self) -> list[tuple[str, list[LostItem]]]:
+        """The lost sub-items by indicator: each block is printed whole, never split."""
+        if self.kind not in (ROW_GROUP, ROW_FRAME) or self.state_scored:
+            return []
+        return group_by_indicator(list(self.lost))
+
+    @property
+    def lost_summary(self) -> str:
+        """The group row's own cell: 「減点 11点（3指標・5項目）」, 満点, or 国が算定."""
+        if self.kind not in (ROW_GROUP, ROW_FRAME):
+            return ""
+        if self.state_scored or not self.lost:
+            return self.lost_text
+        lost = sum(item.lost_points for item in self.lost)
+        blocks = len(self.lost_blocks)
+        return f"減点 {points_text(lost)}（{blocks}指標・{len(self.lost)}項目、下に一覧）"
+
+    @property
+    def planned_text(self) -> str:
+        """今後の対応; says 未記入 where points are lost and nothing is planned yet."""
+        if self.planned_response.strip():
+            return self.planned_response
+        if self.kind in (ROW_GROUP, ROW_FRAME) and self.lost and not self.state_scored:
+            return PLANNED_MISSING
+        return ""
+
+    @property
     def remarks(self) -> str:
         """備考: where the figure comes from, official differences, allocation changes."""
         notes = []
@@ -127,6 +155,11 @@ class Report:
     has_estimates: bool
     previous_year_label: str | None
     notes: tuple[str, ...] = field(default=())
+    self_name: str = "本市町村"  # 本市 / 本町 / 本村 / 本区
+
+    @property
+    def high_share_note(self) -> str:
+        return high_share_note(self.self_name)
 
     @property
     def title(self) -> str:
@@ -166,6 +199,7 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         waived=session.waived_prerequisites(),
         comparison=compare_with_previous(session),
         gap_limit=gap_limit,
+        sections=indicator_sections(session),
     )
 
 
@@ -182,6 +216,7 @@ def assemble_report(
     gap_limit: int = GAPS_IN_REPORT,
     today: date | None = None,
     waived: Collection[str] = (),
+    sections: dict[str, str] | None = None,
 ) -> Report:
     figures = resolve(tree, official)
     builder = _RowBuilder(catalog, tree, figures, planned, wordings, comparison)
@@ -198,7 +233,9 @@ def assemble_report(
         tables.append(GrantTable(grant.id, grant.name, _short(grant.id), tuple(rows)))
     total = builder.total_row(ROW_TOTAL, tree.root, "", f"合計（{tree.root.max_points}点満点）")
     frames = tuple(builder.group_row(frame, "", kind=ROW_FRAME) for frame in tree.frames)
-    gaps = find_gaps(catalog, answers, tree=tree, user_wordings=wordings, waived=waived)
+    gaps = find_gaps(
+        catalog, answers, tree=tree, user_wordings=wordings, waived=waived, sections=sections
+    )
     uses_official = any(figure.uses_official for figure in figures.values())
     has_estimates = total.is_estimate or any(row.is_estimate for row in frames)
     notes = []
@@ -222,6 +259,10 @@ def assemble_report(
     notes.append(
         "得点率 = 得点 ÷ 配点。全国平均得点率 = 全国平均得点 ÷ 配点（評価指標の資料による）。"
     )
+    if not any(text.strip() for text in planned.values()):
+        notes.append(
+            "今後の対応はまだ記入されていません（指標群ごとに記入すると、この資料に載ります）。"
+        )
     return Report(
         municipality=municipality,
         year_label=catalog.year_label,
@@ -236,6 +277,7 @@ def assemble_report(
         has_estimates=has_estimates,
         previous_year_label=comparison.previous_year_label if comparison else None,
         notes=tuple(notes),
+        self_name=self_name(municipality),
     )
 
 

@@ -23,10 +23,28 @@ from pathlib import Path
 _TO_UNICODE_REF = re.compile(rb"/ToUnicode\s+(\d+)\s+0\s+R")
 _HEX4 = re.compile(rb"<([0-9A-Fa-f]{4})>")
 RADICAL_BLOCKS = (range(0x2E80, 0x2F00), range(0x2F00, 0x2FE0))
+# CJK Radicals Supplement forms that share a glyph with a whole kanji in Japanese fonts
+# (IPAexGothic: 長 is drawn by the glyph of ⻑) but have no NFKC decomposition.
+SUPPLEMENT_KANJI = {
+    0x2EA0: 0x6C11,  # ⺠ 民
+    0x2EC1: 0x864E,  # ⻁ 虎
+    0x2EC4: 0x897F,  # ⻄ 西
+    0x2ED1: 0x9577,  # ⻑ 長
+    0x2ED8: 0x9752,  # ⻘ 青
+    0x2EE4: 0x9B3C,  # ⻤ 鬼
+    0x2EE8: 0x9EA6,  # ⻨ 麦
+    0x2EE9: 0x9EC4,  # ⻩ 黄
+    0x2EEB: 0x6589,  # ⻫ 斉
+    0x2EED: 0x6B6F,  # ⻭ 歯
+    0x2EEF: 0x7ADC,  # ⻯ 竜
+    0x2EF2: 0x4E80,  # ⻲ 亀
+}
 
 
 def unified_for(code_point: int) -> int | None:
     """The kanji a radical stands for (NFKC), or None when it is not a radical or has none."""
+    if code_point in SUPPLEMENT_KANJI:
+        return SUPPLEMENT_KANJI[code_point]
     if not any(code_point in block for block in RADICAL_BLOCKS):
         return None
     normalized = unicodedata.normalize("NFKC", chr(code_point))

@@ -12,6 +12,18 @@ from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator
 from desktop.catalog.wording import HINT, SOURCE_MARKS, marked, wording_for
 
 HINT_MARK = f"〔{SOURCE_MARKS[HINT]}〕"
+SELF_NAMES = {"市": "本市", "町": "本町", "村": "本村", "区": "本区"}
+SELF_NAME_UNKNOWN = "本市町村"
+
+
+def self_name(municipality: str) -> str:
+    """How the municipality calls itself in its report: 本市 / 本町 / 本村 / 本区.
+
+    From the last character of its name (北塩原村 → 本村); 本市町村 when the name does
+    not end in one of them (a 広域連合, an empty name).
+    """
+    name = (municipality or "").strip()
+    return SELF_NAMES.get(name[-1:], SELF_NAME_UNKNOWN)
 
 
 def grant_name(grant: Grant) -> str:

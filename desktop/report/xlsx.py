@@ -5,6 +5,12 @@ calculate with the sheet; user text (今後の対応, own wordings) is always wr
 text, never as a formula. Row positions are for people: the hidden sheet ``_ids``
 says which node each row shows.
 
+Printed on A4 landscape at 9 pt or more: text is 10 pt and the columns share a
+width that "fit to one page wide" shrinks by 10 % at most. Rows get the height of
+their wrapped text. Under each group's row, each indicator where points were lost has
+a row of its own (its title and its lost sub-items), and Excel never splits a row
+between pages.
+
 The file is written to a temporary name next to the target and moved into place at
 the end, so a failure (a full disk, the old file open in Excel) never leaves half a
 report behind.
@@ -12,8 +18,6 @@ report behind.
 
 from __future__ import annotations
 
-import math
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +29,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from desktop.dates import japanese_date
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -37,6 +40,7 @@ from desktop.report.model import (
 )
 from desktop.report.official import OfficialDifference
 from desktop.safe_save import SaveError, save_atomically
+from desktop.workbook.text_fit import fit_row_heights
 
 FONT_NAME = "游ゴシック"
 RATE_FORMAT = "0.0%"
@@ -68,40 +72,49 @@ class Column:
     kind: str  # text / points / rate / difference
 
 
+# The main table's total width in characters: A4 landscape at 90 % or more.
+TABLE_WIDTH = 132
+LOST_HEADER = "主な減点に関する項目"
+
+
 def report_columns(report: Report) -> list[Column]:
-    """The main table's columns: fixed ones, plus last year's and official ones when known."""
+    """The main table's columns: fixed ones, plus last year's and official ones when known.
+
+    The three text columns share what the figure columns leave of :data:`TABLE_WIDTH`.
+    """
     columns = [
-        Column("目標", 22, lambda r: r.goal_label, "text"),
-        Column("指標群", 16, lambda r: r.label, "text"),
-        Column("配点", 7, lambda r: r.max_points, "points"),
-        Column("得点", 7, lambda r: r.points, "points"),
-        Column("得点率", 8, lambda r: r.rate, "rate"),
-        Column("全国平均得点率", 9, lambda r: r.national_avg_rate, "rate"),
+        Column("目標", 14, lambda r: r.goal_label, "text"),
+        Column("指標群", 10, lambda r: r.label, "text"),
+        Column("配点", 5, lambda r: r.max_points, "points"),
+        Column("得点", 5, lambda r: r.points, "points"),
+        Column("得点率", 7, lambda r: r.rate, "rate"),
+        Column("全国平均得点率", 8, lambda r: r.national_avg_rate, "rate"),
     ]
     if report.uses_official:
         columns += [
             Column(
                 "自己評価",
-                8,
+                6,
                 lambda r: r.figure.self_points if r.figure.uses_official else None,
                 "points",
             ),
-            Column("差（国−自己）", 8, lambda r: r.figure.difference, "difference"),
+            Column("差（国−自己）", 7, lambda r: r.figure.difference, "difference"),
         ]
     if report.previous_year_label:
         columns += [
             Column(
                 f"前年度得点（{report.previous_year_label}）",
-                9,
+                8,
                 lambda r: r.previous_points,
                 "points",
             ),
-            Column("前年度差", 7, lambda r: r.previous_difference, "difference"),
+            Column("前年度差", 6, lambda r: r.previous_difference, "difference"),
         ]
+    left = TABLE_WIDTH - sum(column.width for column in columns)
     columns += [
-        Column("主な減点に関する項目", 58, lambda r: r.lost_text, "text"),
-        Column("今後の対応", 36, lambda r: r.planned_response, "text"),
-        Column("備考", 22, lambda r: r.remarks, "text"),
+        Column(LOST_HEADER, round(left * 0.5), lambda r: r.lost_summary, "text"),
+        Column("今後の対応", round(left * 0.3), lambda r: r.planned_text, "text"),
+        Column("備考", round(left * 0.2), lambda r: r.remarks, "text"),
     ]
     return columns
 
@@ -164,28 +177,17 @@ def save_report_xlsx(
     )
 
 
-def wrapped_lines(text: str, column_width: float) -> int:
-    """How many lines a wrapped cell needs (full-width characters take two columns)."""
-    total = 0
-    for line in text.split("\n"):
-        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-        total += max(1, math.ceil(width / max(1.0, column_width - 1)))
-    return total
-
-
 # --- the main sheet ------------------------------------------------------------------
 def _write_main(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
     columns = report_columns(report)
     width = len(columns)
+    for index, column in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
     _title(sheet, report.title, width)
-    write_text(
-        sheet.cell(2, 1),
-        f"{report.municipality}　作成日 {japanese_date(report.created_on)}　評価指標: {report.catalog_name}",
-    )
+    _line(sheet, 2, f"{report.municipality}　作成日 {_date(report)}", width)
     row = 3
     for note in report.notes:
-        write_text(sheet.cell(row, 1), f"※ {note}")
-        sheet.cell(row, 1).font = Font(name=FONT_NAME, size=9)
+        _line(sheet, row, f"※ {note}", width)
         row += 1
     header_row = row
     for index, column in enumerate(columns, start=1):
@@ -195,31 +197,63 @@ def _write_main(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
         cell.fill = _HEADER_FILL
         cell.alignment = _CENTER
         cell.border = _BORDER
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
     row = header_row + 1
+    lost_column = next(i for i, c in enumerate(columns, start=1) if c.header == LOST_HEADER)
     for table_index, table in enumerate(report.grants):
         if table_index:
             sheet.row_breaks.append(Break(id=row - 1))  # each grant starts on a new page
         _band(sheet, row, f"{table.name}（{table.short_label}）", width, _GRANT_FILL)
         row += 1
-        for report_row in table.rows:
-            _write_row(sheet, row, columns, report_row)
-            ids.append([MAIN_SHEET, row, report_row.kind, report_row.node_id, table.grant_id])
-            row += 1
+        row = _write_rows(sheet, ids, row, columns, lost_column, table.rows, table.grant_id)
     _band(sheet, row, "合計", width, _GRANT_FILL)
     row += 1
-    for report_row in (report.total, *report.frames):
-        _write_row(sheet, row, columns, report_row)
-        ids.append([MAIN_SHEET, row, report_row.kind, report_row.node_id, ""])
-        row += 1
+    row = _write_rows(sheet, ids, row, columns, lost_column, (report.total, *report.frames), "")
+    fit_row_heights(sheet, 1, row - 1)
     sheet.freeze_panes = f"C{header_row + 1}"
     _print_setup(sheet, header_row, row - 1, width)
+
+
+def _write_rows(sheet, ids, row: int, columns, lost_column: int, rows, grant: str) -> int:
+    """Each report row, then a row per indicator with lost points under a group's row."""
+    previous_goal = None
+    for report_row in rows:
+        show_goal = report_row.goal_label != previous_goal
+        previous_goal = report_row.goal_label
+        _write_row(sheet, row, columns, report_row, show_goal)
+        ids.append([MAIN_SHEET, row, report_row.kind, report_row.node_id, grant])
+        row += 1
+        for heading, items in report_row.lost_blocks:
+            lines = [heading, *(f"　・{item.line}" for item in items)]
+            for index in range(1, len(columns) + 1):
+                cell = sheet.cell(row, index)
+                cell.border = _BORDER
+                cell.alignment = _WRAP_TOP
+                cell.font = Font(name=FONT_NAME, size=10)
+            write_text(sheet.cell(row, lost_column), "\n".join(lines))
+            ids.append([MAIN_SHEET, row, "indicator", items[0].indicator_id, grant])
+            row += 1
+    return row
+
+
+def _date(report: Report) -> str:
+    day = report.created_on
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _line(sheet: Worksheet, row: int, text: str, width: int) -> None:
+    """A line of text wrapped across the table (never past the printed page)."""
+    cell = sheet.cell(row, 1)
+    write_text(cell, text)
+    cell.font = Font(name=FONT_NAME, size=10)
+    cell.alignment = _WRAP_TOP
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def _title(sheet: Worksheet, title: str, width: int) -> None:
     cell = sheet.cell(1, 1)
     write_text(cell, title)
     cell.font = Font(name=FONT_NAME, bold=True, size=14)
+    cell.alignment = _WRAP_TOP
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
 
 
@@ -233,7 +267,9 @@ def _band(sheet: Worksheet, row: int, text: str, width: int, fill: PatternFill) 
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
-def _write_row(sheet: Worksheet, row: int, columns: list[Column], report_row: ReportRow) -> None:
+def _write_row(
+    sheet: Worksheet, row: int, columns: list[Column], report_row: ReportRow, show_goal: bool
+) -> None:
     is_total = report_row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
     font = Font(
         name=FONT_NAME,
@@ -241,13 +277,13 @@ def _write_row(sheet: Worksheet, row: int, columns: list[Column], report_row: Re
         bold=is_total,
         italic=report_row.is_estimate and report_row.kind in (ROW_GROUP, ROW_FRAME),
     )
-    lines = 1
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row, index)
         value = column.value(report_row)
+        if index == 1 and not show_goal:
+            value = ""  # the goal is named on its first row only
         if column.kind == "text":
             write_text(cell, value)
-            lines = max(lines, wrapped_lines(value or "", column.width))
         else:
             write_number(cell, value, column.kind)
         cell.font = font
@@ -259,8 +295,6 @@ def _write_row(sheet: Worksheet, row: int, columns: list[Column], report_row: Re
             cell.fill = _OFFICIAL_FILL
         elif report_row.is_estimate:
             cell.fill = _ESTIMATE_FILL
-    # Excel does not grow wrapped rows written by openpyxl; give long lists their height.
-    sheet.row_dimensions[row].height = max(15, min(409, 13.5 * lines))
 
 
 def _print_setup(sheet: Worksheet, header_row: int, last_row: int, width: int) -> None:
@@ -271,25 +305,30 @@ def _print_setup(sheet: Worksheet, header_row: int, last_row: int, width: int) -
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{header_row}:{header_row}"
     sheet.print_area = f"A1:{get_column_letter(width)}{last_row}"
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    sheet.page_margins.left = sheet.page_margins.right = 0.3
+    sheet.page_margins.top = 0.5
+    sheet.page_margins.bottom = 0.6
+    sheet.HeaderFooter.scaleWithDoc = False  # the footer stays 9 pt when fitted
     sheet.oddFooter.center.text = "&P / &N ページ"
+    sheet.oddFooter.center.size = 9
     sheet.oddHeader.right.text = "&A"
+    sheet.oddHeader.right.size = 9
     sheet.print_options.horizontalCentered = True
 
 
 # --- gaps ------------------------------------------------------------------------------
 GAP_HEADERS = [
-    ("順位", 6, "points"),
-    ("区分", 30, "text"),
-    ("減点に関する項目", 60, "text"),
-    ("加点", 7, "points"),
-    ("全国該当率", 9, "rate"),
-    ("指標群の得点率（現在）", 10, "rate"),
-    ("指標群の得点率（達成後）", 10, "rate"),
-    ("自己評価合計（現在）", 10, "points"),
-    ("自己評価合計（達成後）", 10, "points"),
-    ("備考", 34, "text"),
+    ("順位", 5, "points"),
+    ("区分", 16, "text"),
+    ("評価指標", 28, "text"),
+    ("小項目（減点に関する項目）", 30, "text"),
+    ("担当課", 10, "text"),
+    ("加点", 5, "points"),
+    ("全国該当率", 7, "rate"),
+    ("全国60%以上", 6, "text"),
+    ("指標群の得点率（現在）", 8, "rate"),
+    ("指標群の得点率（達成後）", 8, "rate"),
+    ("備考", 12, "text"),
 ]
 
 
@@ -307,12 +346,17 @@ def _header_row(sheet: Worksheet, row: int, headers: list[tuple[str, int, str]])
 
 def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
     width = len(GAP_HEADERS)
+    for index, (_header, column_width, _kind) in enumerate(GAP_HEADERS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = column_width
     _title(sheet, f"{report.year_label} 伸びしろ（未該当の小項目）", width)
     shown = len(report.gaps)
-    write_text(
-        sheet.cell(2, 1),
+    _line(
+        sheet,
+        2,
         f"{report.municipality}　未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
-        "全国該当率 60% 以上の項目（全国の多くが該当しているのに当市町村は未該当）を先に、加点の大きい順。",
+        f"★＝全国該当率 60% 以上（{report.high_share_note}）。★の項目を先に、加点の大きい順。"
+        "［未回答］はまだ回答していない小項目です。",
+        width,
     )
     _header_row(sheet, 3, GAP_HEADERS)
     for rank, gap in enumerate(report.gaps, start=1):
@@ -321,13 +365,14 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
         values = [
             rank,
             gap.reference,
-            gap.lost.text,
+            gap.indicator_title,
+            gap.lost.line,
+            gap.section,
             gap.gain,
             rate,
+            "★" if gap.high_share else "",
             gap.group_rate_before,
             gap.group_rate_after,
-            gap.total_before,
-            gap.total_after,
             gap.note,
         ]
         for index, ((_h, _w, kind), value) in enumerate(zip(GAP_HEADERS, values, strict=True), 1):
@@ -336,17 +381,18 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
                 write_text(cell, value)
             else:
                 write_number(cell, value, kind)
-            cell.font = Font(name=FONT_NAME, size=10, bold=gap.high_share and index == 3)
+            cell.font = Font(name=FONT_NAME, size=10, bold=gap.high_share and index == 4)
             cell.border = _BORDER
             cell.alignment = _WRAP_TOP
         ids.append([GAPS_SHEET, row, "gap", gap.item_id, gap.grant])
+    fit_row_heights(sheet, 1, 3 + max(1, shown))
     sheet.freeze_panes = "A4"
     _print_setup(sheet, 3, 3 + max(1, shown), width)
 
 
 # --- official results ----------------------------------------------------------------
 OFFICIAL_HEADERS = [
-    ("区分", 60, "text"),
+    ("区分", 50, "text"),
     ("配点", 8, "points"),
     ("自己評価（見込みを含む）", 12, "points"),
     ("国による評価結果", 12, "points"),
@@ -381,4 +427,5 @@ def _write_official(sheet: Worksheet, ids: Worksheet, rows: list[OfficialDiffere
             if difference.difference != 0:
                 cell.fill = _ESTIMATE_FILL
         ids.append([OFFICIAL_SHEET, offset, "official", difference.node_id, ""])
+    fit_row_heights(sheet, 1, 2 + max(1, len(rows)))
     _print_setup(sheet, 2, 2 + max(1, len(rows)), width)

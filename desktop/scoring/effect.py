@@ -36,13 +36,20 @@ class ScoreEffect:
         )
 
     def grant_lines(self) -> list[str]:
+        """One line per grant that moves: 自己評価, and 見込み too when it moves differently."""
         lines = []
         for old, new in zip(self.before.grants, self.after.grants, strict=True):
-            if new.projected_points != old.projected_points or new.points != old.points:
-                lines.append(
-                    f"{new.label} {old.points}点 → {new.points}点"
-                    f"（{signed(new.points - old.points)}点）"
+            own = new.points - old.points
+            projected = new.projected_points - old.projected_points
+            if not (own or projected):
+                continue
+            line = f"{new.label} {old.points}点 → {new.points}点（{signed(own)}点）"
+            if projected != own:
+                line += (
+                    f"・見込み {old.projected_points}点 → {new.projected_points}点"
+                    f"（{signed(projected)}点）"
                 )
+            lines.append(line)
         return lines
 
 

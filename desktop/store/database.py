@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
-from desktop.store import errors
+from desktop.store import errors, schema
 from desktop.store.schema import SCHEMA_VERSION, user_version
 from desktop.windows_files import error_is_held_open, is_held_open, name_problem
 
@@ -180,6 +180,8 @@ def check(conn: sqlite3.Connection, path: Path, *, full: bool = True) -> int:
     try:
         version = user_version(conn)
         if version > SCHEMA_VERSION:
+            if not is_ours(conn, version):
+                raise errors.NotADatabase(path)
             raise errors.TooNew(path, version, SCHEMA_VERSION)
         rows = conn.execute(f"PRAGMA {pragma}").fetchall()
         result = [row[0] for row in rows]
@@ -187,14 +189,32 @@ def check(conn: sqlite3.Connection, path: Path, *, full: bool = True) -> int:
             raise errors.DamagedFile(
                 path, f"整合性検査で {len(result)} 件の問題が見つかりました"
             ).with_detail("\n".join(result))
-        if version > 0:
-            if not _has_table(conn, "evaluations"):
-                raise errors.NotADatabase(path)
-        elif _has_foreign_tables(conn):
+        if not is_ours(conn, version):
             raise errors.NotADatabase(path)
     except sqlite3.Error as exc:
         raise translate(exc, path) from None
     return version
+
+
+def is_ours(conn: sqlite3.Connection, version: int) -> bool:
+    """An evaluation file (of any version up to ours), or an empty SQLite file.
+
+    Marked files are ours. An unmarked file is one from before the mark only if its
+    tables and columns are exactly those of its schema version; a file that merely
+    has an ``evaluations`` table and a ``user_version`` is someone else's, and is
+    never migrated. See :mod:`desktop.store.schema`.
+    """
+    marked = schema.application_id(conn)
+    if marked not in (0, schema.APPLICATION_ID):
+        return False  # another program marked it as its own
+    if version > SCHEMA_VERSION:
+        # A newer version is refused anyway (TooNew); say that rather than "not ours".
+        return marked == schema.APPLICATION_ID or _has_table(conn, "evaluations")
+    if marked:
+        return version > 0 and _has_table(conn, "evaluations")
+    if version == 0:
+        return not _has_foreign_tables(conn)
+    return schema.tables(conn) == schema.tables_at(version)
 
 
 def _has_table(conn: sqlite3.Connection, name: str) -> bool:

@@ -7,6 +7,7 @@ Each error names the file and says what the user can do. The UI shows ``title`` 
 from __future__ import annotations
 
 import errno
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +47,37 @@ def describe_os_error(exc: OSError) -> str:
     if isinstance(exc, PermissionError):
         return "権限がありません"
     return _OS_REASONS.get(exc.errno or 0, "読み書きに失敗しました")
+
+
+def printable(text: str) -> str:
+    """``text`` without control characters (line breaks, escapes, direction overrides):
+    names read from a file someone else wrote are shown, never obeyed by the terminal."""
+    return "".join(
+        char
+        for char in text
+        if not unicodedata.category(char).startswith("C")
+        and unicodedata.category(char) not in ("Zl", "Zp")
+    )
+
+
+def unreadable_text_message(what: str) -> str:
+    """The message for text made of bytes that are no characters.
+
+    On Linux the command line and the environment arrive as bytes; Python keeps bytes
+    that are not UTF-8 as lone surrogates, which no file can store.
+    """
+    return (
+        f"{what}に文字として読めない部分（文字化け）があります。"
+        "正しい文字で指定し直してください。ファイルは変更していません。"
+    )
+
+
+def is_readable_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class NotADatabase(StoreError):
@@ -119,8 +151,8 @@ class LockHolder:
     started: float | None = None  # when the holder's process started (detects a reused pid)
 
     def describe(self) -> str:
-        since = self.since.replace("T", " ")[:16]
-        return f"{self.user}（{self.host}）が {since} から"
+        since = printable(self.since.replace("T", " ")[:16])
+        return f"{printable(self.user)}（{printable(self.host)}）が {since} から"
 
 
 class FileLocked(StoreError):
@@ -187,13 +219,19 @@ class InvalidInput(StoreError):
 class DiskFull(StoreError):
     title = "空き容量が足りません"
 
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} に保存できません。ディスク（またはネットワークドライブ）の空き容量が足りません。"
-            "直前の操作は保存されていませんが、それまでの内容は無事です。"
-            "空きを作ってからもう一度操作してください。",
-        )
+    def __init__(self, path, *, doing: str | None = None):
+        if doing:  # before anything was saved: opening (e.g. creating the lock file)
+            message = (
+                f"{path} の{doing}。ディスク（またはネットワークドライブ）の空き容量が足りません。"
+                "ファイルは変更していません。空きを作ってからもう一度開いてください。"
+            )
+        else:
+            message = (
+                f"{path} に保存できません。ディスク（またはネットワークドライブ）の空き容量が"
+                "足りません。直前の操作は保存されていませんが、それまでの内容は無事です。"
+                "空きを作ってからもう一度操作してください。"
+            )
+        super().__init__(path, message)
 
 
 class FileUnavailable(StoreError):
@@ -277,4 +315,18 @@ class OpenElsewhere(StoreError):
             f"{path} は、ほかのプログラム（SQLite の編集ツールなど）が開いているか、"
             "そのプログラムの形式（WAL）のまま残っています。ファイルは変更していません。"
             "そのプログラムを閉じてから開き直してください。",
+        )
+
+
+class OtherMunicipality(StoreError):
+    title = "別の市町村のバックアップです"
+
+    def __init__(self, path, backup_path, theirs: str, ours: str):
+        self.theirs = theirs
+        self.ours = ours
+        super().__init__(
+            path,
+            f"{backup_path} は {theirs} の評価ファイルです。{path} は {ours} の評価ファイルのため、"
+            f"復元すると {ours} の内容が {theirs} の内容に置き換わります。"
+            "復元はしていません。ファイルは変更していません。",
         )

@@ -49,7 +49,14 @@ from desktop.store.records import (
     IndicatorNote,
     Municipality,
 )
-from desktop.store.schema import SCHEMA_VERSION, migrate, pending, user_version
+from desktop.store.schema import (
+    SCHEMA_VERSION,
+    application_id,
+    mark,
+    migrate,
+    pending,
+    user_version,
+)
 from desktop.store.wording_tables import WordingTables
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -58,6 +65,10 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 def default_user() -> str:
     """Who changes are recorded as: HYOKA_USER if set, else the OS user name."""
     name = os.environ.get("HYOKA_USER", "").strip()
+    if name and not errors.is_readable_text(name):
+        raise errors.InvalidInput(
+            None, errors.unreadable_text_message("環境変数 HYOKA_USER（変更履歴に記録する名前）")
+        )
     if name:
         return name
     try:
@@ -109,6 +120,8 @@ class EvaluationFile(WordingTables):
         self._last_backup_clock: float | None = None
         # Why the backup on opening failed, for the window to show as a warning.
         self.backup_error: errors.StoreError | None = None
+        # A file from before the application_id mark gets it with its first write.
+        self._marked = True
 
     # --- opening and closing ------------------------------------------------------
     @classmethod
@@ -135,6 +148,8 @@ class EvaluationFile(WordingTables):
         """
         path = Path(path)
         user = user or default_user()
+        if not errors.is_readable_text(user):
+            raise errors.InvalidInput(path, errors.unreadable_text_message("利用者名"))
         kind = database.classify(path)
         if kind == "missing":
             if read_only or not create:
@@ -215,6 +230,7 @@ class EvaluationFile(WordingTables):
             _migrate(self.conn, self.path, version_before, backup=self.last_backup)
             self.migrated_from = version_before if version_before > 0 else None
         self.file_schema_version = self.schema_version
+        self._marked = application_id(self.conn) != 0
         if backup_on_open:
             try:
                 self.backup("open")
@@ -251,9 +267,12 @@ class EvaluationFile(WordingTables):
             raise errors.LockLost(self.path, read_holder(self.lock.path))
         try:
             with self.db.atomic():
+                if not self._marked:
+                    mark(self.conn)
                 yield
         except sqlite3.Error as exc:
             raise database.translate(exc, self.path, saving=True) from None
+        self._marked = True
 
     def _audit(
         self,
@@ -1043,6 +1062,7 @@ def migrate_connection(conn: sqlite3.Connection) -> None:
     db = sqlite_utils.Database(conn)
     version_before = user_version(conn)
     migrate(conn)
+    mark(conn)
     if version_before == 0:
         db["meta"].insert_all(
             [

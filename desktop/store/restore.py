@@ -32,7 +32,7 @@ from desktop.store import database, errors
 from desktop.store.evaluation_file import EvaluationFile, _migrate, default_user, now_iso
 from desktop.store.lock import FileLock
 from desktop.store.records import ACTION_RESTORE
-from desktop.store.schema import SCHEMA_VERSION
+from desktop.store.schema import SCHEMA_VERSION, mark
 
 
 def check_backup(backup_path: Path) -> int:
@@ -54,6 +54,52 @@ def check_backup(backup_path: Path) -> int:
     return version
 
 
+def _municipality(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """(name, code) of the municipality a file is about; None when it does not say."""
+    with contextlib.suppress(sqlite3.Error):
+        row = conn.execute("SELECT name, code FROM municipality WHERE id = 1").fetchone()
+        if row is not None:
+            name, code = (str(value or "").strip() for value in row)
+            if name or code:
+                return name, code
+    return None
+
+
+def _file_municipality(path: Path) -> tuple[str, str] | None:
+    """The municipality of a file read untouched (None if it cannot be read at all)."""
+    try:
+        conn = database.connect(path, read_only=True, immutable=True)
+    except errors.StoreError:
+        return None
+    try:
+        return _municipality(conn)
+    finally:
+        conn.close()
+
+
+def _differs(ours: tuple[str, str] | None, theirs: tuple[str, str] | None) -> bool:
+    """Two files about different municipalities: by code where both have one, else by name."""
+    if ours is None or theirs is None:
+        return False  # one of them does not say: nothing to warn about
+    (our_name, our_code), (their_name, their_code) = ours, theirs
+    if our_code and their_code:
+        return our_code != their_code
+    return bool(our_name and their_name) and our_name != their_name
+
+
+def _label(municipality: tuple[str, str]) -> str:
+    name, code = municipality
+    name = errors.printable(name) or "名前のない市町村"
+    return f"{name}（{errors.printable(code)}）" if code else name
+
+
+def check_same_municipality(db_path: Path, ours: tuple[str, str] | None, backup_path: Path) -> None:
+    """Refuse a backup of another municipality (a file picked by mistake)."""
+    theirs = _file_municipality(backup_path)
+    if _differs(ours, theirs):
+        raise errors.OtherMunicipality(db_path, backup_path, _label(theirs), _label(ours))
+
+
 def _prepare(backup_path: Path, scratch: Path, version: int, db_path: Path, user: str) -> None:
     """``backup_path`` copied to ``scratch``, brought to the current schema, the restore
     recorded in its audit log."""
@@ -66,6 +112,7 @@ def _prepare(backup_path: Path, scratch: Path, version: int, db_path: Path, user
             target.execute("PRAGMA journal_mode = DELETE")
             if version < SCHEMA_VERSION:
                 _migrate(target, backup_path, version, backup=None)
+            mark(target)  # a backup from before the mark: restored files are ours
             target.execute(
                 "INSERT INTO audit (at, user, evaluation_id, action, target, field, old, new, "
                 "source) VALUES (?, ?, NULL, ?, ?, 'file', NULL, ?, NULL)",
@@ -111,10 +158,20 @@ def _unusable(error: errors.StoreError, db_path: Path) -> bool:
 
 
 def restore_backup(
-    db_path: str | Path, backup_path: str | Path, *, user: str | None = None, takeover: bool = False
+    db_path: str | Path,
+    backup_path: str | Path,
+    *,
+    user: str | None = None,
+    takeover: bool = False,
+    other_municipality: bool = False,
 ) -> Path:
     """Replace the file's contents with ``backup_path``; returns where the previous
-    state was kept (a backup, or a plain copy of a damaged file)."""
+    state was kept (a backup, or a plain copy of a damaged file).
+
+    A backup of another municipality than the file's is refused
+    (:class:`~desktop.store.errors.OtherMunicipality`) unless ``other_municipality``
+    says the user confirmed it.
+    """
     db_path, backup_path = Path(db_path), Path(backup_path)
     user = user or default_user()
     version = check_backup(backup_path)
@@ -123,8 +180,13 @@ def restore_backup(
     except (errors.DamagedFile, errors.NotADatabase) as error:
         if not _unusable(error, db_path):
             raise
+        if not other_municipality:
+            # A damaged file may still name its municipality; if it cannot, no warning.
+            check_same_municipality(db_path, _file_municipality(db_path), backup_path)
         return _restore_over_damaged(db_path, backup_path, version, user, takeover)
     try:
+        if not other_municipality:
+            check_same_municipality(db_path, _municipality(store.conn), backup_path)
         scratch = _scratch_path(db_path, store.lock.token)
         try:
             # Copy the backup first: the safety backup rotates old backups away, and

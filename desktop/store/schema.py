@@ -4,12 +4,23 @@
 migration is never edited: a change to the schema is a new, higher-numbered step.
 Each step runs inside the caller's transaction (see :func:`migrate`), so a crash
 mid-way leaves the file at the previous version, untouched.
+
+Which files are ours: ``PRAGMA application_id`` (4 bytes of the SQLite header) holds
+:data:`APPLICATION_ID` in every evaluation file written by this version: set when a
+file is created or migrated, and on the first write to an older file that lacks it.
+Files from before the mark are recognised only by their exact schema: the tables and
+columns that the migrations up to their ``user_version`` create (:func:`tables_at`).
+Anything else is some other program's file and is refused before any write.
 """
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
+
+# "HyDk" in ASCII. Fixed for good: changing it would make every existing file foreign.
+APPLICATION_ID = 0x4879446B
 
 
 def _run_script(conn: sqlite3.Connection, script: str) -> None:
@@ -210,3 +221,38 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION, on_step=None
         if on_step is not None:
             on_step(number)
     return applied
+
+
+def application_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA application_id").fetchone()[0]
+
+
+def mark(conn: sqlite3.Connection) -> None:
+    """Stamp the file as an evaluation file (inside the caller's transaction)."""
+    conn.execute(f"PRAGMA application_id = {int(APPLICATION_ID)}")
+
+
+def tables(conn: sqlite3.Connection) -> dict[str, tuple[str, ...]]:
+    """Every table of ``conn`` (SQLite's own left out) with its columns in order."""
+    names = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' "
+            "ESCAPE '\\' ORDER BY name"
+        )
+    ]
+    return {
+        name: tuple(row[1] for row in conn.execute("SELECT * FROM pragma_table_info(?)", [name]))
+        for name in names
+    }
+
+
+@functools.cache
+def tables_at(version: int) -> dict[str, tuple[str, ...]]:
+    """The tables and columns of an evaluation file at schema ``version``."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        migrate(conn, target=version)
+        return tables(conn)
+    finally:
+        conn.close()

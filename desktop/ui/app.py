@@ -19,16 +19,18 @@ from PySide6.QtWidgets import QApplication
 from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__
 from desktop.paths import resource
 from desktop.ui.crash import default_log_dir, install_excepthook
+from desktop.ui.fonts import BUNDLED_FAMILY, register_bundled_font
 
 DEFAULT_FILE_NAME = "hyoka-desk.sqlite"
 SCREENSHOT_SIZE = (1280, 800)
 # Qt picks its CJK fallback from the Windows display language; name Japanese fonts
-# explicitly so kanji never come out in Chinese glyph shapes.
+# explicitly so kanji never come out in Chinese glyph shapes. The bundled font comes
+# first (desktop/ui/fonts.py): the window looks the same on every machine.
 UI_FONT_FAMILIES = [
+    BUNDLED_FAMILY,
     "Yu Gothic UI",
     "Meiryo UI",
     "Meiryo",
-    "IPAexGothic",
     "Noto Sans CJK JP",
     "IPAGothic",
 ]
@@ -81,6 +83,7 @@ def application_icon() -> QIcon:
 
 
 def configure_fonts(app: QApplication) -> None:
+    register_bundled_font()
     font = QFont(app.font())
     font.setFamilies(UI_FONT_FAMILIES)
     if font.pointSizeF() < 9:

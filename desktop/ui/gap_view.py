@@ -1,8 +1,9 @@
 """The gap view (伸びしろ): unmet sub-items ranked, with what meeting each would do.
 
 A table model over :func:`desktop.report.gaps.find_gaps`, a proxy that filters by
-text, grant and 「全国60%以上のみ」, and a double-click that asks the main window to
-jump to the item (signal :attr:`GapView.itemActivated`).
+text, grant, answer (未回答 apart from 非該当) and 「全国60%以上のみ」, and a
+double-click that asks the main window to jump to the item (signal
+:attr:`GapView.itemActivated`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.report.gaps import HIGH_SHARE_NOTE, HIGH_SHARE_PCT, Gap
+from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
 from desktop.ui.filter_change import change_row_filter
 
 COL_RANK = 0
@@ -41,6 +42,8 @@ COL_SHARE = 4
 COL_GROUP_RATE = 5
 COL_TOTAL = 6
 COL_NOTE = 7
+COL_INDICATOR = 8
+COL_SECTION = 9
 HEADERS = (
     "順位",
     "区分",
@@ -50,15 +53,20 @@ HEADERS = (
     "指標群の得点率",
     "自己評価の合計",
     "備考",
+    "評価指標",
+    "担当課",
 )
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1  # the sub-item's id
 SortRole = Qt.ItemDataRole.UserRole + 2  # numbers sort as numbers
 GrantRole = Qt.ItemDataRole.UserRole + 3
 HighShareRole = Qt.ItemDataRole.UserRole + 4
+UnansweredRole = Qt.ItemDataRole.UserRole + 5
 
 HIGH_SHARE_COLOUR = QColor("#fff2cc")
 GRANT_FILTERS = (("すべて", None), ("推進交付金", "suishin"), ("努力支援交付金", "shien"))
+# 未回答 (not answered yet) and 非該当 (answered, not met or met in part) apart.
+ANSWER_FILTERS = (("すべて", None), ("未回答", True), ("回答済み（非該当など）", False))
 
 
 def _rate(value: float | None) -> str:
@@ -108,6 +116,8 @@ class GapTableModel(QAbstractTableModel):
             return gap.grant
         if role == HighShareRole:
             return gap.high_share
+        if role == UnansweredRole:
+            return gap.unanswered
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{gap.lost.text}\n{gap.note}".strip()
         if role == Qt.ItemDataRole.BackgroundRole and gap.high_share:
@@ -145,6 +155,10 @@ class GapTableModel(QAbstractTableModel):
             return f"{gap.total_before} → {gap.total_after}点（/{gap.total_max}）"
         if column == COL_NOTE:
             return gap.note
+        if column == COL_INDICATOR:
+            return gap.indicator_title
+        if column == COL_SECTION:
+            return gap.section
         return ""
 
     @staticmethod
@@ -170,6 +184,7 @@ class GapFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._grant: str | None = None
         self._high_share_only = False
+        self._unanswered: bool | None = None
         self.setSortRole(SortRole)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -181,6 +196,10 @@ class GapFilterProxy(QSortFilterProxyModel):
 
     def set_high_share_only(self, on: bool) -> None:
         self._refilter("_high_share_only", on)
+
+    def set_unanswered(self, unanswered: bool | None) -> None:
+        """True: only 未回答; False: only answered (非該当, partly met); None: all."""
+        self._refilter("_unanswered", unanswered)
 
     def _refilter(self, name: str, value) -> None:
         change_row_filter(self, lambda: setattr(self, name, value))
@@ -195,10 +214,12 @@ class GapFilterProxy(QSortFilterProxyModel):
                 return False
         if self._high_share_only and not model.data(index, HighShareRole):
             return False
+        if self._unanswered is not None and model.data(index, UnansweredRole) != self._unanswered:
+            return False
         if self._text:
             haystack = " ".join(
                 str(model.data(model.index(source_row, column, source_parent)) or "")
-                for column in (COL_REFERENCE, COL_TEXT, COL_NOTE)
+                for column in (COL_REFERENCE, COL_TEXT, COL_NOTE, COL_INDICATOR, COL_SECTION)
             ).lower()
             if self._text not in haystack:
                 return False
@@ -217,13 +238,16 @@ class GapView(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.search = QLineEdit(self)
-        self.search.setPlaceholderText("絞り込み（区分・小項目の文言・備考）")
+        self.search.setPlaceholderText("絞り込み（区分・評価指標・小項目の文言・担当課・備考）")
         self.search.setClearButtonEnabled(True)
         self.grant_filter = QComboBox(self)
         for label, value in GRANT_FILTERS:
             self.grant_filter.addItem(label, value)
         self.high_share_only = QCheckBox(f"全国該当率 {HIGH_SHARE_PCT:.0f}% 以上のみ", self)
-        self.high_share_only.setToolTip(HIGH_SHARE_NOTE)
+        self.high_share_only.setToolTip(high_share_note())
+        self.answer_filter = QComboBox(self)
+        for label, value in ANSWER_FILTERS:
+            self.answer_filter.addItem(label, value)
         self.count_label = QLabel(self)
 
         self.table = QTableView(self)
@@ -240,19 +264,26 @@ class GapView(QWidget):
         header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
         for column, width in (
             (COL_RANK, 44),
-            (COL_REFERENCE, 210),
-            (COL_GAIN, 56),
-            (COL_SHARE, 80),
-            (COL_GROUP_RATE, 150),
-            (COL_TOTAL, 150),
-            (COL_NOTE, 220),
+            (COL_REFERENCE, 150),
+            (COL_GAIN, 52),
+            (COL_SHARE, 72),
+            (COL_GROUP_RATE, 116),
+            (COL_TOTAL, 136),
+            (COL_NOTE, 120),
+            (COL_INDICATOR, 220),
+            (COL_SECTION, 88),
         ):
             self.table.setColumnWidth(column, width)
+        # Read left to right: where (区分, 評価指標), what (小項目), who (担当課), then figures.
+        header.moveSection(header.visualIndex(COL_INDICATOR), COL_TEXT)
+        header.moveSection(header.visualIndex(COL_SECTION), COL_TEXT + 2)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
         filters.addWidget(QLabel("交付金:", self))
         filters.addWidget(self.grant_filter)
+        filters.addWidget(QLabel("回答:", self))
+        filters.addWidget(self.answer_filter)
         filters.addWidget(self.high_share_only)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -261,6 +292,7 @@ class GapView(QWidget):
 
         self.search.textChanged.connect(self._filter_changed)
         self.grant_filter.currentIndexChanged.connect(self._filter_changed)
+        self.answer_filter.currentIndexChanged.connect(self._filter_changed)
         self.high_share_only.toggled.connect(self._filter_changed)
         # Double-click, or Enter on the selected row; not QAbstractItemView.activated,
         # which some platforms emit on a single click as well.
@@ -275,6 +307,7 @@ class GapView(QWidget):
     def _filter_changed(self, *_args) -> None:
         self.proxy.set_text(self.search.text())
         self.proxy.set_grant(self.grant_filter.currentData())
+        self.proxy.set_unanswered(self.answer_filter.currentData())
         self.proxy.set_high_share_only(self.high_share_only.isChecked())
         self._update_count()
 

@@ -44,6 +44,7 @@ from desktop.ui.banners import Banner
 from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
+from desktop.ui.national_actions import NationalActions
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
 from desktop.ui.window_files import HEARTBEAT_MS, FileHandling
@@ -83,6 +84,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self._build_shell()
         self.menus: Menus = build_menus(self)
         self.features = FeatureActions(self)
+        self.national = NationalActions(self)
         self.heartbeat_timer = QTimer(self)
         self.heartbeat_timer.setInterval(HEARTBEAT_MS)
         self.heartbeat_timer.timeout.connect(self.heartbeat)

@@ -117,7 +117,7 @@ class NewEvaluationDialog(QDialog):
 
         self.name = QLineEdit(municipality.name if municipality else "")
         self.name.setObjectName("name")
-        self.name.setPlaceholderText("例: 北塩原村")
+        self.name.setPlaceholderText("例: 架空町")
         self.code = QLineEdit((municipality.code or "") if municipality else "")
         self.code.setObjectName("code")
         self.code.setPlaceholderText("保険者番号または市町村コード（数字）")

@@ -301,7 +301,7 @@ class FileHandling:
     # --- backups ------------------------------------------------------------------------------------
     def restore_from_backup(self) -> bool:
         from desktop.store.backup import list_backups
-        from desktop.store.errors import StoreError
+        from desktop.store.errors import OtherMunicipality, StoreError
         from desktop.store.restore import restore_backup
 
         if self.path is None:
@@ -326,7 +326,14 @@ class FileHandling:
         self._close_file()  # the restore takes the file's lock itself
         restored = True
         try:
-            restore_backup(path, chosen.path, user=self.user)
+            try:
+                restore_backup(path, chosen.path, user=self.user)
+            except OtherMunicipality as exc:
+                if not self.prompts.confirm(exc.title, str(exc), "それでも復元する"):
+                    raise
+                restore_backup(path, chosen.path, user=self.user, other_municipality=True)
+        except OtherMunicipality:
+            restored = False  # the user said no: nothing to report
         except StoreError as exc:
             self._report(exc)
             restored = False

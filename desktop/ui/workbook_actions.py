@@ -22,9 +22,17 @@ XLSX_FILTER = "Excel ブック (*.xlsx)"
 # --- the actions ---------------------------------------------------------------------------------
 def export_submission(parent: QWidget | None, session: Session) -> Path | None:
     """「提出用ブックを出力」: the whole evaluation as the submission workbook."""
-    from desktop.workbook.submission import ExportError, default_file_name
+    from desktop.workbook.submission import ExportError, default_file_name, unanswered_items
     from desktop.workbook.submission import export_submission as write
 
+    unanswered = unanswered_items(session)
+    if unanswered.count and not confirm(
+        parent,
+        "未回答の小項目があります",
+        f"未回答の小項目があります: {unanswered.summary()}。\n"
+        "ブックでは回答欄に色を付け「未回答」と示して出力します。出力しますか。",
+    ):
+        return None
     path = ask_save_path(parent, "提出用ブックの保存先", default_file_name(session))
     if path is None:
         return None
@@ -147,6 +155,17 @@ def inform(parent: QWidget | None, title: str, text: str) -> None:
 
 def warn(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.warning(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class _busy:

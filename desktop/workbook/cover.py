@@ -6,6 +6,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.workbook import styles, totals
 from desktop.workbook.safe_text import write_text
+from desktop.workbook.text_fit import fit_row_heights
 
 NOTE_SCORES = (
     "自己評価＝市町村の回答による得点（国が算定する項目を含まない）。"
@@ -17,6 +18,9 @@ NOTE_STATIC = (
 )
 
 
+COVER_COLUMNS = len(totals.BASE_COLUMNS)
+
+
 def write_cover(
     sheet: Worksheet,
     *,
@@ -26,14 +30,19 @@ def write_cover(
     notes: tuple[str, ...] = (),
     footer: str = "",
 ) -> None:
-    """Title, the label/value facts, then (if ``tree``) the totals table and notes."""
-    write_text(sheet.cell(row=1, column=1), title).font = styles.FONT_TITLE
+    """Title, the label/value facts, then (if ``tree``) the totals table and notes.
+
+    Long lines (title, notes) are wrapped across the table's width, never left to run
+    past the printed page.
+    """
+    styles.wide_text(sheet, 1, title, styles.FONT_TITLE, COVER_COLUMNS)
     row = 3
     for label, value in facts:
         head = write_text(sheet.cell(row=row, column=1), label)
         head.font = styles.FONT_BOLD
         head.fill = styles.FILL_HEADER
         head.border = styles.BORDER
+        head.alignment = styles.WRAP
         cell = write_text(sheet.cell(row=row, column=2), value)
         cell.font = styles.FONT
         cell.border = styles.BORDER
@@ -46,7 +55,8 @@ def write_cover(
         row = totals.write_totals(sheet, tree, row + 1, with_national=False)
     row += 1
     for note in notes:
-        write_text(sheet.cell(row=row, column=1), note).font = styles.FONT_NOTE
+        styles.wide_text(sheet, row, note, styles.FONT_NOTE, COVER_COLUMNS)
         row += 1
-    styles.set_widths(sheet, totals.WIDTHS[:8])
+    styles.set_widths(sheet, totals.WIDTHS[:COVER_COLUMNS])
+    fit_row_heights(sheet, 1, row)
     styles.setup_print(sheet, landscape=False, title_rows=None, footer_left=footer)

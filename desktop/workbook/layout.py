@@ -20,7 +20,7 @@ from desktop.catalog.model import (
     Indicator,
     Item,
 )
-from desktop.catalog.wording import marked, wording_for
+from desktop.catalog.wording import HINT, marked, wording_for
 from desktop.scoring.tree import BLOCKED, ScoreTree
 from desktop.store.records import IndicatorNote
 
@@ -33,11 +33,13 @@ SHEET_MANIFEST = "取込用情報"
 SHEET_CHOICES = "選択肢"
 
 # --- columns of an answer sheet -------------------------------------------------------------
+# Sized for A4 landscape at 10 pt (desktop/workbook/styles.py: print_scale >= 0.9). The
+# indicator's title sits in 内容 on its own row; 参考・注記 holds what is not the ministry's
+# text: the catalog's hints (参考) and the app's remarks, in grey, apart from 内容.
 COLUMNS = (
     "目標",
     "指標群",
     "番号",
-    "評価指標",
     "小項目",
     "内容",
     "回答",
@@ -47,14 +49,16 @@ COLUMNS = (
     "根拠資料",
     "担当課",
     "備考",
-    "注記",
+    "参考・注記",
 )
-COLUMN_WIDTHS = [8, 13, 6, 34, 8, 44, 10, 6, 6, 7, 22, 12, 22, 24]
+COLUMN_WIDTHS = [6, 9, 4.5, 5.5, 34, 7, 4.5, 4.5, 5.5, 12, 8, 10, 24]
 COL = {name: index for index, name in enumerate(COLUMNS, start=1)}
 # The cells that identify a row; an import rejects a row whose cells no longer match.
 KEY_COLUMNS = ("目標", "指標群", "番号", "小項目")
 # Indicator-level text a colleague may fill in, and the note field each one is stored in.
 NOTE_COLUMNS = {"根拠資料": "evidence", "担当課": "section", "備考": "memo"}
+CONTENT_COLUMN = "内容"
+REMARK_COLUMN = "参考・注記"
 
 TITLE_ROW = 1
 SUBTITLE_ROW = 2
@@ -70,7 +74,7 @@ ROW_KINDS = (ROW_INDICATOR, ROW_ITEM, ROW_ALL_OF, ROW_PART)
 ANSWER_ROWS = (ROW_ITEM, ROW_PART)
 
 STATE_SCORED_NOTE = "国が算定（回答は見込み）"
-REFERENCE_PREFIX = "参考："
+UNANSWERED_NOTE = "未回答"
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,11 @@ class SheetRow:
 
     def key(self) -> tuple[str, ...]:
         return tuple(self.texts.get(name, "") for name in KEY_COLUMNS)
+
+    @property
+    def unanswered(self) -> bool:
+        """A sub-item (or part) the municipality answers itself and has not answered yet."""
+        return self.kind in ANSWER_ROWS and not self.state_scored and self.answer is None
 
 
 def sheet_plans(catalog: Catalog) -> list[SheetPlan]:
@@ -137,26 +146,36 @@ def sheet_plans(catalog: Catalog) -> list[SheetPlan]:
     return plans
 
 
-def item_content(item: Item, wordings: dict[str, str]) -> str:
-    """Official wording, else the municipality's own wording, else the hint marked 参考."""
-    text = _wording(item, wordings)
+def item_content(item: Item, wordings: dict[str, str]) -> tuple[str, str]:
+    """(内容, 参考): official or own wording with the choices, and the hint if that is all."""
+    text, hint = _wording(item, wordings)
     if item.rule in OPTION_RULES and item.options:
         choices = "／".join(
             f"{option.label}＝{option.note}" if option.note else option.label
             for option in item.options
         )
         text = f"{text}\n選択肢: {choices}" if text else f"選択肢: {choices}"
-    return text
+    return text, hint
 
 
-def part_content(part, wordings: dict[str, str]) -> str:
+def part_content(part, wordings: dict[str, str]) -> tuple[str, str]:
     return _wording(part, wordings)
 
 
-def _wording(target, wordings) -> str:
-    """The text with its source mark (wordings: TextLayers, or own summaries as a dict)."""
+def _wording(target, wordings) -> tuple[str, str]:
+    """(the text with its source mark, "") or ("", the hint marked 〔参考〕): never mixed.
+
+    ``wordings``: TextLayers, or own summaries as a dict. The hint is not the ministry's
+    text, so it goes to the grey 参考・注記 column, never into 内容.
+    """
     text, source = wording_for(target, wordings)
-    return marked(text, source)
+    if source == HINT:
+        return "", marked(text, source)
+    return marked(text, source), ""
+
+
+def _lines(*texts: str) -> str:
+    return "\n".join(text for text in texts if text)
 
 
 def build_rows(
@@ -187,10 +206,10 @@ def _indicator_rows(goal_label, group, indicator, tree, note, wordings, carried)
     node = tree.node(indicator.id)
     has_estimates = any(item.state_scored for item in indicator.items)
     head = SheetRow(kind=ROW_INDICATOR, target=indicator.id, indicator=indicator)
-    head.texts = {**base, "評価指標": indicator.title}
+    head.texts = {**base, CONTENT_COLUMN: indicator.title}
     if note is not None:
         head.texts.update({column: note.get(name) for column, name in NOTE_COLUMNS.items()})
-    head.texts["注記"] = _indicator_remark(indicator, note)
+    head.texts[REMARK_COLUMN] = _indicator_remark(indicator, note)
     head.numbers = {"配点": (indicator.max_points, "0"), "得点": (node.points, "0")}
     if has_estimates:
         head.numbers["見込み"] = (node.projected_points, "0")
@@ -207,11 +226,16 @@ def _indicator_rows(goal_label, group, indicator, tree, note, wordings, carried)
         )
         # The indicator's title is on its own row above; sub-item rows repeat only the
         # short cells that identify them (目標・指標群・番号・小項目).
+        content, hint = item_content(item, wordings)
         row.texts = {
             **base,
             "小項目": item.label,
-            "内容": item_content(item, wordings),
-            "注記": _item_remark(item, item_node, carried),
+            CONTENT_COLUMN: content,
+            REMARK_COLUMN: _lines(
+                UNANSWERED_NOTE if row.unanswered else "",
+                hint,
+                _item_remark(item, item_node, carried),
+            ),
         }
         row.numbers = {"配点": (item.points, "0"), "得点": (item_node.points, "0")}
         if item.state_scored:
@@ -226,11 +250,16 @@ def _indicator_rows(goal_label, group, indicator, tree, note, wordings, carried)
                 answer=part_state.get("answer"),
                 state_scored=item.state_scored,
             )
+            content, hint = part_content(part, wordings)
             part_row.texts = {
                 **base,
                 "小項目": f"{item.label}{part.label}",
-                "内容": part_content(part, wordings),
-                "注記": "引継ぎ・要確認" if part.id in carried else "",
+                CONTENT_COLUMN: content,
+                REMARK_COLUMN: _lines(
+                    UNANSWERED_NOTE if part_row.unanswered else "",
+                    hint,
+                    "引継ぎ・要確認" if part.id in carried else "",
+                ),
             }
             rows.append(part_row)
     return rows

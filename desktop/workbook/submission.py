@@ -7,7 +7,9 @@ never be read as part of the 推進 total), 集計, and the very hidden 取込�
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -27,12 +29,13 @@ from desktop.workbook.layout import (
     SHEET_COVER,
     SHEET_SUMMARY,
     SheetPlan,
+    SheetRow,
     build_rows,
     sheet_plans,
 )
 from desktop.workbook.manifest import KIND_SUBMISSION, Manifest, ManifestRow, write_manifest
-from desktop.workbook.safe_text import write_text
 from desktop.workbook.sheets import write_answer_sheet
+from desktop.workbook.text_fit import fit_row_heights
 from desktop.workbook.validation import AnswerValidations
 
 # In the submission workbook every answer and note cell may be edited (no protection).
@@ -80,16 +83,23 @@ class ExportSnapshot:
         return f"{self.municipality.name} {self.catalog.year_label}"
 
     def facts(self) -> list[tuple[str, str]]:
+        """What a prefecture officer reads on the 表紙 (no catalog id, revision or status)."""
         catalog = self.catalog
         municipality = self.municipality
+        made = datetime.fromisoformat(self.exported_at)
         return [
             ("市町村名", municipality.name),
             ("市町村コード", municipality.code or ""),
             ("都道府県", municipality.prefecture or ""),
             ("年度", f"{catalog.year_label}（{catalog.level_label}）"),
-            ("評価指標", catalog.display_name()),
-            ("出力者", self.exported_by),
-            ("出力日時", self.exported_at.replace("T", " ")[:19]),
+            ("作成日", f"{made.year}年{made.month}月{made.day}日"),
+            ("担当者", responsible_person(self.exported_by)),
+        ]
+
+    def rows_by_sheet(self) -> list[tuple[SheetPlan, list[SheetRow]]]:
+        return [
+            (plan, build_rows(plan, self.tree, self.notes, self.wordings, carried=self.carried))
+            for plan in sheet_plans(self.catalog)
         ]
 
     def manifest(
@@ -133,15 +143,61 @@ def new_workbook() -> Workbook:
     return workbook
 
 
+def responsible_person(user: str) -> str:
+    """The name set in the app (or --user, HYOKA_USER); blank rather than the OS login."""
+    try:
+        login = getpass.getuser()
+    except Exception:  # no login name (service accounts, some containers)
+        login = ""
+    if not user or user in (login, "不明な利用者"):
+        return ""
+    return user
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """Sub-items (and parts) the municipality answers itself, still unanswered."""
+
+    by_goal: tuple[tuple[str, int], ...]  # (「推進交付金 目標Ⅰ」, count), in sheet order
+
+    @property
+    def count(self) -> int:
+        return sum(count for _goal, count in self.by_goal)
+
+    def summary(self) -> str:
+        """「12件（推進交付金 目標Ⅰ 3件、…）」, or 「なし」."""
+        if not self.count:
+            return "なし"
+        goals = "、".join(f"{goal} {count}件" for goal, count in self.by_goal)
+        return f"{self.count}件（{goals}）"
+
+
+def _unanswered(rows_by_sheet: list[tuple[SheetPlan, list[SheetRow]]]) -> Unanswered:
+    counts: dict[str, int] = {}
+    for plan, rows in rows_by_sheet:
+        for row in rows:
+            if row.unanswered:
+                goal = f"{plan.title} {row.texts.get('目標', '')}".strip()
+                counts[goal] = counts.get(goal, 0) + 1
+    return Unanswered(tuple(counts.items()))
+
+
+def unanswered_items(session: Session) -> Unanswered:
+    """What an export would mark 未回答: ask before exporting (CLI warns, the window asks)."""
+    return _unanswered(ExportSnapshot.take(session).rows_by_sheet())
+
+
 def build_submission(session: Session) -> Workbook:
     snapshot = ExportSnapshot.take(session)
     workbook = new_workbook()
     cover = workbook.active
     cover.title = SHEET_COVER
+    rows_by_sheet = snapshot.rows_by_sheet()
+    unanswered = _unanswered(rows_by_sheet)
     write_cover(
         cover,
         title=f"{snapshot.catalog.year_label} 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標に係る該当状況調査票",
-        facts=snapshot.facts(),
+        facts=[*snapshot.facts(), ("未回答の小項目", unanswered.summary())],
         tree=snapshot.tree,
         notes=(NOTE_SCORES, NOTE_STATIC),
         footer=snapshot.footer,
@@ -149,10 +205,7 @@ def build_submission(session: Session) -> Workbook:
     validations = AnswerValidations(workbook)
     manifest_rows: list[ManifestRow] = []
     answer_sheets = []
-    for plan in sheet_plans(snapshot.catalog):
-        rows = build_rows(
-            plan, snapshot.tree, snapshot.notes, snapshot.wordings, carried=snapshot.carried
-        )
+    for plan, rows in rows_by_sheet:
         sheet = workbook.create_sheet(plan.title)
         answer_sheets.append(plan.title)
         manifest_rows += write_answer_sheet(
@@ -165,17 +218,22 @@ def build_submission(session: Session) -> Workbook:
             input_columns=SUBMISSION_INPUTS,
         )
     summary = workbook.create_sheet(SHEET_SUMMARY)
-    write_text(
-        summary.cell(row=1, column=1), f"{snapshot.catalog.year_label} 目標・指標群別の集計"
-    ).font = styles.FONT_TITLE
-    write_text(summary.cell(row=2, column=1), snapshot.subtitle()).font = styles.FONT_NOTE
+    width = len(totals.columns(with_national=True))
+    styles.wide_text(
+        summary, 1, f"{snapshot.catalog.year_label} 目標・指標群別の集計", styles.FONT_TITLE, width
+    )
+    styles.wide_text(summary, 2, snapshot.subtitle(), styles.FONT_NOTE, width)
     next_row = totals.write_totals(summary, snapshot.tree, 3, with_national=True)
-    write_text(summary.cell(row=next_row + 1, column=1), NOTE_SCORES).font = styles.FONT_NOTE
-    write_text(
-        summary.cell(row=next_row + 2, column=1),
+    styles.wide_text(summary, next_row + 1, NOTE_SCORES, styles.FONT_NOTE, width)
+    styles.wide_text(
+        summary,
+        next_row + 2,
         "全国平均は公表値（公表のない区分は空欄、または下位区分の合計）。",
-    ).font = styles.FONT_NOTE
+        styles.FONT_NOTE,
+        width,
+    )
     styles.set_widths(summary, totals.WIDTHS)
+    fit_row_heights(summary, 1, next_row + 2)
     summary.freeze_panes = "A4"
     styles.setup_print(summary, landscape=True, title_rows="3:3", footer_left=snapshot.footer)
     write_manifest(workbook, snapshot.manifest(KIND_SUBMISSION, "", answer_sheets, manifest_rows))

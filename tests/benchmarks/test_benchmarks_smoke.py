@@ -173,6 +173,9 @@ def test_runner_prints_one_json_object_with_targets(tmp_path):
         "report_pdf_s",
         "large_file_open_ratio",
         "peak_rss_mb",
+        "national_read_check_s",
+        "national_store_s",
+        "national_peak_rss_mb",
     }
     assert printed["targets"]["export_s"]["met"] is None  # not measured in this run
 

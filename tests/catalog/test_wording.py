@@ -26,13 +26,15 @@ def test_the_views_always_show_the_source_as_a_small_mark(r8):
     from desktop.workbook.layout import item_content
 
     item = r8.item("suishin.I.process.plan-progress.b")
-    assert item_content(item, {}).startswith("〔参考〕")
+    assert item_content(item, {})[0] == ""  # the hint is never the workbook's wording
+    assert item_content(item, {})[1].startswith("〔参考〕")
     assert item_description(item, {}).startswith(HINT_MARK)
     own = {item.id: "自分たちの文言"}
-    assert item_content(item, own) == "〔要旨〕自分たちの文言"
+    assert item_content(item, own) == ("〔要旨〕自分たちの文言", "")
     assert item_description(item, own) == "〔要旨〕自分たちの文言"
     layers = TextLayers(copies={item.id: ("国の文言", "pack")}, own=own)
     assert item_description(item, layers) == "〔公式・文言集〕国の文言"
+    assert item_content(item, layers) == ("〔公式・文言集〕国の文言", "")
     official = r8.item("suishin.I.process.results-sharing.a")
     assert item_description(official, layers) == f"〔公式〕{official.wording}"
     # Out of context, a sub-item carries its indicator's number and full title.

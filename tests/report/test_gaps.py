@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.report.gaps import HIGH_SHARE_NOTE, find_gaps, session_gaps
+from desktop.report.gaps import HIGH_SHARE_NOTE, find_gaps, high_share_note, session_gaps
 from desktop.scoring import score
 
 
@@ -22,7 +22,11 @@ def test_high_national_share_ranks_above_low_share_of_equal_points(session_r8):
     assert gaps[high].gain == gaps[low].gain == 4
     order = ids(session_gaps(session_r8))
     assert order.index(high) < order.index(low)
-    assert gaps[high].high_share and HIGH_SHARE_NOTE in gaps[high].note
+    assert gaps[high].high_share
+    # said once above the list, never repeated on every row
+    assert "全国の多く" not in gaps[high].note
+    assert high_share_note("本村") == HIGH_SHARE_NOTE.format(self_name="本村")
+    assert "本村は未該当" in high_share_note("本村")
     assert not gaps[low].high_share
 
 

@@ -167,3 +167,42 @@ def test_a_fully_met_group_says_so(session_r8):
     assert row.rate == 1.0
     assert row.lost == ()
     assert row.lost_text == "なし（満点）"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("北塩原村", "本村"), ("架空町", "本町"), ("見本市", "本市"), ("千代田区", "本区"), ("", "本市町村")],
+)
+def test_the_municipality_names_itself_by_its_kind(name, expected):
+    from desktop.report.wording import self_name
+
+    assert self_name(name) == expected
+
+
+def test_report_uses_the_self_name_never_a_generic_one(mixed_r8):
+    report = build_report(mixed_r8)
+    assert report.self_name == "本村"
+    assert "本村は未該当" in report.high_share_note
+    assert all("当市町村" not in note for note in report.notes)
+
+
+def test_planned_response_says_when_it_is_missing(session_r8):
+    session_r8.set_answers({"suishin.I.process.features.b": "非該当"})
+    report = build_report(session_r8)
+    row = report.row(ROW_GROUP, "suishin.I.process")
+    assert row.planned_response == "" and row.planned_text == "（未記入）"
+    assert any("今後の対応はまだ記入されていません" in note for note in report.notes)
+    session_r8.store.set_planned_response(session_r8.evaluation_id, "suishin.I.process", "検討する")
+    report = build_report(session_r8)
+    assert report.row(ROW_GROUP, "suishin.I.process").planned_text == "検討する"
+    assert not any("今後の対応はまだ" in note for note in report.notes)
+
+
+def test_lost_items_come_in_one_block_per_indicator(mixed_r8):
+    row = build_report(mixed_r8).row(ROW_GROUP, "suishin.II.process")
+    blocks = row.lost_blocks
+    assert len(blocks) >= 1
+    assert [item for _heading, items in blocks for item in items] == list(row.lost)
+    for heading, items in blocks:
+        assert {item.indicator_heading for item in items} == {heading}
+    assert row.lost_summary.startswith("減点 ") and f"{len(blocks)}指標" in row.lost_summary

@@ -48,3 +48,11 @@ def test_report_and_carryover_do_not_import_qt():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_supplement_radicals_without_decomposition_map_to_their_kanji():
+    from desktop.report.pdf_unicode import unified_for
+
+    assert unified_for(0x2ED1) == ord("長")  # 市町村長 must be searchable
+    assert unified_for(0x2ED8) == ord("青")
+    assert unified_for(0x2E85) is None  # ⺅ is only a component, not a kanji of its own

@@ -82,8 +82,18 @@ def test_lost_items_and_planned_response_are_text_cells(mixed_r8, tmp_path, plan
     assert planned.value == planned_texts["shien.II.process"]  # not turned into a formula
     lost = sheet.cell(line, columns["主な減点に関する項目"])
     assert lost.data_type == "s"
-    assert lost.value == report.row(ROW_GROUP, "shien.II.process").lost_text
-    assert "ウ 〔参考〕受診を勧めた人が実際に受診したか" in lost.value and "（5点）" in lost.value
+    group = report.row(ROW_GROUP, "shien.II.process")
+    assert lost.value == group.lost_summary and lost.value.startswith("減点 ")
+    # each indicator with lost points has its own row under the group: title, then items
+    indicator_rows = [
+        row for (kind, _node, grant), row in positions.items() if kind == "indicator"
+    ]
+    below = sorted(r for r in indicator_rows if r > line)[: len(group.lost_blocks)]
+    texts = [sheet.cell(r, columns["主な減点に関する項目"]).value for r in below]
+    heading, items = group.lost_blocks[0]
+    assert texts[0].split("\n")[0] == heading
+    assert all(f"・{item.line}" in texts[0] for item in items)
+    assert any("ウ 〔参考〕受診を勧めた人が実際に受診したか" in t and "（5点）" in t for t in texts)
     line = positions[(ROW_GROUP, "suishin.I.process", "suishin")]
     assert sheet.cell(line, columns["今後の対応"]).value == planned_texts["suishin.I.process"]
 
@@ -107,10 +117,13 @@ def test_gap_sheet_lists_ranked_gaps_as_numbers(mixed_r8, tmp_path):
     sheet = workbook[GAPS_SHEET]
     first = report.gaps[0]
     assert sheet.cell(4, 1).value == 1
-    assert sheet.cell(4, 4).value == first.gain and sheet.cell(4, 4).data_type == "n"
-    assert sheet.cell(4, 5).value == pytest.approx(first.national_rate_pct / 100)
-    assert sheet.cell(4, 5).number_format == "0.0%"
-    assert sheet.cell(4, 3).value == first.lost.text
+    assert sheet.cell(4, 6).value == first.gain and sheet.cell(4, 6).data_type == "n"
+    assert sheet.cell(4, 7).value == pytest.approx(first.national_rate_pct / 100)
+    assert sheet.cell(4, 7).number_format == "0.0%"
+    assert sheet.cell(4, 3).value == first.indicator_title
+    assert sheet.cell(4, 4).value == first.lost.line
+    assert sheet.cell(4, 8).value == ("★" if first.high_share else "")
+    assert "本村は未該当" in sheet.cell(2, 1).value  # said once, for 北塩原村
     ids = rows_by_node(workbook, GAPS_SHEET)
     assert ids[("gap", first.item_id, first.grant)] == 4
 

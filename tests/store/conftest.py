@@ -157,6 +157,11 @@ def driver():
         environment = dict(os.environ)
         environment["HYOKA_USER"] = user
         environment["PYTHONIOENCODING"] = "utf-8"
+        # The driver imports desktop from this tree (it is not installed; a mutation run
+        # works on a copy of the tree and must find that copy, not another one).
+        environment["PYTHONPATH"] = os.pathsep.join(
+            [str(HERE.parent.parent), *filter(None, [environment.get("PYTHONPATH")])]
+        )
         environment.update(env or {})
         process = Driver([str(a) for a in args], environment)
         started.append(process)

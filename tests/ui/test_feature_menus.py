@@ -26,6 +26,10 @@ def silent(monkeypatch):
     for module in (workbook_actions, report_actions):
         monkeypatch.setattr(module, "inform", lambda _p, title, text: shown.append((title, text)))
         monkeypatch.setattr(module, "warn", lambda _p, title, text: shown.append((title, text)))
+    # exporting with unanswered sub-items asks first: say yes, and remember the question
+    monkeypatch.setattr(
+        workbook_actions, "confirm", lambda _p, title, text: shown.append((title, text)) or True
+    )
     return shown
 
 
@@ -71,6 +75,7 @@ def test_export_submission_from_the_menu(window, tmp_path, monkeypatch, silent):
     monkeypatch.setattr(workbook_actions, "ask_save_path", lambda *_a: out)
     trigger(window, "export_submission")
     assert out.is_file()
+    assert any(title == "未回答の小項目があります" for title, _text in silent)
     book = openpyxl.load_workbook(out)
     assert "表紙" in book.sheetnames and "推進交付金" in book.sheetnames
     assert str(out) in window.statusBar().currentMessage()

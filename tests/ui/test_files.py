@@ -379,3 +379,35 @@ def test_damage_found_after_opening_switches_to_read_only(make_window, db_path, 
     assert any("破損" in text for _title, text in window.prompts.errors)
     assert window.store is None or window.store.read_only
     assert window.controller is None or window.controller.read_only
+
+
+def test_restoring_another_municipalitys_backup_asks_first(make_window, db_path, r8, probe):
+    from desktop.store.backup import backup_file, list_backups
+    from desktop.store.records import Municipality
+
+    make_file(db_path, r8, {ISSUES_A: "該当"})
+    other = db_path.with_name("会津若松市.sqlite")
+    make_file(other, r8, municipality=Municipality("会津若松市", "072028"))
+    planted = backup_file(db_path, "manual")
+    shutil.copyfile(other, planted)  # a colleague's file copied into our backups by mistake
+    window = make_window()
+    window.open_path(db_path)
+    assert window.wait_for_verification()
+    # By path: opening again after each restore adds backups and shifts the list.
+    window.prompts.choose_backup = lambda offered: next(b for b in offered if b.path == planted)
+    assert any(info.path == planted for info in list_backups(db_path))
+    answers = iter([True, False, True, True])
+    asked = []
+    window.prompts.confirm = lambda title, text, ok_text="": asked.append(text) or next(answers)
+
+    assert not window.restore_from_backup()  # "restore?" yes, "another municipality!" no
+    assert "会津若松市（072028）" in asked[-1] and "北塩原村（073059）" in asked[-1]
+    assert window.prompts.errors == []
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        assert store.municipality().name == "北塩原村"
+    assert window.stack.currentIndex() == PAGE_WORK
+
+    assert window.wait_for_verification()
+    assert window.restore_from_backup()  # yes and yes
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        assert store.municipality().name == "会津若松市"

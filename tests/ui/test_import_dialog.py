@@ -206,6 +206,13 @@ def test_export_actions_write_the_chosen_files(qtbot, session, tmp_path, monkeyp
         workbook_actions, "ask_save_path", lambda parent, title, name: tmp_path / name
     )
     monkeypatch.setattr(workbook_actions, "ask_section", lambda parent, sections: sections[0])
+    asked = []
+    monkeypatch.setattr(
+        workbook_actions, "confirm", lambda parent, title, text: asked.append(text) or False
+    )
+    assert workbook_actions.export_submission(None, session) is None  # declined: no file
+    assert asked and "件" in asked[0] and not list(tmp_path.glob("*.xlsx"))
+    monkeypatch.setattr(workbook_actions, "confirm", lambda parent, title, text: True)
     path = workbook_actions.export_submission(None, session)
     assert path.name == "令和8年度_評価指標該当状況調査票_北塩原村.xlsx"
     assert "推進交付金" in openpyxl.load_workbook(path).sheetnames

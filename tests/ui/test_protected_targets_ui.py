@@ -18,6 +18,8 @@ def shown(monkeypatch):
     for module in (workbook_actions, report_actions):
         monkeypatch.setattr(module, "inform", lambda _p, t, text: messages.append((t, text)))
         monkeypatch.setattr(module, "warn", lambda _p, t, text: messages.append((t, text)))
+    # unanswered sub-items: the export asks first; go on
+    monkeypatch.setattr(workbook_actions, "confirm", lambda _p, t, text: True)
     return messages
 
 

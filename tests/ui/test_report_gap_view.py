@@ -108,3 +108,24 @@ def test_sorting_by_share_uses_numbers(qtbot, gaps):
     ]
     numbers = [float(s.rstrip("%")) for s in shares if s != "—"]
     assert numbers == sorted(numbers, reverse=True)
+
+
+def test_unanswered_is_filtered_apart_from_not_met(qtbot, session_r8):
+    session_r8.set_answers({"shien.II.process.supporters.a": "非該当"})
+    session_r8.note("shien.II.process.supporters", section="高齢福祉課")
+    view = GapView(session_gaps(session_r8))
+    qtbot.addWidget(view)
+    everything = view.visible_item_ids()
+    view.answer_filter.setCurrentIndex(view.answer_filter.findText("未回答"))
+    unanswered = view.visible_item_ids()
+    assert "shien.II.process.supporters.a" not in unanswered
+    assert "shien.II.process.supporters.e" in unanswered  # never answered
+    view.answer_filter.setCurrentIndex(view.answer_filter.findText("回答済み（非該当など）"))
+    answered = view.visible_item_ids()
+    assert answered == ["shien.II.process.supporters.a"]
+    assert len(unanswered) + len(answered) == len(everything)
+    # the row names its indicator and the section in charge
+    from desktop.ui.gap_view import COL_INDICATOR, COL_SECTION
+
+    assert view.proxy.data(view.proxy.index(0, COL_SECTION)) == "高齢福祉課"
+    assert view.proxy.data(view.proxy.index(0, COL_INDICATOR)).startswith("1 ")

@@ -120,3 +120,40 @@ def test_an_unwritable_folder_says_so(qapp, mixed, tmp_path):
 
     with pytest.raises(ReportWriteError, match="フォルダ"):
         render_pdf(build_report(mixed), tmp_path / "ない" / "r.pdf")
+
+
+def test_pagination_never_splits_a_block_and_repeats_the_header():
+    from desktop.report.html import Block
+    from desktop.ui.report_pdf import paginate
+
+    blocks = [
+        Block("heading", keep_with_next=True),
+        Block("header", keep_with_next=True),
+        *[Block(f"row {i}", header="header") for i in range(12)],
+        Block("next section", page_break_before=True),
+    ]
+    heights = [10.0, 5.0, *[30.0 + 7 * (i % 3) for i in range(12)], 10.0]
+    pages = paginate(blocks, heights, {"header": 5.0}, 100.0)
+    placed = [p for page in pages for p in page if not p.header]
+    assert [p.block for p in placed] == list(range(len(blocks)))  # each block once, whole
+    for page in pages:
+        assert sum(p.height for p in page) <= 100.0
+        assert all(p.offset == 0 and p.height == heights[p.block] for p in page if not p.header)
+    for page in pages[1:-1]:  # a continued table starts with its header
+        assert page[0].header == "header"
+    assert pages[-1][0].block == len(blocks) - 1  # the new section starts its own page
+    # a block taller than a page is the only thing ever sliced
+    sliced = paginate([Block("huge")], [250.0], {}, 100.0)
+    assert [p.height for page in sliced for p in page] == [100.0, 100.0, 50.0]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext がありません")
+def test_each_indicator_block_is_on_one_page_with_its_title(qapp, mixed, tmp_path):
+    report = build_report(mixed)
+    out = render_pdf(report, tmp_path / "r.pdf")
+    pages = [squeeze(page) for page in pdf_text(out, "-raw").split("\f")]
+    for table in report.grants:
+        for row in table.rows:
+            for heading, items in row.lost_blocks:
+                lines = [squeeze(heading), *(squeeze(f"・{item.line}") for item in items)]
+                assert any(all(line in page for line in lines) for page in pages), heading

@@ -32,8 +32,13 @@ def _answers(path):
 
 def test_export_submission_and_section(cli_db, tmp_path, capsys, wb):
     out = tmp_path / "提出.xlsx"
-    code, stdout, _ = run(capsys, "export", "--db", str(cli_db), "--year", "R8", "--out", str(out))
+    code, stdout, err = run(
+        capsys, "export", "--db", str(cli_db), "--year", "R8", "--out", str(out)
+    )
     assert code == 0 and "提出用ブック" in stdout
+    # unanswered sub-items: a warning line on stderr, and the workbook is written anyway
+    warning = [line for line in err.splitlines() if "警告" in line]
+    assert len(warning) == 1 and "未回答の小項目" in warning[0] and "目標Ⅰ" in warning[0]
     assert "推進交付金" in openpyxl.load_workbook(out).sheetnames
     section = tmp_path / "課.xlsx"
     code, stdout, _ = run(

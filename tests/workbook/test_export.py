@@ -56,7 +56,6 @@ def test_header_and_columns(exported):
         "目標",
         "指標群",
         "番号",
-        "評価指標",
         "小項目",
         "内容",
         "回答",
@@ -65,6 +64,7 @@ def test_header_and_columns(exported):
         "根拠資料",
         "担当課",
         "備考",
+        "参考・注記",
     ):
         assert name in header
 
@@ -96,7 +96,8 @@ def test_answers_points_and_indicator_subtotals(filled, exported, wb):
         == tree.node("suishin.I.process.features").points
     )
     assert sheet.cell(row=head, column=COL["配点"]).value == 16
-    assert sheet.cell(row=head, column=COL["評価指標"]).value.startswith("地域の介護保険事業")
+    # the indicator's title is on its own row, in the same column as the sub-items' wording
+    assert sheet.cell(row=head, column=COL["内容"]).value.startswith("地域の介護保険事業")
 
 
 def test_state_scored_answer_is_clean_and_marked_as_estimate(filled, exported, wb):
@@ -107,7 +108,7 @@ def test_state_scored_answer_is_clean_and_marked_as_estimate(filled, exported, w
     assert sheet.cell(row=row, column=COL["回答"]).value == "イ"
     assert sheet.cell(row=row, column=COL["得点"]).value == 0  # never 自己評価
     assert sheet.cell(row=row, column=COL["見込み"]).value == node.projected_points > 0
-    assert "見込み" in sheet.cell(row=row, column=COL["注記"]).value
+    assert "見込み" in sheet.cell(row=row, column=COL["参考・注記"]).value
 
 
 def test_all_of_item_has_a_row_per_part(exported, wb):
@@ -120,12 +121,19 @@ def test_all_of_item_has_a_row_per_part(exported, wb):
     assert sheet.cell(row=item_row + 2, column=COL["回答"]).value is None
 
 
-def test_content_falls_back_to_hint_marked_as_reference(filled, exported, wb):
+def test_hint_is_in_its_own_grey_column_never_in_the_wording(filled, exported, wb):
     item = filled.catalog.item("suishin.II.process.optimization-programs.a")
     assert not item.wording and item.hint
     workbook = openpyxl.load_workbook(exported)
     sheet_name, row = wb.row_of(exported, item.id)
-    assert workbook[sheet_name].cell(row=row, column=COL["内容"]).value == f"〔参考〕{item.hint}"
+    sheet = workbook[sheet_name]
+    assert not sheet.cell(row=row, column=COL["内容"]).value  # no official wording known
+    remark = sheet.cell(row=row, column=COL["参考・注記"])
+    assert f"〔参考〕{item.hint}" in remark.value.split("\n")
+    assert remark.font.color.rgb.endswith("555555")
+    assert sheet.cell(row=row, column=COL["内容"]).font.color is None or not str(
+        sheet.cell(row=row, column=COL["内容"]).font.color.rgb
+    ).endswith("555555")
 
 
 def test_user_wording_is_used_when_there_is_no_official_one(filled, tmp_path, wb):
@@ -183,10 +191,13 @@ def test_cover_shows_who_what_and_totals(filled, exported):
     assert facts["市町村名"] == "北塩原村"
     assert facts["市町村コード"] == "073059"
     assert facts["都道府県"] == "福島県"
-    assert facts["年度"].startswith("令和8年度")
-    assert facts["評価指標"] == "令和8年度 市町村分（暫定版）"
-    assert facts["出力者"] == "テスト担当"
-    assert facts["出力日時"]
+    assert facts["年度"] == "令和8年度（市町村分）"
+    assert facts["担当者"] == "テスト担当"  # the name set for the change history
+    assert facts["作成日"].endswith("日") and "年" in facts["作成日"]
+    assert facts["未回答の小項目"].endswith("）") and "推進交付金 目標Ⅰ" in facts["未回答の小項目"]
+    texts = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
+    for internal in ("municipal-r8", "第1版", "暫定"):
+        assert internal not in texts
     tree = filled.score()
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     header = next(r for r in rows if r[0] == "交付金")
@@ -264,8 +275,8 @@ def test_print_setup_fonts_and_frozen_header(exported):
     assert grant.freeze_panes == f"A{FIRST_DATA_ROW}"
     assert grant.print_title_rows == f"$1:${HEADER_ROW}"
     assert grant.page_setup.orientation == "landscape"
-    assert grant.column_dimensions["F"].width > 30  # 内容 is wide and wraps
-    assert grant.cell(row=FIRST_DATA_ROW, column=COL["評価指標"]).alignment.wrap_text
+    assert grant.column_dimensions["E"].width > 30  # 内容 is wide and wraps
+    assert grant.cell(row=FIRST_DATA_ROW, column=COL["内容"]).alignment.wrap_text
 
 
 def test_submission_answer_cells_have_dropdowns(exported, wb):
@@ -298,3 +309,122 @@ def test_export_refuses_a_non_xlsx_name_and_leaves_no_file(filled, tmp_path):
         export_submission(filled, tmp_path / "out.csv")
     assert list(tmp_path.glob("out*")) == []
     assert list(tmp_path.glob(".hyoka-*")) == []
+
+
+def test_cover_leaves_the_person_blank_rather_than_the_os_login(filled, tmp_path, monkeypatch):
+    import getpass
+
+    from desktop.workbook.submission import export_submission, responsible_person
+
+    assert responsible_person(getpass.getuser()) == ""
+    assert responsible_person("介護 花子") == "介護 花子"
+    filled.store.user = getpass.getuser()  # nothing set in the app: the OS login name
+    sheet = openpyxl.load_workbook(export_submission(filled, tmp_path / "p.xlsx"))["表紙"]
+    facts = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(3, 12)}
+    assert facts["担当者"] in (None, "")
+
+
+def test_unanswered_sub_items_are_counted_by_goal_and_marked(filled, exported, wb):
+    from desktop.workbook.layout import build_rows, sheet_plans
+    from desktop.workbook.submission import unanswered_items
+
+    found = unanswered_items(filled)
+    # every self-assessed sub-item or part without an answer, no state-scored estimate
+    expected = 0
+    tree = filled.score()
+    for plan in sheet_plans(filled.catalog):
+        for row in build_rows(plan, tree, {}, {}):
+            expected += row.unanswered
+    assert found.count == expected > 0
+    goals = dict(found.by_goal)
+    assert goals["推進交付金 目標Ⅰ"] >= 2  # features.c and .d at least
+    assert "件（推進交付金 目標Ⅰ" in found.summary()
+    workbook = openpyxl.load_workbook(exported)
+    sheet_name, row = wb.row_of(exported, "suishin.I.process.features.c")
+    sheet = workbook[sheet_name]
+    answer = sheet.cell(row=row, column=COL["回答"])
+    assert answer.value is None and answer.fill.start_color.rgb.endswith("F8CBAD")
+    assert sheet.cell(row=row, column=COL["参考・注記"]).value.startswith("未回答")
+    _, answered = wb.row_of(exported, "suishin.I.process.features.a")
+    assert not sheet.cell(row=answered, column=COL["回答"]).fill.start_color.rgb.endswith("F8CBAD")
+    assert not (sheet.cell(row=answered, column=COL["参考・注記"]).value or "").startswith("未回答")
+
+
+def test_rows_are_tall_enough_for_their_wrapped_text(exported):
+    from desktop.workbook.text_fit import row_height, wrapped_lines
+
+    sheet = openpyxl.load_workbook(exported)["推進交付金"]
+    checked = 0
+    for row in sheet.iter_rows(min_row=HEADER_ROW, max_row=sheet.max_row):
+        for cell in row:
+            if (isinstance(cell.value, str) and "\n" in cell.value) or (
+                isinstance(cell.value, str) and len(cell.value) > 20
+            ):
+                width = sheet.column_dimensions[cell.column_letter].width
+                lines = wrapped_lines(cell.value, width, cell.font.sz)
+                assert sheet.row_dimensions[cell.row].height >= row_height(lines, cell.font.sz)
+                checked += 1
+    assert checked > 20
+
+
+def test_every_sheet_prints_at_9pt_or_more_and_goals_start_new_pages(exported):
+    from desktop.workbook import styles
+
+    workbook = openpyxl.load_workbook(exported)
+    for name in workbook.sheetnames[:-1]:
+        sheet = workbook[name]
+        widths = [
+            sheet.column_dimensions[letter].width
+            for letter in "ABCDEFGHIJKLM"
+            if sheet.column_dimensions[letter].width and sheet[f"{letter}3"].value is not None
+        ]
+        scale = styles.print_scale(widths, sheet.page_setup.orientation)
+        smallest = min(
+            cell.font.sz for row in sheet.iter_rows() for cell in row if cell.value is not None
+        )
+        assert smallest * scale >= 9, (name, smallest, scale)
+    grant = workbook["推進交付金"]
+    breaks = {brk.id + 1 for brk in grant.row_breaks.brk}
+    goal_starts = []
+    previous = None
+    for row in range(FIRST_DATA_ROW, grant.max_row + 1):
+        goal = grant.cell(row=row, column=COL["目標"]).value
+        if previous is not None and goal != previous:
+            goal_starts.append(row)
+        previous = goal
+    assert goal_starts and set(goal_starts) <= breaks
+    # a break falls inside an indicator only when the indicator is taller than a page
+    from desktop.workbook.sheets import ORIENTATION, PAGE_SAFETY
+
+    def height(row):
+        return grant.row_dimensions[row].height
+
+    room = styles.printable_height_pt(ORIENTATION) * PAGE_SAFETY - sum(
+        height(r) for r in range(1, HEADER_ROW + 1)
+    )
+    starts = [
+        r for r in range(FIRST_DATA_ROW, grant.max_row + 1) if grant.cell(r, COL["内容"]).font.b
+    ]
+    inside = 0
+    for row in breaks:
+        if row in starts:
+            continue
+        first = max(r for r in starts if r < row)
+        last = min([r for r in starts if r > row] or [grant.max_row + 1]) - 1
+        assert sum(height(r) for r in range(first, last + 1)) > room, row
+        inside += 1
+    assert inside < len(breaks) / 2
+
+
+def test_workbook_fonts_are_windows_japanese_ones_never_the_bundled_one(exported):
+    import zipfile
+
+    with zipfile.ZipFile(exported) as package:
+        styles_xml = package.read("xl/styles.xml").decode("utf-8")
+        theme = package.read("xl/theme/theme1.xml").decode("utf-8")
+    assert 'name val="游ゴシック"' in styles_xml and 'charset val="128"' in styles_xml
+    assert "IPAex" not in styles_xml
+    # the theme's Japanese font, Excel's fallback: ＭＳ Ｐゴシック
+    assert 'script="Jpan" typeface="ＭＳ Ｐゴシック"' in theme or (
+        'script="Jpan" typeface="&#xFF2D;&#xFF33; &#xFF30;' in theme
+    )

@@ -83,7 +83,7 @@ def test_state_scored_items_are_offered_as_estimates(filled, tmp_path, wb):
     sheet_name, row = wb.row_of(path, "suishin.I.activity.score-rank.tier")
     sheet = openpyxl.load_workbook(path)[sheet_name]
     assert sheet.cell(row=row, column=COL["回答"]).protection.locked is False
-    assert "見込み" in sheet.cell(row=row, column=COL["注記"]).value
+    assert "見込み" in sheet.cell(row=row, column=COL["参考・注記"]).value
 
 
 def test_section_reimport_changes_only_that_sections_rows(filled, care_book, wb, tmp_path):

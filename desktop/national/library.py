@@ -1,0 +1,372 @@
+"""The national results library: one checked dataset per fiscal year, stored offline.
+
+A SQLite file of its own beside the evaluation file (``desktop.paths.
+national_library_path``), not inside it: the dataset is public and identical for every
+municipality, about 2 MB a year; inside each evaluation file it would be copied into
+every hourly backup and imported again for every municipality a prefecture officer or a
+consultant keeps. Beside the default evaluation file it sits in the user's data folder.
+
+Each row stores a municipality's column points and node totals as JSON arrays: loading
+a year is one query and a few milliseconds of parsing, so every view is instant. An
+import replaces the year's dataset in one transaction (``db.atomic()``): the old one
+stays until the new one is completely written.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from desktop.national.dataset import NationalDataset, NationalMunicipality
+from desktop.national.errors import NationalFileError
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class StoredYear:
+    fiscal_year: int
+    source_name: str
+    imported_at: str
+    count: int
+
+    @property
+    def year_code(self) -> str:
+        return f"R{self.fiscal_year - 2018}"
+
+    @property
+    def year_label(self) -> str:
+        return f"令和{self.fiscal_year - 2018}年度"
+
+
+@dataclass
+class ReplacePreview:
+    """What importing a year again would change (shown before anything is replaced)."""
+
+    fiscal_year: int
+    replaces: StoredYear | None
+    added: list[str] = field(default_factory=list)  # municipality names
+    removed: list[str] = field(default_factory=list)
+    changed: list[tuple[str, float, float]] = field(default_factory=list)  # name, old, new total
+    same_file: bool = False
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+    def lines(self) -> list[str]:
+        year = f"令和{self.fiscal_year - 2018}年度"
+        if self.replaces is None:
+            return [f"{year}の全国集計結果はまだ取り込まれていません（新しく保存します）。"]
+        lines = [
+            f"{year}の全国集計結果（{self.replaces.source_name}、{self.replaces.imported_at[:16].replace('T', ' ')} 取込）を置き換えます。"
+        ]
+        if self.same_file:
+            lines.append("前回と同じファイルです。")
+        if not self.has_changes:
+            lines.append("市町村と得点に変わりはありません。")
+        for title, names in (("増える市町村", self.added), ("なくなる市町村", self.removed)):
+            if names:
+                lines.append(
+                    f"{title}: {len(names)}件（{'、'.join(names[:10])}{' ほか' if len(names) > 10 else ''}）"
+                )
+        if self.changed:
+            lines.append(f"合計点が変わる市町村: {len(self.changed)}件")
+            for name, old, new in self.changed[:10]:
+                lines.append(f"　・{name}: {old:g}点 → {new:g}点")
+            if len(self.changed) > 10:
+                lines.append(f"　ほか{len(self.changed) - 10}件")
+        return lines
+
+
+class NationalLibrary:
+    """The library file; open with :meth:`open`, close when done (or use ``with``)."""
+
+    def __init__(self, path: Path, db: sqlite_utils.Database):
+        self.path = path
+        self.db = db
+
+    # --- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> NationalLibrary:
+        path = Path(path)
+        if not path.exists() and not create:
+            raise NationalFileError(
+                "全国集計結果がまだ取り込まれていません（「全国の評価結果を取り込む」、"
+                "または hyoka-desk national import で取り込みます）。"
+            )
+        try:
+            conn = sqlite3.connect(str(path))
+            conn.execute("PRAGMA journal_mode = DELETE")  # no WAL: the folder may be shared
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise NationalFileError(
+                f"全国集計結果の保存ファイル {path} を開けません（{exc}）。"
+            ) from None
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise NationalFileError(
+                f"全国集計結果の保存ファイル {path} は新しい版のアプリで作られています。アプリを更新してください。"
+            )
+        library = cls(path, sqlite_utils.Database(conn))
+        if version < SCHEMA_VERSION:
+            library._create_schema()
+        return library
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> NationalLibrary:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _create_schema(self) -> None:
+        with self.db.atomic():
+            self.db["datasets"].create(
+                {
+                    "fiscal_year": int,
+                    "catalog_id": str,
+                    "catalog_revision": int,
+                    "catalog_hash": str,
+                    "layout": str,
+                    "source_name": str,
+                    "source_sha256": str,
+                    "imported_at": str,
+                    "count": int,
+                    "columns": str,
+                    "checks": str,
+                    "band_derived": int,
+                },
+                pk="fiscal_year",
+                if_not_exists=True,
+            )
+            self.db["municipalities"].create(
+                {
+                    "fiscal_year": int,
+                    "serial": int,
+                    "prefecture_no": int,
+                    "prefecture": str,
+                    "name": str,
+                    "insurer": str,
+                    "population": float,
+                    "first_insured": float,
+                    "band": int,
+                    "kaso": int,
+                    "row": int,
+                    "points": str,
+                    "totals": str,
+                },
+                pk=("fiscal_year", "serial"),
+                foreign_keys=[("fiscal_year", "datasets", "fiscal_year")],
+                if_not_exists=True,
+            )
+            self.db["frames"].create(
+                {"fiscal_year": int, "grant": str, "thousand_yen": float, "entered_at": str},
+                pk=("fiscal_year", "grant"),
+                if_not_exists=True,
+            )
+            # The municipality picked for an evaluation file (picked once, by 保険者番号
+            # or prefecture and name; 通し番号 is stable across years).
+            self.db["picks"].create(
+                {"evaluation_file": str, "serial": int, "prefecture": str, "name": str},
+                pk="evaluation_file",
+                if_not_exists=True,
+            )
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    # --- reading -------------------------------------------------------------------------
+    def years(self) -> list[StoredYear]:
+        return [
+            StoredYear(row["fiscal_year"], row["source_name"], row["imported_at"], row["count"])
+            for row in self.db.query(
+                "SELECT fiscal_year, source_name, imported_at, count FROM datasets ORDER BY fiscal_year DESC"
+            )
+        ]
+
+    def has_year(self, fiscal_year: int) -> bool:
+        return any(y.fiscal_year == fiscal_year for y in self.years())
+
+    def load(self, fiscal_year: int | None = None) -> NationalDataset:
+        """The stored dataset of ``fiscal_year`` (default: the newest)."""
+        years = self.years()
+        if not years:
+            raise NationalFileError(
+                "全国集計結果がまだ取り込まれていません（「全国の評価結果を取り込む」で取り込みます）。"
+            )
+        if fiscal_year is None:
+            fiscal_year = years[0].fiscal_year
+        rows = list(self.db.query("SELECT * FROM datasets WHERE fiscal_year = ?", [fiscal_year]))
+        if not rows:
+            known = "、".join(y.year_label for y in years)
+            raise NationalFileError(
+                f"令和{fiscal_year - 2018}年度の全国集計結果は取り込まれていません（取込済み: {known}）。"
+            )
+        head = rows[0]
+        columns = tuple(json.loads(head["columns"]))
+        municipalities = []
+        for row in self.db.query(
+            "SELECT * FROM municipalities WHERE fiscal_year = ? ORDER BY serial", [fiscal_year]
+        ):
+            municipalities.append(
+                NationalMunicipality(
+                    serial=row["serial"],
+                    prefecture_no=row["prefecture_no"],
+                    prefecture=row["prefecture"],
+                    name=row["name"],
+                    insurer=row["insurer"],
+                    population=row["population"],
+                    first_insured=row["first_insured"],
+                    band=row["band"],
+                    kaso=bool(row["kaso"]),
+                    row=row["row"],
+                    points=json.loads(row["points"]),
+                    totals=json.loads(row["totals"]),
+                )
+            )
+        return NationalDataset(
+            fiscal_year=fiscal_year,
+            catalog_id=head["catalog_id"],
+            catalog_revision=head["catalog_revision"],
+            catalog_hash=head["catalog_hash"],
+            layout=head["layout"],
+            source_name=head["source_name"],
+            source_sha256=head["source_sha256"],
+            columns=columns,
+            municipalities=municipalities,
+            checks=json.loads(head["checks"]),
+            band_derived=bool(head["band_derived"]),
+            imported_at=head["imported_at"],
+        )
+
+    def entered_frames(self, fiscal_year: int) -> dict[str, float]:
+        """基本配分枠 (千円) the user entered for a year."""
+        return {
+            row["grant"]: row["thousand_yen"]
+            for row in self.db.query(
+                "SELECT grant, thousand_yen FROM frames WHERE fiscal_year = ?", [fiscal_year]
+            )
+        }
+
+    def set_frames(self, fiscal_year: int, frames: dict[str, float | None]) -> None:
+        at = datetime.now().astimezone().isoformat(timespec="seconds")
+        with self.db.atomic():
+            for grant, value in frames.items():
+                if value is None:
+                    self.db.execute(
+                        "DELETE FROM frames WHERE fiscal_year = ? AND grant = ?",
+                        [fiscal_year, grant],
+                    )
+                else:
+                    self.db["frames"].upsert(
+                        {
+                            "fiscal_year": fiscal_year,
+                            "grant": grant,
+                            "thousand_yen": float(value),
+                            "entered_at": at,
+                        },
+                        pk=("fiscal_year", "grant"),
+                    )
+
+    def picked(self, evaluation_file: str) -> tuple[int, str, str] | None:
+        """(通し番号, prefecture, name) last picked for ``evaluation_file``."""
+        rows = list(
+            self.db.query(
+                "SELECT serial, prefecture, name FROM picks WHERE evaluation_file = ?",
+                [evaluation_file],
+            )
+        )
+        return (rows[0]["serial"], rows[0]["prefecture"], rows[0]["name"]) if rows else None
+
+    def set_picked(self, evaluation_file: str, serial: int, prefecture: str, name: str) -> None:
+        with self.db.atomic():
+            self.db["picks"].upsert(
+                {
+                    "evaluation_file": evaluation_file,
+                    "serial": serial,
+                    "prefecture": prefecture,
+                    "name": name,
+                },
+                pk="evaluation_file",
+            )
+
+    # --- writing -------------------------------------------------------------------------
+    def preview(self, dataset: NationalDataset) -> ReplacePreview:
+        """What storing ``dataset`` would replace; reads only."""
+        stored = {y.fiscal_year: y for y in self.years()}.get(dataset.fiscal_year)
+        preview = ReplacePreview(dataset.fiscal_year, stored)
+        if stored is None:
+            return preview
+        head = self.db["datasets"].get(dataset.fiscal_year)
+        preview.same_file = head["source_sha256"] == dataset.source_sha256
+        old = {
+            row["serial"]: (f"{row['prefecture']}{row['name']}", json.loads(row["totals"])["total"])
+            for row in self.db.query(
+                "SELECT serial, prefecture, name, totals FROM municipalities WHERE fiscal_year = ?",
+                [dataset.fiscal_year],
+            )
+        }
+        new = {m.serial: (m.display_name, m.total) for m in dataset.municipalities}
+        preview.added = [new[s][0] for s in sorted(set(new) - set(old))]
+        preview.removed = [old[s][0] for s in sorted(set(old) - set(new))]
+        preview.changed = [
+            (new[s][0], old[s][1], new[s][1])
+            for s in sorted(set(old) & set(new))
+            if old[s][1] != new[s][1]
+        ]
+        return preview
+
+    def store(self, dataset: NationalDataset) -> None:
+        """Store ``dataset``, replacing its year's dataset, in one transaction."""
+        imported_at = datetime.now().astimezone().isoformat(timespec="seconds")
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM municipalities WHERE fiscal_year = ?", [dataset.fiscal_year]
+            )
+            self.db.execute("DELETE FROM datasets WHERE fiscal_year = ?", [dataset.fiscal_year])
+            self.db["datasets"].insert(
+                {
+                    "fiscal_year": dataset.fiscal_year,
+                    "catalog_id": dataset.catalog_id,
+                    "catalog_revision": dataset.catalog_revision,
+                    "catalog_hash": dataset.catalog_hash,
+                    "layout": dataset.layout,
+                    "source_name": dataset.source_name,
+                    "source_sha256": dataset.source_sha256,
+                    "imported_at": imported_at,
+                    "count": dataset.count,
+                    "columns": json.dumps(list(dataset.columns)),
+                    "checks": json.dumps(dataset.checks, ensure_ascii=False),
+                    "band_derived": int(dataset.band_derived),
+                }
+            )
+            self.db.conn.executemany(
+                "INSERT INTO municipalities (fiscal_year, serial, prefecture_no, prefecture, name, insurer,"
+                " population, first_insured, band, kaso, row, points, totals)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        dataset.fiscal_year,
+                        m.serial,
+                        m.prefecture_no,
+                        m.prefecture,
+                        m.name,
+                        m.insurer,
+                        m.population,
+                        m.first_insured,
+                        m.band,
+                        int(m.kaso),
+                        m.row,
+                        json.dumps(m.points, separators=(",", ":")),
+                        json.dumps(m.totals, separators=(",", ":")),
+                    )
+                    for m in dataset.municipalities
+                ],
+            )
+        dataset.imported_at = imported_at

@@ -1,0 +1,166 @@
+"""Start a year's evaluation from a municipality's official result in the national dataset.
+
+Serves municipalities that never used the app last year: the official points of the
+previous year (or of the same year) become answers of the new evaluation through the
+catalog crosswalk — a full-points column → 該当, zero → 非該当, tiers and counts → the
+option reached (なし when none). Only one-to-one ``same`` mappings carry, exactly as in
+carrying forward (:mod:`desktop.carryover`); every seeded answer is written
+``carried=True`` and so shows 「前年度から引継ぎ・要確認」 until someone confirms it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from desktop.catalog import registry
+from desktop.catalog.crosswalk import STATUS_LABELS
+from desktop.catalog.model import (
+    ALL_OF,
+    CHECK,
+    CUMULATIVE_RULES,
+    EXTERNAL,
+    MET,
+    NONE_OPTION,
+    NOT_MET,
+    OPTION_RULES,
+    Catalog,
+)
+from desktop.national.dataset import NationalDataset, NationalMunicipality
+from desktop.national.errors import NationalFileError
+from desktop.scoring.answers import expand_all_of, normalize
+
+SOURCE_NATIONAL = "全国集計結果から"
+
+
+@dataclass
+class SeedPlan:
+    dataset_year: int
+    target: Catalog
+    municipality: NationalMunicipality
+    answers: dict[str, str] = field(default_factory=dict)  # target item id → value
+    not_seeded: list[tuple[str, str]] = field(default_factory=list)  # (source item id, reason)
+
+    def summary_lines(self) -> list[str]:
+        source = f"令和{self.dataset_year - 2018}年度"
+        m = self.municipality
+        lines = [
+            f"{source}の全国集計結果（{m.prefecture}{m.name}、合計{m.total:g}点）→ {self.target.year_label}の評価",
+            f"回答にする小項目: {len(self.answers)}件（「前年度から引継ぎ・要確認」として表示）",
+        ]
+        if self.not_seeded:
+            lines.append(f"回答にしない小項目: {len(self.not_seeded)}件（回答し直してください）")
+        return lines
+
+    def to_dict(self) -> dict:
+        return {
+            "from_national": f"R{self.dataset_year - 2018}",
+            "to": self.target.id,
+            "answers": dict(sorted(self.answers.items())),
+            "not_seeded": [{"id": i, "reason": r} for i, r in self.not_seeded],
+        }
+
+
+def official_answers(
+    catalog: Catalog, dataset: NationalDataset, municipality: NationalMunicipality
+) -> dict[str, str]:
+    """The municipality's official points as answers of ``catalog`` (the dataset's own)."""
+    index = dataset.column_index()
+    points = municipality.points
+    answers: dict[str, str] = {}
+    for item in catalog.all_items():
+        if item.options:
+            got = [
+                points[index[f"{item.id}:{o.label}"]]
+                for o in item.options
+                if f"{item.id}:{o.label}" in index
+            ]
+            if len(got) != len(item.options):
+                continue
+            if item.rule in CUMULATIVE_RULES:
+                reached = NONE_OPTION
+                for option, value in zip(item.options, got, strict=True):
+                    if value > 0:
+                        reached = option.label
+                    else:
+                        break
+                answers[item.id] = reached
+            elif item.rule in OPTION_RULES:
+                chosen = [o.label for o, v in zip(item.options, got, strict=True) if v > 0]
+                answers[item.id] = chosen[0] if len(chosen) == 1 else NONE_OPTION
+        elif item.id in index:
+            value = points[index[item.id]]
+            if item.rule in (CHECK, ALL_OF):
+                answers[item.id] = MET if value > 0 else NOT_MET
+            elif item.rule == EXTERNAL:
+                answers[item.id] = str(int(value))
+    return answers
+
+
+def plan_seed(
+    target: Catalog, dataset: NationalDataset, municipality: NationalMunicipality
+) -> SeedPlan:
+    """What seeding ``target`` from ``municipality``'s result in ``dataset`` would answer."""
+    source = registry.find(dataset.catalog_id)
+    if dataset.fiscal_year not in (target.fiscal_year, target.fiscal_year - 1):
+        raise NationalFileError(
+            f"{target.year_label}の評価は、前年度か同じ年度の全国集計結果からだけ始められます"
+            f"（指定は令和{dataset.fiscal_year - 2018}年度）。"
+        )
+    crosswalk = None
+    if source.fiscal_year != target.fiscal_year:
+        crosswalk = registry.crosswalk(source, target)
+        if crosswalk is None:
+            raise NationalFileError(
+                f"{source.year_label}から{target.year_label}への対応表が同梱されていません。"
+            )
+    plan = SeedPlan(dataset.fiscal_year, target, municipality)
+    for item_id, value in official_answers(source, dataset, municipality).items():
+        if crosswalk is None:
+            target_id = item_id if target.has_item(item_id) else None
+            reason = "評価指標にない小項目"
+        else:
+            mapping = crosswalk.for_source(item_id)
+            target_id = mapping.targets[0] if mapping and mapping.carries_answer else None
+            status = mapping.status if mapping else "removed"
+            reason = f"{target.year_label}で{STATUS_LABELS.get(status, status)}"
+        if target_id is None or not target.has_item(target_id):
+            plan.not_seeded.append((item_id, reason))
+            continue
+        try:
+            if normalize(target, target_id, value) != value:
+                raise ValueError(value)
+        except (ValueError, KeyError):
+            plan.not_seeded.append((item_id, f"{target.year_label}の選択肢にない回答"))
+            continue
+        for answer_id, answer in expand_all_of(target, target_id, value).items():
+            plan.answers[answer_id] = answer
+    return plan
+
+
+def apply_seed(store, plan: SeedPlan, *, municipality=None):
+    """Create ``plan.target``'s evaluation in ``store`` with the seeded answers (one action,
+    after a safety backup of a file that already holds evaluations, as carrying does)."""
+    from desktop.session import create_evaluation
+    from desktop.store.records import STATUS_IN_PROGRESS, ChangeSet
+
+    if store.read_only:
+        raise NationalFileError("読み取り専用で開いているため、評価を作れません。")
+    if any(r.fiscal_year == plan.target.fiscal_year for r in store.evaluations()):
+        raise NationalFileError(f"{plan.target.year_label}の評価はこのファイルにすでにあります。")
+    if store.evaluations():
+        store.backup("before-carry")  # shown as 前年度からの引継ぎの前: the same kind of start
+    notes: dict[str, dict[str, str]] = {}
+    for answer_id in plan.answers:
+        item_id = (
+            plan.target.part(answer_id)[0].id if plan.target.has_part(answer_id) else answer_id
+        )
+        notes[plan.target.indicator_of(item_id).id] = {"status": STATUS_IN_PROGRESS}
+    with store.transaction():
+        session = create_evaluation(store, plan.target, municipality=municipality)
+        store.apply(
+            session.evaluation_id,
+            ChangeSet(answers=dict(plan.answers), notes=notes),
+            source=SOURCE_NATIONAL,
+            carried=True,
+        )
+    return session

@@ -1,0 +1,613 @@
+"""The national view (全国の評価結果と比べる): rank and distribution, peers, prefecture,
+伸びしろ with real rates, three years and the amount estimate.
+
+Views lay out; the figures come from :mod:`desktop.national.analysis` and
+:mod:`desktop.national.views`, computed from the stored dataset (loading a year takes
+milliseconds, so every tab is recomputed on each change).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.national import analysis as A
+from desktop.national.errors import NationalFileError
+from desktop.national.frames import frames_for
+from desktop.national.history import item_history
+from desktop.national.library import NationalLibrary
+from desktop.national.views import Table, gap_table, peer_table, save_table_xlsx
+from desktop.ui.national_histogram import HistogramWidget
+from desktop.ui.national_table import NationalTableModel, make_table_view
+
+PEER_CHOICES = (
+    ("band", "同じ規模区分"),
+    ("kaso", "同じ過疎区分"),
+    ("band_kaso", "同じ規模区分・過疎区分"),
+    ("prefecture", "同じ都道府県"),
+)
+SOURCE_NOTE = "厚生労働省 全国集計結果（市町村分）から作成"
+
+
+class NationalDialog(QDialog):
+    official_applied = Signal()
+    seeded = Signal(int)  # the fiscal year of the evaluation just created
+
+    def __init__(self, parent, library_path: Path, session=None, store=None):
+        super().__init__(parent)
+        self.setObjectName("nationalDialog")
+        self.setWindowTitle("全国の評価結果と比べる")
+        self.library_path = library_path
+        self.session = session
+        self.store = store  # the open evaluation file, for starting a year from the result
+        self.dataset = None
+        self.catalog = None
+        self.municipality = None
+        self._datasets: dict[int, object] = {}
+        with NationalLibrary.open(library_path, create=False) as library:
+            self.years = library.years()
+            if not self.years:
+                library.load()  # raises the 「まだ取り込まれていません」 message
+        self._build()
+        self._fill_years()
+
+    # --- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.year_combo = QComboBox(objectName="nationalYear")
+        self.muni_combo = QComboBox(objectName="nationalMunicipality")
+        self.muni_combo.setEditable(True)
+        self.muni_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.muni_combo.setMinimumContentsLength(18)
+        self.apply_button = QPushButton("国による評価結果の欄に反映", objectName="applyOfficial")
+        self.apply_button.setToolTip(
+            "この市町村の得点（評価指標・指標群・目標・交付金・合計）を、国による評価結果として入力します"
+        )
+        top.addWidget(QLabel("年度"))
+        top.addWidget(self.year_combo)
+        top.addWidget(QLabel("市町村"))
+        top.addWidget(self.muni_combo, 1)
+        top.addWidget(self.apply_button)
+        self.seed_button = QPushButton("この結果から評価を始める…", objectName="seedFromNational")
+        self.seed_button.setToolTip(
+            "この市町村の国の評価結果を回答にして、次の年度（なければこの年度）の評価を作ります。"
+            "回答は「要確認」として入ります"
+        )
+        top.addWidget(self.seed_button)
+        layout.addLayout(top)
+        self.source_label = QLabel(objectName="nationalSource")
+        self.source_label.setWordWrap(True)
+        layout.addWidget(self.source_label)
+
+        self.tabs = QTabWidget(objectName="nationalTabs")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._rank_tab(), "順位と分布")
+        self.peer_model = NationalTableModel(self)
+        self.peer_kind = QComboBox(objectName="peerKind")
+        for key, label in PEER_CHOICES:
+            self.peer_kind.addItem(label, key)
+        self.tabs.addTab(
+            self._table_tab(self.peer_model, "peerTable", self.peer_kind), "比較する市町村"
+        )
+        self.pref_model = NationalTableModel(self)
+        self.pref_combo = QComboBox(objectName="prefectureChoice")
+        self.pref_summary = QLabel(objectName="prefectureSummary")
+        self.pref_summary.setWordWrap(True)
+        self.tabs.addTab(
+            self._table_tab(self.pref_model, "prefectureTable", self.pref_combo, self.pref_summary),
+            "都道府県",
+        )
+        self.gap_model = NationalTableModel(self)
+        self.gap_note = QLabel(
+            "今の回答で未該当の小項目を、この年度の全国該当率と比較する市町村（「比較する市町村」で選んだもの）の該当率で並べます。列の見出しで並べ替えられます。"
+        )
+        self.gap_note.setWordWrap(True)
+        self.tabs.addTab(
+            self._table_tab(self.gap_model, "nationalGapTable", self.gap_note),
+            "伸びしろ（実際の該当率）",
+        )
+        self.history_model = NationalTableModel(self)
+        self.tabs.addTab(self._table_tab(self.history_model, "historyTable"), "3年間の推移")
+        self.tabs.addTab(self._amount_tab(), "交付見込額（試算）")
+
+        buttons = QDialogButtonBox()
+        close = buttons.addButton("閉じる", QDialogButtonBox.ButtonRole.RejectRole)
+        close.setObjectName("closeNational")
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self.year_combo.currentIndexChanged.connect(lambda _i: self._load_year())
+        self.muni_combo.activated.connect(lambda _i: self._choose_municipality())
+        self.peer_kind.currentIndexChanged.connect(lambda _i: self._refresh())
+        self.pref_combo.activated.connect(lambda _i: self._refresh_prefecture())
+        self.apply_button.clicked.connect(self.apply_official)
+        self.seed_button.clicked.connect(lambda: self.seed_evaluation())
+        self.what_if.valueChanged.connect(lambda _v: self._refresh_what_if())
+
+    def _rank_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        grid = QGridLayout()
+        self.rank_labels: dict[str, QLabel] = {}
+        for row, (key, title) in enumerate(
+            (
+                ("national", "全国"),
+                ("prefecture", "都道府県内"),
+                ("band", "同じ規模区分"),
+                ("kaso", "同じ過疎区分"),
+            )
+        ):
+            grid.addWidget(QLabel(title), row, 0)
+            label = self.rank_labels[key] = QLabel(objectName=f"rank_{key}")
+            grid.addWidget(label, row, 1)
+        grid.setColumnStretch(2, 1)  # labels stay beside their titles
+        layout.addLayout(grid)
+        what = QHBoxLayout()
+        what.addWidget(QLabel("あと"))
+        self.what_if = QSpinBox(objectName="whatIfPoints")
+        self.what_if.setRange(0, 800)
+        self.what_if.setValue(10)
+        what.addWidget(self.what_if)
+        self.what_if_label = QLabel(objectName="whatIfResult")
+        what.addWidget(self.what_if_label)
+        what.addStretch(1)
+        layout.addLayout(what)
+        self.current_label = QLabel(objectName="currentAnswersRank")
+        layout.addWidget(self.current_label)
+        self.histogram = HistogramWidget()
+        layout.addWidget(self.histogram, 1)
+        return tab
+
+    def _table_tab(self, model, name: str, *extras) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        bar = QHBoxLayout()
+        for extra in extras:
+            if isinstance(extra, QLabel):
+                layout.addWidget(extra)
+            else:
+                bar.addWidget(extra)
+        bar.addStretch(1)
+        export = QPushButton("Excel に書き出す…", objectName=f"{name}Export")
+        export.clicked.connect(lambda: self.export(model))
+        bar.addWidget(export)
+        layout.addLayout(bar)
+        view = make_table_view(model, name)
+        setattr(self, name, view)
+        layout.addWidget(view, 1)
+        return tab
+
+    def _amount_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        form = QFormLayout()
+        self.frame_inputs: dict[str, QSpinBox] = {}
+        for grant, name in (
+            ("suishin", "推進交付金の基本配分枠（千円）"),
+            ("shien", "支援交付金の基本配分枠（千円）"),
+        ):
+            spin = QSpinBox(objectName=f"frame_{grant}")
+            spin.setRange(0, 2_000_000_000)
+            spin.setGroupSeparatorShown(True)
+            spin.setSpecialValueText("未入力")
+            spin.editingFinished.connect(self._save_frames)
+            self.frame_inputs[grant] = spin
+            form.addRow(name, spin)
+        layout.addLayout(form)
+        self.amount_label = QLabel(objectName="amountResult")
+        self.amount_label.setWordWrap(True)
+        self.amount_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.amount_label)
+        layout.addStretch(1)
+        return tab
+
+    # --- data -----------------------------------------------------------------------------
+    def _fill_years(self) -> None:
+        self.year_combo.blockSignals(True)
+        for year in self.years:
+            self.year_combo.addItem(f"{year.year_label}（{year.count:,}市町村）", year.fiscal_year)
+        self.year_combo.blockSignals(False)
+        wanted = self.session.record.fiscal_year if self.session is not None else None
+        index = self.year_combo.findData(wanted) if wanted else -1
+        self.year_combo.setCurrentIndex(max(0, index))
+        self._load_year()
+
+    def _load(self, fiscal_year: int):
+        if fiscal_year not in self._datasets:
+            with NationalLibrary.open(self.library_path, create=False) as library:
+                self._datasets[fiscal_year] = library.load(fiscal_year)
+        return self._datasets[fiscal_year]
+
+    def _load_year(self) -> None:
+        from desktop.catalog import registry
+
+        year = self.year_combo.currentData()
+        if year is None:
+            return
+        self.dataset = self._load(year)
+        self.catalog = registry.find(self.dataset.catalog_id)
+        self.source_label.setText(
+            f"{SOURCE_NOTE}: {self.dataset.source_name}（{(self.dataset.imported_at or '')[:10]} 取込、"
+            f"{self.dataset.count:,}市町村）"
+        )
+        previous = self.municipality
+        self.muni_combo.blockSignals(True)
+        self.muni_combo.clear()
+        for m in self.dataset.municipalities:
+            self.muni_combo.addItem(f"{m.prefecture} {m.name}", m.serial)
+        self.muni_combo.blockSignals(False)
+        self.pref_combo.blockSignals(True)
+        self.pref_combo.clear()
+        seen = set()
+        for m in sorted(self.dataset.municipalities, key=lambda m: m.prefecture_no):
+            if m.prefecture_no not in seen:
+                seen.add(m.prefecture_no)
+                self.pref_combo.addItem(m.prefecture, m.prefecture_no)
+        self.pref_combo.blockSignals(False)
+        self.municipality = self._default_municipality(previous)
+        if self.municipality is not None:
+            self.muni_combo.setCurrentIndex(self.muni_combo.findData(self.municipality.serial))
+            self.pref_combo.setCurrentIndex(
+                self.pref_combo.findData(self.municipality.prefecture_no)
+            )
+        entered = {}
+        with NationalLibrary.open(self.library_path, create=False) as library:
+            entered = library.entered_frames(year)
+        for grant, value in frames_for(year, entered).items():
+            self.frame_inputs[grant].blockSignals(True)
+            self.frame_inputs[grant].setValue(int(value or 0))
+            self.frame_inputs[grant].blockSignals(False)
+        self._refresh()
+
+    def _default_municipality(self, previous):
+        """The evaluation's own municipality (by 保険者番号, else prefecture and name)."""
+        if previous is not None:
+            match = self.dataset.by_serial().get(previous.serial)
+            if match is not None:
+                return match
+        key = self._pick_key()
+        if key:
+            with NationalLibrary.open(self.library_path, create=False) as library:
+                picked = library.picked(key)
+            if picked is not None:
+                serial, prefecture, name = picked
+                match = self.dataset.by_serial().get(serial)
+                if match is not None and (match.prefecture, match.name) == (prefecture, name):
+                    return match
+                try:
+                    return A.find_municipality(self.dataset, name=f"{prefecture}/{name}")
+                except NationalFileError:
+                    pass
+        own = self.session.municipality() if self.session is not None else None
+        if own is not None:
+            for kwargs in ({"insurer": own.code}, {"name": f"{own.prefecture or ''}/{own.name}"}):
+                if not any(kwargs.values()) or kwargs.get("insurer") == "":
+                    continue
+                try:
+                    return A.find_municipality(self.dataset, **kwargs)
+                except NationalFileError:
+                    continue
+        return self.dataset.municipalities[0] if self.dataset.municipalities else None
+
+    def _choose_municipality(self) -> None:
+        serial = self.muni_combo.currentData()
+        found = self.dataset.by_serial().get(serial)
+        if found is not None:
+            self.municipality = found
+            key = self._pick_key()
+            if key:  # picked once: the next opening (and other years) start from it
+                with NationalLibrary.open(self.library_path, create=False) as library:
+                    library.set_picked(key, found.serial, found.prefecture, found.name)
+            self.pref_combo.setCurrentIndex(self.pref_combo.findData(found.prefecture_no))
+            self._refresh()
+
+    def _pick_key(self) -> str | None:
+        store = self.store if self.store is not None else getattr(self.session, "store", None)
+        path = getattr(store, "path", None)
+        return str(Path(path).resolve()) if path else None
+
+    def select_municipality(self, serial: int) -> None:
+        self.muni_combo.setCurrentIndex(self.muni_combo.findData(serial))
+        self._choose_municipality()
+
+    # --- tabs -------------------------------------------------------------------------------
+    def _refresh(self) -> None:
+        m = self.municipality
+        if self.dataset is None or m is None:
+            return
+        result = A.standing(self.dataset, m, self.catalog)
+        band = f"（規模区分{m.band}{'、第1号被保険者数から算出' if self.dataset.band_derived else ''}）"
+        self.rank_labels["national"].setText(
+            f"{result['rank']:,}位 / {result['of']:,}　合計 {m.total:g}点（平均 {result['mean']:.1f}・中央値 {result['median']:g}・"
+            f"四分位 {result['q1']:g}〜{result['q3']:g}）"
+        )
+        self.rank_labels["prefecture"].setText(
+            f"{result['prefecture_rank']}位 / {result['prefecture_of']}（{m.prefecture}、平均 {result['prefecture_mean']:.1f}）"
+        )
+        self.rank_labels["band"].setText(
+            f"{result['band_rank']}位 / {result['band_of']}{band}（平均 {result['band_mean']:.1f}）"
+        )
+        kaso = "過疎地域" if m.kaso else "過疎地域以外"
+        self.rank_labels["kaso"].setText(
+            f"{result['kaso_rank']}位 / {result['kaso_of']}（{kaso}、平均 {result['kaso_mean']:.1f}）"
+        )
+        self.histogram.set_data(
+            [x.total for x in self.dataset.municipalities],
+            marked=m.total,
+            mean=result["mean"],
+            maximum=self.catalog.total_max,
+            caption=f"{self.dataset.year_label} 全国の合計点の分布（{m.prefecture}{m.name}を赤で表示）",
+        )
+        self._refresh_what_if()
+        kind = self.peer_kind.currentData()
+        members = A.peers(self.dataset, m, kind)
+        self.peer_model.set_table(
+            peer_table(
+                self.dataset,
+                self.catalog,
+                members,
+                f"{self.peer_kind.currentText()}の市町村（{m.prefecture}{m.name}）",
+                mark=m,
+            )
+        )
+        self._refresh_prefecture()
+        self._refresh_gaps(members)
+        self._refresh_history()
+        self._refresh_amount()
+
+    def _refresh_what_if(self) -> None:
+        m = self.municipality
+        if m is None:
+            return
+        extra = self.what_if.value()
+        self.what_if_label.setText(
+            f"点多ければ 全国 {A.what_if(self.dataset, m.total, extra):,}位（今は {A.what_if(self.dataset, m.total):,}位）"
+        )
+        if self.session is not None and self.session.record.fiscal_year == self.dataset.fiscal_year:
+            tree = self.session.score()
+            projected = tree.root.projected_points
+            self.current_label.setText(
+                f"今の回答（国が算定する項目の見込みを含む）では {projected}点 → 全国 {A.what_if(self.dataset, projected):,}位相当"
+            )
+        else:
+            self.current_label.setText("")
+
+    def _refresh_prefecture(self) -> None:
+        number = self.pref_combo.currentData()
+        if self.dataset is None or number is None:
+            return
+        name = self.pref_combo.currentText()
+        view = A.prefecture_view(self.dataset, self.catalog, name)
+        members = [m for m in self.dataset.municipalities if m.prefecture_no == number]
+        table = peer_table(
+            self.dataset, self.catalog, members, f"{name}の市町村", mark=self.municipality
+        )
+        far = view["far_below"]
+        below = {m["serial"] for m in far["municipalities"]}
+        rows = [
+            (*row, "○" if m_serial in below else "")
+            for row, m_serial in zip(
+                table.rows,
+                [m.serial for m in sorted(members, key=lambda m: (-m.total, m.serial))],
+                strict=True,
+            )
+        ]
+        self.pref_model.set_table(
+            Table(
+                table.title,
+                (*table.headers, "大きく下回る"),
+                rows,
+                (*table.numeric, False),
+                table.highlight,
+            )
+        )
+        reached = [t["tier"] for t in view["tiers"] if t["reached"]]
+        self.pref_summary.setText(
+            f"{name}: {view['count']}市町村、平均 {view['average']:.1f}点（全国平均 {view['national_mean']:.1f}点）。"
+            f"都道府県平均の順位 {view['average_rank']}位 / {view['average_of']}"
+            f"（{'・'.join(reached) if reached else '上位7割に入らない'}）。"
+            f"大きく下回る線（全国平均得点率 − 2×標準偏差）{far['line_points']:.1f}点を下回る市町村: "
+            f"{len(far['municipalities'])}（全国 {far['national_count']}）"
+        )
+
+    def _refresh_gaps(self, members) -> None:
+        if self.session is None or self.session.record.fiscal_year != self.dataset.fiscal_year:
+            self.gap_model.set_table(
+                Table("伸びしろ", ("この年度の評価を開くと表示します",), [], (False,))
+            )
+            return
+        per_point = {}
+        amount = A.amount_estimate(
+            self.dataset,
+            self.municipality,
+            frames_for(self.dataset.fiscal_year, self._entered_frames()),
+        )
+        for grant in ("suishin", "shien"):
+            per_point[grant] = amount[grant]["per_point_thousand_yen"]
+        self.gap_model.set_table(gap_table(self.session, self.dataset, members, per_point))
+
+    def _refresh_history(self) -> None:
+        if len(self.years) < 2:
+            self.history_model.set_table(
+                Table(
+                    "3年間の推移", ("2年度以上の全国集計結果を取り込むと表示します",), [], (False,)
+                )
+            )
+            return
+        datasets = [self._load(y.fiscal_year) for y in self.years]
+        history = item_history(datasets, self.municipality.serial)
+        years = sorted(y.fiscal_year for y in self.years)
+        from desktop.catalog import registry
+        from desktop.report.wording import target_reference
+
+        newest = registry.find(max(datasets, key=lambda d: d.fiscal_year).catalog_id)
+        rows = [
+            (
+                target_reference(newest, h.item_id),
+                *(h.points.get(y) for y in years),
+                h.max_points.get(years[-1]),
+                h.trend,
+            )
+            for h in history
+        ]
+        headers = ("小項目", *(f"令和{y - 2018}年度" for y in years), "配点", "推移")
+        self.history_model.set_table(
+            Table("3年間の推移", headers, rows, (False, *(True for _ in years), True, False))
+        )
+
+    def _entered_frames(self) -> dict[str, float]:
+        return {g: float(s.value()) for g, s in self.frame_inputs.items() if s.value() > 0}
+
+    def _save_frames(self) -> None:
+        if self.dataset is None:
+            return
+        with NationalLibrary.open(self.library_path, create=False) as library:
+            library.set_frames(
+                self.dataset.fiscal_year,
+                {
+                    g: (float(s.value()) if s.value() > 0 else None)
+                    for g, s in self.frame_inputs.items()
+                },
+            )
+        self._refresh_amount()
+
+    def _refresh_amount(self) -> None:
+        m = self.municipality
+        result = A.amount_estimate(
+            self.dataset, m, frames_for(self.dataset.fiscal_year, self._entered_frames())
+        )
+        lines = [
+            f"{self.dataset.year_label} {m.prefecture}{m.name} 交付見込額（{result['label']}）"
+        ]
+        for grant, name in (("suishin", "推進交付金"), ("shien", "支援交付金")):
+            entry = result[grant]
+            if entry["amount_thousand_yen"] is None:
+                lines.append(f"{name}: {entry['points']:g}点（基本配分枠を入力すると試算します）")
+            else:
+                lines.append(
+                    f"{name}: {entry['points']:g}点 → 約 {entry['amount_thousand_yen']:,.0f}千円"
+                    f"（1点あたり 約 {entry['per_point_thousand_yen']:,.1f}千円）"
+                )
+        lines.append(result["note"])
+        self.amount_label.setText("\n".join(lines))
+
+    # --- actions ------------------------------------------------------------------------------
+    def apply_official(self) -> bool:
+        from desktop.national.views import official_values
+        from desktop.report.official import enter_official_results
+
+        session = self.session
+        if session is None or session.record.fiscal_year != self.dataset.fiscal_year:
+            QMessageBox.information(
+                self,
+                "国による評価結果",
+                f"{self.dataset.year_label}の評価を開いてから反映してください。",
+            )
+            return False
+        if session.store.read_only:
+            QMessageBox.information(
+                self, "国による評価結果", "読み取り専用で開いているため反映できません。"
+            )
+            return False
+        values = official_values(session.catalog, self.dataset, self.municipality)
+        enter_official_results(session, values)
+        self.official_applied.emit()
+        return True
+
+    def seed_target(self):
+        """The catalog to start: the year after the dataset's, else its own year, that the
+        open file does not hold yet (None when neither can be started)."""
+        from desktop.catalog import registry
+
+        have = (
+            {r.fiscal_year for r in self.store.evaluations()} if self.store is not None else set()
+        )
+        for year in (self.dataset.fiscal_year + 1, self.dataset.fiscal_year):
+            if year in have:
+                continue
+            try:
+                return registry.for_year(year)
+            except registry.UnknownCatalog:
+                continue
+        return None
+
+    def seed_evaluation(self, *, confirm=None) -> int | None:
+        """Start a year's evaluation from the municipality's official result (preview,
+        backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
+        from desktop.national.seed import apply_seed, plan_seed
+        from desktop.store.records import Municipality
+
+        title = "国の評価結果から評価を始める"
+        if self.store is None or self.store.read_only:
+            QMessageBox.information(
+                self, title, "書き込める評価ファイルを開いてから使ってください。"
+            )
+            return None
+        target = self.seed_target()
+        if target is None:
+            QMessageBox.information(
+                self,
+                title,
+                f"{self.dataset.year_label}とその翌年度の評価は、このファイルにすでにあります。",
+            )
+            return None
+        m = self.municipality
+        own = self.store.municipality()
+        if own is not None and own.name and own.name != m.name:
+            QMessageBox.information(
+                self,
+                title,
+                f"このファイルは{own.name}の評価ファイルです。{m.name}の評価は別のファイルに作ってください。",
+            )
+            return None
+        plan = plan_seed(target, self.dataset, m)
+        lines = [*plan.summary_lines(), "", "作成の前に、このファイルのバックアップを作ります。"]
+        accepted = (
+            confirm(lines)
+            if confirm is not None
+            else QMessageBox.question(self, title, "\n".join(lines) + "\n\n作成しますか？")
+            == QMessageBox.StandardButton.Yes
+        )
+        if not accepted:
+            return None
+        municipality = None
+        if own is None or not own.name:
+            insured = int(m.first_insured) if m.first_insured is not None else None
+            municipality = Municipality(m.name, m.insurer, m.prefecture, insured)
+        apply_seed(self.store, plan, municipality=municipality)
+        self.seeded.emit(target.fiscal_year)
+        return target.fiscal_year
+
+    def export(self, model: NationalTableModel, path: str | None = None) -> Path | None:
+        from desktop.safe_save import SaveError
+
+        if path is None:
+            path, _filter = QFileDialog.getSaveFileName(
+                self, "Excel に書き出す", f"{model.table.title}.xlsx", "Excel (*.xlsx)"
+            )
+            if not path:
+                return None
+        try:
+            save_table_xlsx(model.table, path, note=f"{SOURCE_NOTE}（{self.dataset.year_label}）")
+        except SaveError as exc:
+            QMessageBox.warning(self, "書き出せません", str(exc))
+            return None
+        return Path(path)

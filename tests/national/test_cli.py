@@ -1,0 +1,200 @@
+"""The ``hyoka-desk national …`` commands and ``new --from-national`` (names are a contract)."""
+
+from __future__ import annotations
+
+import json
+
+from desktop.cli import main
+from desktop.session import Session
+from desktop.store import EvaluationFile
+from tests.national.synthetic import expected_total, make_workbook
+
+
+def _run(capsys, *argv) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_import_dry_run_stores_nothing_then_import_stores(tmp_path, capsys, national_r8):
+    db = str(tmp_path / "town.sqlite")
+    code, out, _err = _run(
+        capsys, "national", "import", "--db", db, str(national_r8.path), "--dry-run"
+    )
+    assert code == 0
+    assert "令和8年度（R8）" in out and "80市町村" in out and "確認のみ" in out
+    assert not (tmp_path / "hyoka-desk-national.sqlite").exists()
+    code, out, _err = _run(capsys, "national", "import", "--db", db, str(national_r8.path))
+    assert code == 0 and "保存しました" in out
+    code, out, _err = _run(
+        capsys, "national", "import", "--db", db, str(national_r8.path), "--dry-run"
+    )
+    assert "置き換えます" in out and "前回と同じファイル" in out
+
+
+def test_import_refuses_a_broken_workbook_with_a_place(tmp_path, capsys):
+    def bump(rows, info):
+        rows[info.first_data_row - 1][info.score_columns["suishin.I.process.features.a"]] = 3
+
+    info = make_workbook(tmp_path / "bad.xlsx", year=2026, count=10, mutate=bump)
+    code, _out, err = _run(
+        capsys, "national", "import", "--db", str(tmp_path / "t.sqlite"), str(info.path)
+    )
+    assert code == 1
+    assert "19行目" in err and "エラー" in err
+    assert not (tmp_path / "hyoka-desk-national.sqlite").exists()
+
+
+def _imported(tmp_path, capsys, info) -> str:
+    db = str(tmp_path / "town.sqlite")
+    assert _run(capsys, "national", "import", "--db", db, str(info.path))[0] == 0
+    return db
+
+
+def test_rank_json(tmp_path, capsys, national_r8):
+    db = _imported(tmp_path, capsys, national_r8)
+    target = national_r8.municipalities[10]
+    code, out, _err = _run(
+        capsys,
+        "national",
+        "rank",
+        "--db",
+        db,
+        "--year",
+        "R8",
+        "--name",
+        f"{target.prefecture}/{target.name}",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    totals = [expected_total(m) for m in national_r8.municipalities]
+    mine = expected_total(target)
+    assert data["total"] == mine
+    assert data["rank"] == 1 + sum(1 for t in totals if t > mine)
+    assert data["of"] == 80
+    pref = [
+        expected_total(m)
+        for m in national_r8.municipalities
+        if m.prefecture_no == target.prefecture_no
+    ]
+    assert (data["prefecture_rank"], data["prefecture_of"]) == (
+        1 + sum(1 for t in pref if t > mine),
+        len(pref),
+    )
+    band = [expected_total(m) for m in national_r8.municipalities if m.band == target.band]
+    assert (data["band"], data["band_rank"], data["band_of"]) == (
+        target.band,
+        1 + sum(1 for t in band if t > mine),
+        len(band),
+    )
+    assert data["mean"] == round(sum(totals) / len(totals), 2)
+    for field in ("median", "prefecture", "goals"):
+        assert field in data
+    goal = data["goals"][0]
+    assert set(goal) >= {"grant", "goal", "points", "national_mean"}
+
+
+def test_rank_by_insurer_and_unknown(tmp_path, capsys, national_r8):
+    db = _imported(tmp_path, capsys, national_r8)
+    target = next(m for m in national_r8.municipalities if m.insurer)
+    code, out, _err = _run(
+        capsys, "national", "rank", "--db", db, "--insurer", target.insurer, "--json"
+    )
+    assert json.loads(out)["serial"] == target.serial
+    code, _out, err = _run(capsys, "national", "rank", "--db", db, "--insurer", "999999")
+    assert code == 1 and "保険者番号 999999" in err
+
+
+def test_prefecture_json(tmp_path, capsys, national_r8):
+    db = _imported(tmp_path, capsys, national_r8)
+    code, out, _err = _run(capsys, "national", "prefecture", "--db", db, "福島県", "--json")
+    assert code == 0
+    data = json.loads(out)
+    members = [m for m in national_r8.municipalities if m.prefecture == "福島県"]
+    assert data["count"] == len(members)
+    assert [m["total"] for m in data["municipalities"]] == sorted(
+        (expected_total(m) for m in members), reverse=True
+    )
+    assert {"line_points", "municipalities"} <= set(data["far_below"])
+    assert "average" in data
+
+
+def test_amount_json_r6_frames_ship(tmp_path, capsys, national_r6):
+    db = _imported(tmp_path, capsys, national_r6)
+    target = national_r6.municipalities[0]
+    code, out, _err = _run(
+        capsys,
+        "national",
+        "amount",
+        "--db",
+        db,
+        "--name",
+        f"{target.prefecture}/{target.name}",
+        "--json",
+    )
+    assert code == 0
+    data = json.loads(out)
+    weight = sum(
+        sum(v for k, v in m.points.items() if k.startswith("suishin.") or k.startswith("common."))
+        * m.first_insured
+        for m in national_r6.municipalities
+    )
+    points = sum(
+        v for k, v in target.points.items() if k.startswith("suishin.") or k.startswith("common.")
+    )
+    assert data["suishin"]["points"] == points
+    assert data["suishin"]["amount_thousand_yen"] == round(
+        8122500 * points * target.first_insured / weight, 1
+    )
+    assert data["suishin"]["per_point_thousand_yen"] > 0
+    assert data["shien"]["amount_thousand_yen"] is not None
+    # Another year needs the frames given.
+    code, out, _err = _run(
+        capsys,
+        "national",
+        "amount",
+        "--db",
+        db,
+        "--year",
+        "R6",
+        "--name",
+        f"{target.prefecture}/{target.name}",
+        "--frame-suishin",
+        "1000",
+        "--json",
+    )
+    assert json.loads(out)["suishin"]["frame_thousand_yen"] == 1000
+
+
+def test_new_from_national_seeds_answers_marked_for_review(tmp_path, capsys, national_r7):
+    db = _imported(tmp_path, capsys, national_r7)
+    target = national_r7.municipalities[5]
+    code, out, err = _run(
+        capsys,
+        "new",
+        "--db",
+        db,
+        "--catalog",
+        "municipal-r8",
+        "--from-national",
+        "R7",
+        "--name",
+        f"{target.prefecture}/{target.name}",
+    )
+    assert code == 0, err
+    assert "回答にする小項目" in out
+    with EvaluationFile.open(db, user="t", read_only=True) as store:
+        session = Session.open(store, 2026)
+        answers = store.answers(session.evaluation_id)
+        key = "suishin.I.process.features.a"
+        assert answers[key] == ("該当" if target.points[key] else "非該当")
+        assert key in store.carried_items(session.evaluation_id)
+        assert store.municipality().name == target.name
+
+
+def test_no_dataset_yet(tmp_path, capsys):
+    code, _out, err = _run(
+        capsys, "national", "rank", "--db", str(tmp_path / "t.sqlite"), "--name", "森町"
+    )
+    assert code == 1 and "まだ取り込まれていません" in err

@@ -1,0 +1,59 @@
+"""The rows the national view shows, the export, and the own result as official results."""
+
+from __future__ import annotations
+
+import openpyxl
+
+from desktop.catalog import registry
+from desktop.national.analysis import item_rates, peers
+from desktop.national.reader import read_national
+from desktop.national.views import gap_table, official_values, peer_table, save_table_xlsx
+from desktop.report.gaps import session_gaps
+from desktop.report.official import enter_official_results
+from desktop.session import create_evaluation
+from desktop.store import EvaluationFile
+from tests.national.synthetic import expected_total
+
+
+def test_peer_table_export(tmp_path, national_r8):
+    dataset = read_national(national_r8.path)
+    catalog = registry.for_year(2026)
+    me = dataset.municipalities[0]
+    table = peer_table(dataset, catalog, peers(dataset, me, "band"), "同じ規模区分")
+    assert len(table.rows) == sum(1 for m in national_r8.municipalities if m.band == me.band)
+    assert table.rows == sorted(table.rows, key=lambda r: -r[5])
+    out = tmp_path / "peers.xlsx"
+    save_table_xlsx(table, out, note="全国集計結果から")
+    sheet = openpyxl.load_workbook(out).active
+    assert sheet.cell(3, 3).value == "市町村"
+    assert sheet.cell(4, 6).value == table.rows[0][5]
+    assert sheet.cell(4, 3).data_type == "s"
+
+
+def test_own_result_fills_the_official_results_and_gaps_get_real_rates(tmp_path, national_r8):
+    dataset = read_national(national_r8.path)
+    catalog = registry.for_year(2026)
+    me = dataset.municipalities[2]
+    values = official_values(catalog, dataset, me)
+    assert values["total"] == expected_total(national_r8.municipalities[2])
+    with EvaluationFile.open(tmp_path / "t.sqlite", user="t") as store:
+        session = create_evaluation(store, catalog)
+        enter_official_results(session, values)
+        stored = store.official_results(session.evaluation_id)
+        assert stored["total"] == values["total"]
+        assert stored["suishin.I.process"] == me.totals["suishin.I.process"]
+        gaps = session_gaps(session)
+        table = gap_table(session, dataset, peers(dataset, me, "band"), {"suishin": 10.0})
+        assert len(table.rows) == len(gaps)
+        first = table.rows[0]
+        assert first[3] == round(item_rates(dataset)[gaps[0].item_id], 1)
+        suishin_row = next(r for r, g in zip(table.rows, gaps, strict=True) if g.grant == "suishin")
+        assert suishin_row[6] == suishin_row[2] * 10.0
+
+
+def test_the_municipality_itself_is_marked_in_the_peers(national_r8):
+    dataset = read_national(national_r8.path)
+    me = dataset.municipalities[4]
+    table = peer_table(dataset, registry.for_year(2026), peers(dataset, me, "kaso"), "x", mark=me)
+    (row,) = table.highlight
+    assert (table.rows[row][1], table.rows[row][2]) == (me.prefecture, me.name)

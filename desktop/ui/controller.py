@@ -20,7 +20,7 @@ from desktop.catalog.wording import TextLayers
 from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
+from desktop.session import Session, refuse_long_text
 from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.store.records import (
     ACTION_ANSWER,
@@ -211,6 +211,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
+            refuse_long_text(self.store.path, "小項目の文言", text)
             changes = self.store.set_wording(self.evaluation_id, item_id, text)
         except StoreError as exc:
             self.failed.emit(exc)

@@ -60,7 +60,7 @@ def pristine(tmp_path_factory):
                 "suishin.outcome-frame.efforts.points": "40",
             }
         )
-        session.note("suishin.I.process.features", memo="メモ", evidence="計画書 p.3")
+        session.note("suishin.I.process.features", memo="備考", evidence="計画書 p.3")
         workbook = export_submission(session, folder / "提出用.xlsx")
     with zipfile.ZipFile(workbook) as archive:
         parts = {info.filename: archive.read(info) for info in archive.infolist()}

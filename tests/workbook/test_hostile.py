@@ -164,7 +164,7 @@ def test_answer_typed_on_rows_that_take_none(exported, tmp_path, rejected, wb):
         tmp_path / "misplaced.xlsx",
         {
             ("suishin.I.process.features", "回答"): "該当",
-            ("suishin.I.process.features.a", "備考"): "小項目の行のメモ",
+            ("suishin.I.process.features.a", "備考"): "小項目の行の備考",
             ("suishin.II.process.optimization-programs.a", "回答"): "該当",
         },
     )
@@ -400,7 +400,7 @@ def _retarget(exported: Path, out: Path, wb, which: str, **changes) -> tuple[Pat
         # …or to a sub-item of another indicator on another sheet
         ("suishin.I.process.features.b", "回答", "該当", "shien.I.process.data-issues.b"),
         # an indicator row's notes sent to another indicator
-        ("suishin.I.process.features", "備考", "メモ", "shien.I.process.data-issues"),
+        ("suishin.I.process.features", "備考", "備考", "shien.I.process.data-issues"),
     ],
 )
 def test_a_forged_manifest_cannot_retarget_a_row(

@@ -82,7 +82,7 @@ def test_a_sheet_the_manifest_does_not_name_is_not_read(exported, tmp_path, fill
     """A colleague's own sheet is left alone: only the manifest and the answer sheets are read."""
 
     def add(workbook):
-        workbook.create_sheet("自分用メモ")["A1"] = "=1+1"
+        workbook.create_sheet("自分用備考")["A1"] = "=1+1"
 
     workbook = openpyxl.load_workbook(exported)
     add(workbook)
@@ -96,7 +96,7 @@ def test_a_sheet_the_manifest_does_not_name_is_not_read(exported, tmp_path, fill
     )
     preview = preview_import(filled, tmp_path / "own.xlsx")
     assert preview.ok
-    assert "自分用メモ" not in read and "表紙" not in read
+    assert "自分用備考" not in read and "表紙" not in read
     assert read[0] == "取込用情報" and ANSWER_SHEET in read
 
 

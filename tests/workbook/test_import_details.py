@@ -40,8 +40,8 @@ def test_the_last_of_several_changes_names_who_changed_it(filled, exported, wb, 
 
 
 def test_who_changed_a_note_is_the_note_field_s_own_history(filled, exported, wb, tmp_path):
-    edited = wb.edit(exported, tmp_path / "n.xlsx", {(FEATURES, "備考"): "ブックのメモ"})
-    _as(filled, "佐藤").note(FEATURES, memo="画面のメモ")
+    edited = wb.edit(exported, tmp_path / "n.xlsx", {(FEATURES, "備考"): "ブックの備考"})
+    _as(filled, "佐藤").note(FEATURES, memo="画面の備考")
     _as(filled, "鈴木").note(FEATURES, evidence="別の欄")  # another field: not this one's history
     preview = preview_import(filled, edited)
     (conflict,) = preview.conflicts
@@ -240,7 +240,7 @@ def test_text_cells_keep_numbers_dates_and_booleans_readable(filled, exported, w
 
 def test_a_note_change_is_labelled_with_the_note_field():
     change = PendingChange("t", "memo", "シート", 3, "どこ", "", "", "新")
-    assert (change.field_label, change.key) == ("メモ", "t|memo")
+    assert (change.field_label, change.key) == ("備考", "t|memo")
     assert PendingChange("t", "other", "シート", 3, "どこ", "", "", "").field_label == "other"
 
 
@@ -444,7 +444,7 @@ def test_a_change_says_where_it_is_in_the_workbook(filled, exported, wb, tmp_pat
     edited = wb.edit(
         exported,
         tmp_path / "where.xlsx",
-        {(f"{FEATURES}.d", "回答"): "該当", (UNTOUCHED, "備考"): "メモ"},
+        {(f"{FEATURES}.d", "回答"): "該当", (UNTOUCHED, "備考"): "備考"},
     )
     changes = preview_import(filled, edited).changes
     assert {(c.target, c.sheet, c.row) for c in changes} == {

@@ -18,9 +18,9 @@ LIMIT_WORDS = f"{TEXT_LIMIT}文字まで"
 
 def test_the_limit_fits_in_one_excel_cell():
     assert TEXT_LIMIT <= EXCEL_CELL_LIMIT == 32767
-    assert too_long_message("メモ", "あ" * TEXT_LIMIT) is None
-    assert too_long_message("メモ", "あ" * (TEXT_LIMIT + 1)) == (
-        f"メモは {TEXT_LIMIT}文字までにしてください（いま {TEXT_LIMIT + 1}文字）。"
+    assert too_long_message("備考", "あ" * TEXT_LIMIT) is None
+    assert too_long_message("備考", "あ" * (TEXT_LIMIT + 1)) == (
+        f"備考は {TEXT_LIMIT}文字までにしてください（いま {TEXT_LIMIT + 1}文字）。"
     )
 
 
@@ -53,7 +53,7 @@ def test_the_command_line_says_the_limit(filled, capsys):
     code = main(["note", "--db", str(path), INDICATOR, "--memo", "あ" * (TEXT_LIMIT + 1)])
     _, err = capsys.readouterr()
     assert code == 1
-    assert f"メモは {TEXT_LIMIT}文字までにしてください" in err
+    assert f"備考は {TEXT_LIMIT}文字までにしてください" in err
 
 
 def _legacy_long_memo(session, length: int) -> str:

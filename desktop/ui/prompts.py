@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.dates import japanese_datetime
 from desktop.store.backup import BackupInfo
 from desktop.store.errors import FileLocked, StoreError
 
@@ -132,7 +133,7 @@ class BackupChooser(QDialog):
         self.list = QListWidget()
         for backup in backups:
             entry = QListWidgetItem(
-                f"{backup.created:%Y年%m月%d日 %H:%M:%S}　{backup.reason_label}"
+                f"{japanese_datetime(backup.created)}　{backup.reason_label}"
             )
             entry.setToolTip(str(backup.path))
             self.list.addItem(entry)

@@ -57,6 +57,7 @@ from desktop.store.schema import (
     pending,
     user_version,
 )
+from desktop.store.effort_tables import EffortTables
 from desktop.store.wording_tables import WordingTables
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -94,7 +95,7 @@ def _reading(method):
     return wrapper
 
 
-class EvaluationFile(WordingTables):
+class EvaluationFile(WordingTables, EffortTables):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(

@@ -21,10 +21,10 @@ from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
 from desktop.store.evaluation_file import EvaluationFile, now_iso
 from desktop.store.records import (
+    EFFORTS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     AuditEntry,
-    EFFORTS,
     Change,
     ChangeSet,
     EvaluationRecord,

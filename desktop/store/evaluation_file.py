@@ -25,6 +25,7 @@ from desktop.attachment_files import safe_file_name
 from desktop.hashing import content_hash
 from desktop.store import backup as backups
 from desktop.store import database, errors
+from desktop.store.effort_tables import EffortTables
 from desktop.store.lock import FileLock, read_holder
 from desktop.store.records import (
     ACTION_ANSWER,
@@ -57,7 +58,6 @@ from desktop.store.schema import (
     pending,
     user_version,
 )
-from desktop.store.effort_tables import EffortTables
 from desktop.store.wording_tables import WordingTables
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024

@@ -9,7 +9,7 @@ and one that unblocks an item already ticked adds both.
 Ranking: items most municipalities already meet (national share ≥ 60 %:
 「全国の多くが該当しているのに本町は未該当」) come first, then the rest; within
 each, by points added, then by national share. Items that add nothing on their own
-come last.
+come last, and after them the state-scored ones where listed.
 
 Each row carries an effort mark (容易・要調整・不可) the user sets per evaluation;
 until then the state-scored items read 不可 and the rest 未設定
@@ -107,7 +107,9 @@ class Gap:
     def note(self) -> str:
         """What only this row needs said (the high-share remark is said once, above)."""
         notes = []
-        if self.prerequisites:
+        if self.state_scored:  # its points come from the state's figures, not from a tick
+            notes.append("国が採点する小項目（加点は国の算定による）")
+        elif self.prerequisites:
             notes.append(
                 f"前提となる {'・'.join(self.prerequisite_labels)} も必要"
                 f"（合わせて +{self.gain_with_prerequisites}点）"
@@ -210,6 +212,7 @@ def rank(gaps: list[Gap]) -> list[Gap]:
     return sorted(
         gaps,
         key=lambda gap: (
+            gap.state_scored,  # nobody can tick these: after every other row
             gap.gain <= 0,
             not gap.high_share,
             -gap.gain,

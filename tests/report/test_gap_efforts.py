@@ -71,6 +71,7 @@ def test_state_scored_items_default_to_impossible_and_are_listed_only_on_request
     gaps = by_id(session_gaps(answered, include_state_scored=True))
     assert gaps[STATE_SCORED].state_scored is True
     assert gaps[STATE_SCORED].effort == "不可"
+    assert gaps[STATE_SCORED].note == "国が採点する小項目（加点は国の算定による）"
     assert gaps[UNMET].effort == "未設定" and gaps[UNMET].effort_mark is None
 
     answered.set_gap_effort(STATE_SCORED, "要調整")
@@ -114,3 +115,12 @@ def test_the_report_sheet_shows_the_mark(answered, tmp_path):
     assert "容易" in marks and "未設定" in marks
     row = next(r for r in range(4, sheet.max_row + 1) if sheet.cell(r, column).value == "容易")
     assert sheet.cell(row, column).data_type == "s"
+
+
+def test_the_report_html_shows_the_mark(answered):
+    from desktop.report.html import report_html
+
+    listed = build_report(answered).gaps[0].item_id
+    answered.set_gap_effort(listed, "要調整")
+    html = report_html(build_report(answered))
+    assert "実現性" in html and "要調整" in html

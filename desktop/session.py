@@ -21,6 +21,7 @@ from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
 from desktop.store.evaluation_file import EvaluationFile, now_iso
 from desktop.store.records import (
+    EFFORTS,
     NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
@@ -148,6 +149,26 @@ class Session:
             )
         return self.store.set_prerequisite_waived(
             self.evaluation_id, item_id, waived, source=source, at=now_iso()
+        )
+
+    # --- effort marks on the 伸びしろ list -----------------------------------------------------
+    def gap_efforts(self) -> dict[str, str]:
+        """Item id → the mark the user set (容易・要調整・不可); unmarked items are absent."""
+        return self.store.gap_efforts(self.evaluation_id)
+
+    def set_gap_effort(
+        self, item_id: str, effort: str | None, *, source: str | None = None
+    ) -> list[Change]:
+        """Mark how hard meeting a sub-item would be (None clears it), as one audited action."""
+        item = self.catalog.item(item_id)
+        if effort is not None and effort not in EFFORTS:
+            raise errors.InvalidInput(
+                self.store.path,
+                f"小項目 {item.label} の見込み「{effort}」は使えません"
+                f"（{'・'.join(EFFORTS)} のいずれか）。",
+            )
+        return self.store.set_gap_effort(
+            self.evaluation_id, item_id, effort, source=source, at=now_iso()
         )
 
     def score_with(self, raw: dict[str, str | None]) -> ScoreTree:

@@ -200,6 +200,7 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         comparison=compare_with_previous(session),
         gap_limit=gap_limit,
         sections=indicator_sections(session),
+        efforts=session.gap_efforts(),
     )
 
 
@@ -217,6 +218,7 @@ def assemble_report(
     today: date | None = None,
     waived: Collection[str] = (),
     sections: dict[str, str] | None = None,
+    efforts: dict[str, str] | None = None,
 ) -> Report:
     figures = resolve(tree, official)
     builder = _RowBuilder(catalog, tree, figures, planned, wordings, comparison)
@@ -234,7 +236,13 @@ def assemble_report(
     total = builder.total_row(ROW_TOTAL, tree.root, "", f"合計（{tree.root.max_points}点満点）")
     frames = tuple(builder.group_row(frame, "", kind=ROW_FRAME) for frame in tree.frames)
     gaps = find_gaps(
-        catalog, answers, tree=tree, user_wordings=wordings, waived=waived, sections=sections
+        catalog,
+        answers,
+        tree=tree,
+        user_wordings=wordings,
+        waived=waived,
+        sections=sections,
+        efforts=efforts,
     )
     uses_official = any(figure.uses_official for figure in figures.values())
     has_estimates = total.is_estimate or any(row.is_estimate for row in frames)

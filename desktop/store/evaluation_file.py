@@ -25,6 +25,7 @@ from desktop.attachment_files import safe_file_name
 from desktop.hashing import content_hash
 from desktop.store import backup as backups
 from desktop.store import database, errors
+from desktop.store.effort_tables import EffortTables
 from desktop.store.lock import FileLock, read_holder
 from desktop.store.records import (
     ACTION_ANSWER,
@@ -94,7 +95,7 @@ def _reading(method):
     return wrapper
 
 
-class EvaluationFile(WordingTables):
+class EvaluationFile(WordingTables, EffortTables):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``)."""
 
     def __init__(

@@ -1,12 +1,19 @@
 """The gap view (伸びしろ): unmet sub-items ranked, with what meeting each would do.
 
 A table model over :func:`desktop.report.gaps.find_gaps`, a proxy that filters by
-text, grant, answer (未回答 apart from 非該当) and 「全国60%以上のみ」, and a
-double-click that asks the main window to jump to the item (signal
-:attr:`GapView.itemActivated`).
+text, grant, answer (未回答 apart from 非該当), 「全国60%以上のみ」 and whether the
+state scores the item, and a double-click that asks the main window to jump to the
+item (signal :attr:`GapView.itemActivated`).
+
+The 実現性 column (容易・要調整・不可) is edited in place with a combo box that
+arrow keys and the wheel do not change while it is closed; the view stores a choice
+through the ``set_effort`` callable it was given (none: the column is read-only).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,13 +33,16 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
+from desktop.store.records import EFFORT_UNSET, EFFORTS, default_effort
 from desktop.ui.filter_change import change_row_filter
+from desktop.ui.guarded_combo import GuardedComboBox
 
 COL_RANK = 0
 COL_REFERENCE = 1
@@ -44,6 +54,7 @@ COL_TOTAL = 6
 COL_NOTE = 7
 COL_INDICATOR = 8
 COL_SECTION = 9
+COL_EFFORT = 10
 HEADERS = (
     "順位",
     "区分",
@@ -55,6 +66,7 @@ HEADERS = (
     "備考",
     "評価指標",
     "担当課",
+    "実現性",
 )
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1  # the sub-item's id
@@ -62,6 +74,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2  # numbers sort as numbers
 GrantRole = Qt.ItemDataRole.UserRole + 3
 HighShareRole = Qt.ItemDataRole.UserRole + 4
 UnansweredRole = Qt.ItemDataRole.UserRole + 5
+StateScoredRole = Qt.ItemDataRole.UserRole + 6
 
 HIGH_SHARE_COLOUR = QColor("#fff2cc")
 GRANT_FILTERS = (("すべて", None), ("推進交付金", "suishin"), ("努力支援交付金", "shien"))
@@ -73,10 +86,43 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+# Stores one item's mark (None clears it); False when it could not be stored.
+EffortSetter = Callable[[str, str | None], bool]
+
+
 class GapTableModel(QAbstractTableModel):
-    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+    def __init__(
+        self, gaps: list[Gap] | None = None, parent=None, set_effort: EffortSetter | None = None
+    ):
         super().__init__(parent)
         self._gaps: list[Gap] = list(gaps or [])
+        self._set_effort = set_effort
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and index.column() == COL_EFFORT and self._set_effort is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        """Store the chosen 実現性 (None or 「未設定」 clears the user's mark)."""
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or index.column() != COL_EFFORT
+            or self._set_effort is None
+        ):
+            return False
+        effort = None if value in (None, "", EFFORT_UNSET) else value
+        if effort is not None and effort not in EFFORTS:
+            return False
+        gap = self._gaps[index.row()]
+        if not self._set_effort(gap.item_id, effort):
+            return False
+        mark = effort or default_effort(gap.state_scored)
+        self._gaps[index.row()] = replace(gap, effort_mark=mark)
+        self.dataChanged.emit(index, index)
+        return True
 
     def set_gaps(self, gaps: list[Gap]) -> None:
         self.beginResetModel()
@@ -118,6 +164,10 @@ class GapTableModel(QAbstractTableModel):
             return gap.high_share
         if role == UnansweredRole:
             return gap.unanswered
+        if role == StateScoredRole:
+            return gap.state_scored
+        if role == Qt.ItemDataRole.EditRole and column == COL_EFFORT:
+            return gap.effort_mark
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{gap.lost.text}\n{gap.note}".strip()
         if role == Qt.ItemDataRole.BackgroundRole and gap.high_share:
@@ -159,6 +209,8 @@ class GapTableModel(QAbstractTableModel):
             return gap.indicator_title
         if column == COL_SECTION:
             return gap.section
+        if column == COL_EFFORT:
+            return gap.effort
         return ""
 
     @staticmethod
@@ -173,7 +225,32 @@ class GapTableModel(QAbstractTableModel):
             return (gap.group_rate_after or 0) - (gap.group_rate_before or 0)
         if column == COL_TOTAL:
             return gap.total_after
+        if column == COL_EFFORT:  # 容易 first, unmarked last
+            return EFFORTS.index(gap.effort_mark) if gap.effort_mark else len(EFFORTS)
         return GapTableModel._display(gap, row, column)
+
+
+class EffortDelegate(QStyledItemDelegate):
+    """A combo box of 未設定・容易・要調整・不可; a choice is stored as soon as it is made."""
+
+    def createEditor(self, parent, option, index):
+        combo = GuardedComboBox(parent)
+        combo.addItem(EFFORT_UNSET, None)
+        for effort in EFFORTS:
+            combo.addItem(effort, effort)
+        combo.activated.connect(lambda _i, combo=combo: self._commit(combo))
+        return combo
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor, model, index) -> None:
+        if editor.currentData() != index.data(Qt.ItemDataRole.EditRole):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+    def _commit(self, combo) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
 
 
 class GapFilterProxy(QSortFilterProxyModel):
@@ -185,6 +262,7 @@ class GapFilterProxy(QSortFilterProxyModel):
         self._grant: str | None = None
         self._high_share_only = False
         self._unanswered: bool | None = None
+        self._state_scored_too = False
         self.setSortRole(SortRole)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -201,6 +279,10 @@ class GapFilterProxy(QSortFilterProxyModel):
         """True: only 未回答; False: only answered (非該当, partly met); None: all."""
         self._refilter("_unanswered", unanswered)
 
+    def set_state_scored_too(self, on: bool) -> None:
+        """Show the items the state scores as well (hidden by default: nobody can tick them)."""
+        self._refilter("_state_scored_too", on)
+
     def _refilter(self, name: str, value) -> None:
         change_row_filter(self, lambda: setattr(self, name, value))
 
@@ -212,6 +294,8 @@ class GapFilterProxy(QSortFilterProxyModel):
             # 目標Ⅳ counts in both grants, so it shows under either filter.
             if grant not in (self._grant, "common"):
                 return False
+        if not self._state_scored_too and model.data(index, StateScoredRole):
+            return False
         if self._high_share_only and not model.data(index, HighShareRole):
             return False
         if self._unanswered is not None and model.data(index, UnansweredRole) != self._unanswered:
@@ -231,9 +315,11 @@ class GapView(QWidget):
 
     itemActivated = Signal(str)
 
-    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+    def __init__(
+        self, gaps: list[Gap] | None = None, parent=None, set_effort: EffortSetter | None = None
+    ):
         super().__init__(parent)
-        self.model = GapTableModel(gaps, self)
+        self.model = GapTableModel(gaps, self, set_effort)
         self.proxy = GapFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -248,6 +334,8 @@ class GapView(QWidget):
         self.answer_filter = QComboBox(self)
         for label, value in ANSWER_FILTERS:
             self.answer_filter.addItem(label, value)
+        self.state_scored_too = QCheckBox("国が採点する小項目も表示", self)
+        self.state_scored_too.setToolTip("実現性は設定するまで「不可」です。")
         self.count_label = QLabel(self)
 
         self.table = QTableView(self)
@@ -256,7 +344,13 @@ class GapView(QWidget):
         self.table.sortByColumn(COL_RANK, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Only the 実現性 cells are editable (flags); a double-click elsewhere jumps.
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setItemDelegateForColumn(COL_EFFORT, EffortDelegate(self.table))
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -272,11 +366,13 @@ class GapView(QWidget):
             (COL_NOTE, 120),
             (COL_INDICATOR, 220),
             (COL_SECTION, 88),
+            (COL_EFFORT, 72),
         ):
             self.table.setColumnWidth(column, width)
         # Read left to right: where (区分, 評価指標), what (小項目), who (担当課), then figures.
         header.moveSection(header.visualIndex(COL_INDICATOR), COL_TEXT)
         header.moveSection(header.visualIndex(COL_SECTION), COL_TEXT + 2)
+        header.moveSection(header.visualIndex(COL_EFFORT), COL_TEXT + 3)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -285,6 +381,7 @@ class GapView(QWidget):
         filters.addWidget(QLabel("回答:", self))
         filters.addWidget(self.answer_filter)
         filters.addWidget(self.high_share_only)
+        filters.addWidget(self.state_scored_too)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
@@ -294,6 +391,7 @@ class GapView(QWidget):
         self.grant_filter.currentIndexChanged.connect(self._filter_changed)
         self.answer_filter.currentIndexChanged.connect(self._filter_changed)
         self.high_share_only.toggled.connect(self._filter_changed)
+        self.state_scored_too.toggled.connect(self._filter_changed)
         # Double-click, or Enter on the selected row; not QAbstractItemView.activated,
         # which some platforms emit on a single click as well.
         self.table.doubleClicked.connect(self._activate)
@@ -309,10 +407,15 @@ class GapView(QWidget):
         self.proxy.set_grant(self.grant_filter.currentData())
         self.proxy.set_unanswered(self.answer_filter.currentData())
         self.proxy.set_high_share_only(self.high_share_only.isChecked())
+        self.proxy.set_state_scored_too(self.state_scored_too.isChecked())
         self._update_count()
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
+        total = sum(
+            1
+            for row in range(self.model.rowCount())
+            if self.state_scored_too.isChecked() or not self.model.gap(row).state_scored
+        )
         shown = self.proxy.rowCount()
         points = sum(
             self.model.gap(self.proxy.mapToSource(self.proxy.index(row, 0)).row()).gain
@@ -334,7 +437,8 @@ class GapView(QWidget):
         return super().eventFilter(watched, event)
 
     def _activate(self, index: QModelIndex) -> None:
-        if index.isValid():
+        editable = bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
+        if index.isValid() and not (index.column() == COL_EFFORT and editable):
             self.itemActivated.emit(self.proxy.data(index, ItemIdRole))
 
     def visible_item_ids(self) -> list[str]:

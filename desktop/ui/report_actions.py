@@ -82,8 +82,20 @@ def show_gaps(parent: QWidget | None, session: Session, on_jump: Callable[[str],
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"伸びしろ（未該当の小項目）— {session.catalog.year_label}")
     dialog.resize(1200, 640)
+    def set_effort(item_id: str, effort: str | None) -> bool:
+        try:
+            session.set_gap_effort(item_id, effort, source="画面")
+        except StoreError as exc:
+            warn(dialog, "実現性を保存できません", str(exc))
+            return False
+        return True
+
     with _busy():
-        view = GapView(session_gaps(session), dialog)
+        view = GapView(
+            session_gaps(session, include_state_scored=True),
+            dialog,
+            set_effort=None if session.read_only else set_effort,
+        )
     view.itemActivated.connect(on_jump)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)

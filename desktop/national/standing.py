@@ -101,6 +101,18 @@ def histogram_bins(
     )
 
 
+def per_point_values(
+    dataset: NationalDataset,
+    municipality: NationalMunicipality,
+    frames: dict[str, float | None] | None,
+) -> dict[str, float | None]:
+    """Grant → what one more point is worth (千円, 試算); None where the frame is unknown."""
+    if not frames:
+        return {}
+    estimate = amount_estimate(dataset, municipality, frames)
+    return {grant: estimate[grant]["per_point_thousand_yen"] for grant in frames}
+
+
 def build_standing(
     dataset: NationalDataset,
     municipality: NationalMunicipality,
@@ -108,12 +120,7 @@ def build_standing(
     frames: dict[str, float | None] | None = None,
 ) -> NationalStanding:
     figures = standing(dataset, municipality, catalog)
-    per_point: dict[str, float | None] = {}
-    if frames:
-        estimate = amount_estimate(dataset, municipality, frames)
-        per_point = {
-            grant: estimate[grant]["per_point_thousand_yen"] for grant in frames if grant in estimate
-        }
+    per_point = per_point_values(dataset, municipality, frames)
     return NationalStanding(
         year_label=dataset.year_label,
         name=municipality.display_name,

@@ -77,13 +77,19 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
 
 def show_gaps(parent: QWidget | None, session: Session, on_jump: Callable[[str], None]) -> QDialog:
     """Open the 伸びしろ list (non-modal); double-clicking an item calls ``on_jump(item_id)``."""
+    from desktop.national.gap_rates import session_gap_rates, with_real_rates
     from desktop.report.gaps import session_gaps
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"伸びしろ（未該当の小項目）— {session.catalog.year_label}")
     dialog.resize(1200, 640)
     with _busy():
-        view = GapView(session_gaps(session), dialog)
+        gaps = session_gaps(session)
+        rates = session_gap_rates(session)  # the year's national results, where imported
+        if rates is not None:
+            gaps = with_real_rates(gaps, rates)
+        view = GapView(gaps, dialog)
+        view.set_rates(rates)
     view.itemActivated.connect(on_jump)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)

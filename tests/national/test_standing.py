@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import openpyxl
-import pytest
 
 from desktop import paths
 from desktop.catalog import registry
@@ -27,21 +24,6 @@ def test_bins_count_every_total_and_mark_the_one_given():
     assert bins[-1].count == 2  # the full score counts in the last bin
     assert [b.low for b in bins if b.marked] == [100]
     assert bins[2].label == "100〜150点"
-
-
-@pytest.fixture
-def picked_session(tmp_path, national_r8):
-    """An R8 evaluation with the R8 results imported beside it and municipality 3 picked."""
-    catalog = registry.for_year(2026)
-    dataset = read_national(national_r8.path)
-    me = dataset.municipalities[3]
-    store = EvaluationFile.open(tmp_path / "town.sqlite", user="t")
-    session = create_evaluation(store, catalog)
-    with NationalLibrary.open(paths.national_library_path(store.path)) as library:
-        library.store(dataset)
-        library.set_picked(str(Path(store.path).resolve()), me.serial, me.prefecture, me.name)
-    yield session, dataset, me
-    store.close()
 
 
 def test_no_section_without_a_picked_municipality(tmp_path, national_r8):

@@ -3,7 +3,8 @@ dashboard (no Qt): ranks, the distribution of totals as histogram bins with its 
 marked, and what one point is worth (試算).
 
 Everything here needs the national dataset of the evaluation's year, stored beside the
-evaluation file, and the municipality picked in the national view; without either,
+evaluation file, and the municipality: the one picked in the national view, else the
+evaluation's own (by 保険者番号, else prefecture and name). Without either,
 :func:`session_standing` returns None and nothing national is shown.
 """
 
@@ -20,7 +21,7 @@ from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
 
 BIN_WIDTH = 50  # points per histogram bar: 16 bars over 800 points fit a page and a sheet
-GRANT_NAMES = {"suishin": "推進交付金", "shien": "努力支援交付金"}
+GRANT_SHORT_NAMES = {"suishin": "推進", "shien": "支援"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class NationalStanding:
         """The ranks as plain sentences (the same in the PDF and the workbook)."""
         band = "同じ規模区分" if self.band is None else f"規模区分{self.band}"
         kaso = "過疎地域" if self.kaso else "過疎地域以外"
+        worth = per_point_line(self.per_point)
         return [
             f"全国 {self.rank}位／{self.of}市町村（合計 {self.total:g}点）",
             f"{self.prefecture}内 {self.prefecture_rank}位／{self.prefecture_of}市町村",
@@ -71,15 +73,27 @@ class NationalStanding:
             f"{kaso}の中で {self.kaso_rank}位／{self.kaso_of}市町村",
             f"全国の平均 {self.mean:.1f}点、中央値 {self.median:g}点、"
             f"四分位 {self.q1:g}〜{self.q3:g}点",
+            *([f"{worth}（基本配分枠による。実際の交付額とは異なります）"] if worth else []),
         ]
 
-    def per_point_text(self, grant: str) -> str | None:
-        """「1点あたり 約12千円（試算）」, or None when the frame is unknown."""
-        value = self.per_point.get(grant)
-        if value is None:
-            return None
-        shown = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"  # small values keep a digit
-        return f"1点あたり 約{shown}千円（試算）"
+
+
+def per_point_text(value: float | None) -> str | None:
+    """「1点あたり 約12千円（試算）」, or None when the frame is unknown."""
+    if value is None:
+        return None
+    shown = f"{value:,.0f}" if value >= 10 else f"{value:,.1f}"  # small values keep a digit
+    return f"1点あたり 約{shown}千円（試算）"
+
+
+def per_point_line(per_point: dict[str, float | None]) -> str:
+    """「推進 1点あたり 約12千円（試算）　支援 1点あたり 約25千円（試算）」 (known grants only)."""
+    parts = [
+        f"{GRANT_SHORT_NAMES[grant]} {text}"
+        for grant in GRANT_SHORT_NAMES
+        if (text := per_point_text(per_point.get(grant))) is not None
+    ]
+    return "　".join(parts)
 
 
 def histogram_bins(
@@ -163,6 +177,25 @@ def picked_municipality(
         return None
 
 
+def own_municipality(dataset: NationalDataset, session) -> NationalMunicipality | None:
+    """The evaluation's own municipality in the dataset: by 保険者番号, else by
+    prefecture and name (as the national view picks it until the user picks another)."""
+    own = session.municipality()
+    if own is None:
+        return None
+    attempts = []
+    if own.code:
+        attempts.append({"insurer": own.code})
+    if own.name:
+        attempts.append({"name": f"{own.prefecture or ''}/{own.name}"})
+    for kwargs in attempts:
+        try:
+            return find_municipality(dataset, **kwargs)
+        except NationalFileError:
+            continue
+    return None
+
+
 @dataclass(frozen=True)
 class SessionNational:
     """The dataset of the session's year and the picked municipality (both present)."""
@@ -188,13 +221,11 @@ def session_national(session) -> SessionNational | None:
             if not library.has_year(year):
                 return None
             picked = library.picked(str(Path(store_path).resolve()))
-            if picked is None:
-                return None
             dataset = library.load(year)
             entered = library.entered_frames(year)
     except NationalFileError:
         return None  # an unreadable library: the report and views go on without it
-    municipality = picked_municipality(dataset, picked)
+    municipality = picked_municipality(dataset, picked) or own_municipality(dataset, session)
     if municipality is None:
         return None
     return SessionNational(dataset, municipality, frames_for(year, entered))
@@ -205,3 +236,11 @@ def session_standing(session) -> NationalStanding | None:
     if found is None:
         return None
     return build_standing(found.dataset, found.municipality, session.catalog, found.frames)
+
+
+def session_per_point(session) -> dict[str, float | None]:
+    """Grant → one point's worth (千円, 試算) for the session's picked municipality; {} without."""
+    found = session_national(session)
+    if found is None:
+        return {}
+    return per_point_values(found.dataset, found.municipality, found.frames)

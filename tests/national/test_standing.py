@@ -32,7 +32,7 @@ def test_no_section_without_a_picked_municipality(tmp_path, national_r8):
         assert session_standing(session) is None  # nothing imported
         with NationalLibrary.open(paths.national_library_path(store.path)) as library:
             library.store(read_national(national_r8.path))
-        assert session_standing(session) is None  # imported, nobody picked
+        assert session_standing(session) is None  # imported, nobody picked, no own municipality
         assert build_report(session).national is None
         assert NATIONAL_SHEET not in build_workbook(build_report(session)).sheetnames
 

@@ -123,7 +123,7 @@ class CarryPlan:
         lines = [
             f"{self.from_label} → {self.to_label}（{self.target_catalog.level_label}）",
             f"引き継ぐ回答: {len(self.answers)}件（「{CARRIED_MARK}」として表示）",
-            f"引き継ぐ指標の記録（メモ・根拠資料・担当）: {self.note_count}指標",
+            f"引き継ぐ指標の記録（備考・根拠資料・担当）: {self.note_count}指標",
             f"引き継ぐ添付資料: {len(self.attachments)}件、小項目の文言: {len(self.wordings)}件",
         ]
         for title, changes in (

@@ -1,7 +1,7 @@
 """The change history as people read it: when, who, what, where, old → new.
 
 The audit log stores ids and raw field names; a coordinator wants 「推進 目標Ⅰ 体制・取組
-指標群 1-ア」 and 「メモ」. This module turns audit entries into such rows and filters
+指標群 1-ア」 and 「備考」. This module turns audit entries into such rows and filters
 them (by indicator, person and day) for the window's history view. No Qt here.
 """
 
@@ -31,7 +31,7 @@ class HistoryRow:
     at: str  # 「2026-12-02 11:25」, the writer's local time
     day: date | None
     user: str
-    what: str  # 回答, 指標の記録（メモ） …
+    what: str  # 回答, 指標の記録（備考） …
     place: str  # where in the evaluation, in the catalog's words ("" for the whole file)
     old: str
     new: str

@@ -35,7 +35,7 @@ def protection_problem(target: str | Path, evaluation_file: str | Path | None = 
     if is_sqlite_file(target):
         return (
             f"{target} は評価ファイル（データベース）です。上書きすると中の評価が失われるため、"
-            "書き出しませんでした。別のファイル名を指定してください。"
+            "出力しませんでした。別のファイル名を指定してください。"
         )
     return _problem_with_companion_of_any_evaluation(target)
 
@@ -55,7 +55,7 @@ def _problem_with_open_file(target: Path, evaluation: Path) -> str | None:
     if same_file(target, evaluation):
         return (
             f"{target} は開いている評価ファイルそのものです。上書きすると評価が失われるため、"
-            "書き出しませんでした。別のファイル名を指定してください。"
+            "出力しませんでした。別のファイル名を指定してください。"
         )
     for companion in _companions(evaluation):
         if same_file(target, companion):
@@ -97,14 +97,14 @@ def _backup_folder(evaluation: Path) -> Path:
 def _companion_message(target: Path) -> str:
     return (
         f"{target} は評価ファイルの使用中の印（ロック）または作業用のファイルです。"
-        "書き出しませんでした。別のファイル名を指定してください。"
+        "出力しませんでした。別のファイル名を指定してください。"
     )
 
 
 def _backup_message(target: Path) -> str:
     return (
         f"{target} は評価ファイルのバックアップのフォルダの中です。バックアップを守るため、"
-        "書き出しませんでした。別の場所を指定してください。"
+        "出力しませんでした。別の場所を指定してください。"
     )
 
 

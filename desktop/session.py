@@ -21,6 +21,7 @@ from desktop.scoring.answers import expand_all_of, normalize
 from desktop.store import errors
 from desktop.store.evaluation_file import EvaluationFile, now_iso
 from desktop.store.records import (
+    NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     AuditEntry,
@@ -29,6 +30,7 @@ from desktop.store.records import (
     EvaluationRecord,
     Municipality,
 )
+from desktop.text_limits import too_long_message
 
 
 @lru_cache(maxsize=16)
@@ -205,6 +207,8 @@ class Session:
     def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
         if not self.catalog.has_indicator(indicator_id):
             raise KeyError(indicator_id)
+        for name, value in fields.items():
+            refuse_long_text(self.store.path, NOTE_FIELD_LABELS.get(name, name), value)
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
@@ -282,6 +286,13 @@ class Session:
         return plan
 
 
+def refuse_long_text(path: Path, label: str, text: str | None) -> None:
+    """Raise InvalidInput (shown like any other input error) for a text over the limit."""
+    message = too_long_message(label, text)
+    if message is not None:
+        raise errors.InvalidInput(path, message)
+
+
 def _points_signature(item) -> tuple:
     """What an item is worth: its points, and each option's points in order (labels aside)."""
     return (item.points, tuple(o.points for o in item.options))
@@ -333,6 +344,9 @@ def create_evaluation(
             store.path,
             f"評価指標ファイル {catalog.path} が読み込み後に変更されています。アプリを再起動してください。",
         )
+    if municipality is not None:
+        for label, name in (("市町村名", municipality.name), ("都道府県名", municipality.prefecture)):
+            refuse_long_text(store.path, label, name)
     with store.transaction():  # one action: the municipality and the new evaluation land together
         if municipality is not None:
             store.set_municipality(municipality)

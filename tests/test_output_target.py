@@ -63,7 +63,7 @@ def test_any_sqlite_file_is_refused_whatever_its_name(evaluation, tmp_path):
     disguised = tmp_path / "提出用.xlsx"
     disguised.write_bytes(evaluation.read_bytes())
     message = refused(disguised)
-    assert "評価ファイル（データベース）" in message and "書き出しませんでした" in message
+    assert "評価ファイル（データベース）" in message and "出力しませんでした" in message
 
 
 def test_ordinary_targets_are_allowed(evaluation, tmp_path):
@@ -73,7 +73,7 @@ def test_ordinary_targets_are_allowed(evaluation, tmp_path):
     assert save_atomically(old, write_new, evaluation_file=evaluation) == old
     assert old.read_bytes() == b"new"
     # A name that merely looks like a lock, beside nothing: allowed.
-    assert protection_problem(tmp_path / "メモ.lock", evaluation) is None
+    assert protection_problem(tmp_path / "備考.lock", evaluation) is None
 
 
 def test_the_guard_raises_the_callers_error(evaluation):

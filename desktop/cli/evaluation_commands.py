@@ -62,12 +62,12 @@ def register(subparsers) -> None:
     score.add_argument("--json", action="store_true", help="JSON で出力する")
     score.set_defaults(handler=run_score)
 
-    note = subparsers.add_parser("note", help="評価指標のメモ・根拠資料・担当・状況を記録する")
+    note = subparsers.add_parser("note", help="評価指標の備考・根拠資料・担当・状況を記録する")
     add_db(note)
     add_year(note)
     note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
     note.add_argument(
-        "--memo", metavar="TEXT", help="メモ（- で始まるときは --memo=-x のようにも書ける）"
+        "--memo", metavar="TEXT", help="備考（- で始まるときは --memo=-x のようにも書ける）"
     )
     note.add_argument("--evidence", metavar="TEXT", help="根拠資料（資料名と保存場所）")
     note.add_argument("--section", metavar="TEXT", help="担当課")

@@ -19,11 +19,11 @@ from desktop.cli.common import CommandError, add_db, add_year, open_session
 
 def register(subparsers) -> None:
     wording = subparsers.add_parser(
-        "wording", help="小項目の文言: 文言集（Excel）の書き出し・取り込み、公式文言の貼り付け"
+        "wording", help="小項目の文言: 文言集（Excel）の出力・取り込み、公式文言の貼り付け"
     )
     commands = wording.add_subparsers(dest="wording_command", metavar="SUBCOMMAND", required=True)
 
-    export = commands.add_parser("export", help="その年度のすべての小項目の文言集を書き出す")
+    export = commands.add_parser("export", help="その年度のすべての小項目の文言集を出力する")
     add_db(export)
     add_year(export)
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="出力するファイル")

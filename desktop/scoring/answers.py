@@ -7,6 +7,7 @@ external items. ``None`` means unanswered (未回答).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from desktop.catalog.model import (
@@ -66,6 +67,8 @@ def normalize(catalog: Catalog, target_id: str, raw: str | None) -> str | None:
         )
     if item.rule == EXTERNAL:
         try:
+            if not is_plain_number(raw):
+                raise ValueError(raw)
             number = int(text)
         except ValueError:
             raise AnswerError(
@@ -77,6 +80,19 @@ def normalize(catalog: Catalog, target_id: str, raw: str | None) -> str | None:
             )
         return str(number)
     raise AnswerError(f"{target_id} の種類 {item.rule} は回答を受け付けません。")
+
+
+_DIGITS = re.compile(r"\s*[-－]?[0-9０-９]+\s*")
+
+
+def is_plain_number(raw: object) -> bool:
+    """Digits 0-9, half- or full-width, after an optional minus (refused later as out of range).
+
+    ``int()`` would also take Arabic-Indic or other scripts' digits (「٥」), "+1",
+    "1_0", and NFKC would turn 「①」 or 「²」 into digits: none of them is a number of
+    points a user means to type.
+    """
+    return bool(_DIGITS.fullmatch(str(raw)))
 
 
 def _check_value(text: str, where: str) -> str:

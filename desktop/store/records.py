@@ -12,7 +12,7 @@ INDICATOR_STATUSES = (STATUS_NOT_STARTED, STATUS_IN_PROGRESS, STATUS_REVIEW, STA
 
 NOTE_FIELDS = ("memo", "evidence", "section", "assignee", "status")
 NOTE_FIELD_LABELS = {
-    "memo": "メモ",
+    "memo": "備考",
     "evidence": "根拠資料",
     "section": "担当課",
     "assignee": "担当者",

@@ -27,7 +27,7 @@ def plan_html(plan: CarryPlan) -> str:
     """The plan (or result) as HTML: counts first, then the lists."""
     parts = [
         f"<p><b>引き継ぐ回答: {len(plan.answers)}件</b>（「{escape(CARRIED_MARK)}」と表示）<br/>"
-        f"引き継ぐ指標の記録（メモ・根拠資料・担当）: {plan.note_count}指標<br/>"
+        f"引き継ぐ指標の記録（備考・根拠資料・担当）: {plan.note_count}指標<br/>"
         f"引き継ぐ添付資料: {len(plan.attachments)}件、小項目の文言: {len(plan.wordings)}件</p>"
     ]
     for key, title in SECTIONS:

@@ -20,7 +20,7 @@ from desktop.catalog.wording import TextLayers
 from desktop.safe_save import SaveError, save_atomically
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
+from desktop.session import Session, refuse_long_text
 from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
 from desktop.store.records import (
     ACTION_ANSWER,
@@ -39,7 +39,7 @@ from desktop.ui.undo import ChangeCommand
 class CopyNotWritten(StoreError):
     """An attachment's copy could not be written (the message says where and why)."""
 
-    title = "書き出せません"
+    title = "出力できません"
 
 
 def attachment_file_name(attachment: Attachment) -> str:
@@ -50,7 +50,7 @@ def attachment_file_name(attachment: Attachment) -> str:
 def program_refused_message(attachment: Attachment) -> str:
     return (
         f"「{attachment_file_name(attachment)}」はプログラムやスクリプトの種類のファイルのため、"
-        "ここからは開きません。書き出して保存し、中身を確かめてから扱ってください。"
+        "ここからは開きません。出力して保存し、中身を確かめてから扱ってください。"
     )
 
 
@@ -211,6 +211,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
+            refuse_long_text(self.store.path, "小項目の文言", text)
             changes = self.store.set_wording(self.evaluation_id, item_id, text)
         except StoreError as exc:
             self.failed.emit(exc)
@@ -311,7 +312,7 @@ class EvaluationController(QObject):
 
         The stored name comes from whoever made the evaluation file: only its safe base
         name is used, and a program or script is never written out for opening (the
-        window offers 書き出す instead). Works in read-only mode too.
+        window offers 出力する instead). Works in read-only mode too.
         """
         name = attachment_file_name(attachment)
         if is_program_file(name):

@@ -26,16 +26,16 @@ if TYPE_CHECKING:
 
 # (key, menu, section, text, status tip, shortcut, writes to the file)
 ENTRIES = [
-    ("export_submission", MENU_FILE, SECTION_EXCHANGE, "提出用ワークブックを書き出す(&E)…",
-     "都道府県に提出する該当状況調査票（Excel）を書き出します", "Ctrl+E", False),
-    ("export_section", MENU_FILE, SECTION_EXCHANGE, "担当課用ワークブックを書き出す(&S)…",
-     "担当課に配る Excel（その課の評価指標だけ）を書き出します", None, False),
-    ("import_workbook", MENU_FILE, SECTION_EXCHANGE, "ワークブックを取り込む(&I)…",
+    ("export_submission", MENU_FILE, SECTION_EXCHANGE, "提出用ブックを出力する(&E)…",
+     "都道府県に提出する該当状況調査票（Excel）を出力します", "Ctrl+E", False),
+    ("export_section", MENU_FILE, SECTION_EXCHANGE, "担当課用ブックを出力する(&S)…",
+     "担当課に配る Excel（その課の評価指標だけ）を出力します", None, False),
+    ("import_workbook", MENU_FILE, SECTION_EXCHANGE, "ブックを取り込む(&I)…",
      "記入された Excel を取り込みます（変更内容を確認してから反映）", "Ctrl+I", True),
-    ("export_report", MENU_FILE, SECTION_EXCHANGE, "評価結果（公表資料）を書き出す(&P)…",
-     "評価結果の公表資料を Excel または PDF で書き出します", "Ctrl+P", False),
-    ("export_wording_pack", MENU_FILE, SECTION_EXCHANGE, "文言集を書き出す(&W)…",
-     "この年度のすべての小項目の文言を Excel の文言集に書き出します（ほかの市町村に渡せます）", None, False),
+    ("export_report", MENU_FILE, SECTION_EXCHANGE, "評価結果（公表資料）を出力する(&P)…",
+     "評価結果の公表資料を Excel または PDF で出力します", "Ctrl+P", False),
+    ("export_wording_pack", MENU_FILE, SECTION_EXCHANGE, "文言集を出力する(&W)…",
+     "この年度のすべての小項目の文言を Excel の文言集に出力します（ほかの市町村に渡せます）", None, False),
     ("import_wording_pack", MENU_FILE, SECTION_EXCHANGE, "文言集を取り込む(&L)…",
      "文言集（Excel）の公式文言を取り込みます（変更内容を確認してから）", None, True),
     ("paste_wording_document", MENU_EVALUATION, SECTION_FEATURES, "国の評価指標から公式文言を読み込む(&R)…",
@@ -47,7 +47,7 @@ ENTRIES = [
     ("enter_official_results", MENU_EVALUATION, SECTION_FEATURES, "国による評価結果を入力(&K)…",
      "国から通知された得点を入力し、自己評価と比べます", None, True),
     ("carry_forward", MENU_EVALUATION, SECTION_FEATURES, "前年度から引き継ぐ(&C)…",
-     "この年度の回答・メモ・根拠資料・担当を次の年度の評価に引き継ぎます", None, True),
+     "この年度の回答・備考・根拠資料・担当を次の年度の評価に引き継ぎます", None, True),
 ]  # fmt: skip
 
 
@@ -227,7 +227,7 @@ class FeatureActions:
 
     def _saved(self, path) -> None:
         if path is not None:
-            self.window.statusBar().showMessage(f"{path} に書き出しました")
+            self.window.statusBar().showMessage(f"{path} に出力しました")
 
 
 def _os_user_name() -> str:

@@ -12,7 +12,7 @@ evaluation is opened, right after the first paint.
 
 Entry points for features added later:
 
-* :meth:`MainWindow.add_menu_action` (menus ファイル → 書き出し/取り込み, 評価 → …);
+* :meth:`MainWindow.add_menu_action` (menus ファイル → 出力/取り込み, 評価 → …);
 * :meth:`MainWindow.reload` after an external change (an import);
 * :meth:`MainWindow.jump_to` to show an indicator or a sub-item;
 * :attr:`MainWindow.session`, :attr:`MainWindow.controller`,
@@ -512,7 +512,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
         target = self.prompts.export_path(attachment_file_name(attachment))
         if target is not None and self.controller.export_attachment(attachment, target):
-            self.statusBar().showMessage(f"{target.name} に書き出しました")
+            self.statusBar().showMessage(f"{target.name} に出力しました")
 
     def _open_attachment(self, indicator_id: str, attachment: Attachment) -> None:
         from desktop.attachment_files import is_program_file
@@ -521,7 +521,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         if is_program_file(attachment_file_name(attachment)):
             # Never run what someone else put into the file: offer a saved copy instead.
             if self.prompts.confirm(
-                "添付ファイルを開けません", program_refused_message(attachment), "書き出す…"
+                "添付ファイルを開けません", program_refused_message(attachment), "出力する…"
             ):
                 self._export_attachment(indicator_id, attachment)
             return

@@ -2,7 +2,7 @@
 
 Other features are added later by the lead through named sections, e.g.::
 
-    window.add_menu_action("file", export_action, section="exchange")      # 書き出し/取り込み
+    window.add_menu_action("file", export_action, section="exchange")      # 出力/取り込み
     window.add_menu_action("evaluation", carry_action, section="features")  # 前年度から引き継ぐ …
 
 An action added to a section lands before the section's closing separator, so the
@@ -23,7 +23,7 @@ MENU_EVALUATION = "evaluation"
 MENU_VIEW = "view"
 MENU_HELP = "help"
 
-SECTION_EXCHANGE = "exchange"  # ファイル: 書き出し / 取り込み
+SECTION_EXCHANGE = "exchange"  # ファイル: 出力 / 取り込み
 SECTION_FEATURES = "features"  # 評価: 前年度から引き継ぐ / 国の評価結果 / 伸びしろ / 公表資料
 
 

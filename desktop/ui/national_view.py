@@ -186,7 +186,7 @@ class NationalDialog(QDialog):
             else:
                 bar.addWidget(extra)
         bar.addStretch(1)
-        export = QPushButton("Excel に書き出す…", objectName=f"{name}Export")
+        export = QPushButton("Excel に出力する…", objectName=f"{name}Export")
         export.clicked.connect(lambda: self.export(model))
         bar.addWidget(export)
         layout.addLayout(bar)
@@ -601,13 +601,13 @@ class NationalDialog(QDialog):
 
         if path is None:
             path, _filter = QFileDialog.getSaveFileName(
-                self, "Excel に書き出す", f"{model.table.title}.xlsx", "Excel (*.xlsx)"
+                self, "Excel に出力する", f"{model.table.title}.xlsx", "Excel (*.xlsx)"
             )
             if not path:
                 return None
         try:
             save_table_xlsx(model.table, path, note=f"{SOURCE_NOTE}（{self.dataset.year_label}）")
         except SaveError as exc:
-            QMessageBox.warning(self, "書き出せません", str(exc))
+            QMessageBox.warning(self, "出力できません", str(exc))
             return None
         return Path(path)

@@ -120,7 +120,7 @@ class NotesForm(QWidget):
         self.attachments.setFixedHeight(self.fontMetrics().lineSpacing() * 3 + 8)
         self.attachments.setMinimumWidth(self.fontMetrics().horizontalAdvance("あ") * 8)
         self.add_button = QPushButton("添付…")
-        self.export_button = QPushButton("書き出し…")
+        self.export_button = QPushButton("出力…")
         self.open_button = QPushButton("開く")
         self.remove_button = QPushButton("削除")
         self.add_button.clicked.connect(self.attachment_add)
@@ -147,7 +147,7 @@ class NotesForm(QWidget):
         form.addRow("状況", self.status)
         form.addRow("担当課", self.section)
         form.addRow("担当者", self.assignee)
-        form.addRow("メモ", self.memo)
+        form.addRow("備考", self.memo)
         form.addRow("根拠資料", self.evidence)
         form.addRow("添付ファイル", attach_box)
 

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 from desktop.report.losses import lines_by_indicator, lost_items
 from desktop.report.wording import node_title
 from desktop.store.errors import StoreError
+from desktop.text_limits import too_long_message
 
 GroupIdRole = Qt.ItemDataRole.UserRole + 1
-MAX_LENGTH = 2000  # a cell of the published sheet; longer text does not print
 
 
 class GroupListModel(QAbstractListModel):
@@ -185,12 +185,9 @@ class PlannedResponseEditor(QDialog):
         text = self.editor.toPlainText().strip()
         if text == self.saved.get(group_id, ""):
             return True
-        if len(text) > MAX_LENGTH:
-            QMessageBox.warning(
-                self,
-                "今後の対応",
-                f"今後の対応は {MAX_LENGTH}文字までにしてください（いま {len(text)}文字）。",
-            )
+        message = too_long_message("今後の対応", text)
+        if message is not None:
+            QMessageBox.warning(self, "今後の対応", message)
             return False
         try:
             self.session.store.set_planned_response(self.session.evaluation_id, group_id, text)

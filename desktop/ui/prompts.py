@@ -102,7 +102,7 @@ class Prompts:
 
     def export_path(self, suggested_name: str) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
-            self.parent, "添付ファイルの書き出し先", suggested_name, "すべてのファイル (*)"
+            self.parent, "添付ファイルの出力先", suggested_name, "すべてのファイル (*)"
         )
         return Path(path) if path else None
 

@@ -143,7 +143,7 @@ def export_pack(parent, session) -> Path | None:
     try:
         export_pack(catalog, session.text_layers(), path)
     except PackError as exc:
-        tell(parent, "文言集の書き出し", str(exc), problem=True)
+        tell(parent, "文言集の出力", str(exc), problem=True)
         return None
     return path
 

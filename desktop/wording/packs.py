@@ -209,7 +209,7 @@ def read_pack(path: str | Path) -> Pack:
     if PACK_SHEET not in loaded.sheet_names or MANIFEST_SHEET not in loaded.sheet_names:
         raise PackError(
             f"{path.name} は文言集ではありません（「{PACK_SHEET}」のシートがありません）。"
-            "このアプリの「文言集を書き出す」で作ったブックを使ってください。"
+            "このアプリの「文言集を出力する」で作ったブックを使ってください。"
         )
     info = loaded.sheet(MANIFEST_SHEET)
     values = {
@@ -226,7 +226,7 @@ def read_pack(path: str | Path) -> Pack:
     header = [cells.get((HEADER_ROW, c)) for c in range(1, len(COLUMNS) + 1)]
     if [str(h.value) if h else "" for h in header[:TEXT_COLUMN]] != list(COLUMNS[:TEXT_COLUMN]):
         raise PackError(
-            f"{path.name} の「{PACK_SHEET}」シートの見出し（{HEADER_ROW}行目）が書き出したときと違います。"
+            f"{path.name} の「{PACK_SHEET}」シートの見出し（{HEADER_ROW}行目）が出力したときと違います。"
             "列を入れ替えたり消したりせずに記入してください。"
         )
     last_row = max((row for row, _column in cells), default=HEADER_ROW)
@@ -239,7 +239,7 @@ def read_pack(path: str | Path) -> Pack:
         text_cell = cells.get((row, TEXT_COLUMN))
         if id_cell is None:
             if text_cell is not None and str(text_cell.value or "").strip():
-                problems.append(f"{row}行目: ID の列が空です（行を追加せず、書き出した行に記入してください）。")
+                problems.append(f"{row}行目: ID の列が空です（行を追加せず、出力した行に記入してください）。")
             continue
         target_id = str(id_cell.value).strip()
         if target_id in pack.rows:

@@ -8,7 +8,10 @@ workbook in one transaction, audited as 「取込: FILE」, and refuses a previe
 problems, an undecided conflict, or a database that changed since the preview.
 
 Rows are found only through the manifest (sheet name + row number → id) and checked
-by their visible 目標・指標群・番号・小項目 cells, never by position alone.
+by their visible 目標・指標群・番号・小項目 cells, never by position alone; each id must
+also be the one the open catalog puts on that sheet behind those cells, so a manifest
+rewritten with a fresh checksum cannot send a row's value to another item. Only the
+manifest and the answer sheets it names are read (``reader.open_workbook``).
 
 A conflict: the workbook changed a value (it differs from the value at export), the
 database changed it too since the export (its current value differs from the value
@@ -25,7 +28,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
-from desktop.scoring.answers import AnswerError, describe_allowed, normalize
+from desktop.scoring.answers import AnswerError, describe_allowed, is_plain_number, normalize
 from desktop.session import Session
 from desktop.store.backup import list_backups
 from desktop.store.records import (
@@ -37,6 +40,7 @@ from desktop.store.records import (
     ChangeSet,
     import_source,
 )
+from desktop.text_limits import too_long_message
 from desktop.workbook import reader
 from desktop.workbook.layout import (
     COL,
@@ -50,8 +54,16 @@ from desktop.workbook.layout import (
     SHEET_COVER,
     SHEET_MANIFEST,
     SHEET_SUMMARY,
+    build_rows,
+    sheet_plans,
 )
-from desktop.workbook.manifest import Manifest, ManifestError, ManifestRow, read_manifest
+from desktop.workbook.manifest import (
+    MANIFEST_LAST_COLUMN,
+    Manifest,
+    ManifestError,
+    ManifestRow,
+    read_manifest,
+)
 from desktop.workbook.safe_text import clean
 from desktop.workbook.validation import answer_values
 
@@ -162,26 +174,37 @@ def preview_import(session: Session, path: str | Path) -> ImportPreview:
     """Read and check ``path`` completely; never writes. Problems land in ``errors``."""
     preview = ImportPreview(path=Path(path), session=session)
     try:
-        loaded = reader.load(path)
+        loaded = _read_named_sheets(preview)
     except reader.WorkbookReadError as exc:
         preview.errors.append(Problem(str(exc)))
         return preview
-    if SHEET_MANIFEST not in loaded.sheet_names:
-        preview.errors.append(
-            Problem(
-                f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
-                "このアプリで出力したブックではないか、シートが削除されています。"
-            )
-        )
-        return preview
-    try:
-        cells = {key: cell.value for key, cell in loaded.sheet(SHEET_MANIFEST).items()}
-        preview.manifest = read_manifest(cells)
     except ManifestError as exc:
         preview.errors.append(Problem(str(exc), SHEET_MANIFEST))
         return preview
+    if loaded is None:
+        return preview
     _Checker(session, preview, loaded).run()
     return preview
+
+
+def _read_named_sheets(preview: ImportPreview) -> reader.LoadedWorkbook | None:
+    """The manifest, then only the answer sheets it names (nothing else is parsed)."""
+    with reader.open_workbook(preview.path) as book:
+        if SHEET_MANIFEST not in book.sheet_names:
+            preview.errors.append(
+                Problem(
+                    f"{preview.file_name} に「{SHEET_MANIFEST}」シートがありません。"
+                    "このアプリで出力したブックではないか、シートが削除されています。"
+                )
+            )
+            return None
+        cells = book.read(SHEET_MANIFEST, max_column=MANIFEST_LAST_COLUMN)
+        preview.manifest = read_manifest({key: cell.value for key, cell in cells.items()})
+        loaded = reader.LoadedWorkbook(preview.path, book.sheet_names)
+        for name in preview.manifest.sheets:
+            if name in book.sheet_names and name not in loaded.cells:
+                loaded.cells[name] = book.read(name, max_column=len(COL))
+        return loaded
 
 
 class _Checker:
@@ -192,6 +215,8 @@ class _Checker:
         self.manifest: Manifest = preview.manifest  # type: ignore[assignment]
         self.loaded = loaded
         self.candidates: list[PendingChange] = []
+        self._layout: dict[str, tuple[str, str, tuple[str, ...]]] | None = None
+        self._seen_targets: set[str] = set()
 
     def error(self, message: str, sheet: str | None = None, row: int | None = None) -> None:
         self.preview.errors.append(Problem(message, sheet, row))
@@ -309,6 +334,8 @@ class _Checker:
                 row.row,
             )
             return
+        if not self.points_where_it_shows(row):
+            return
         if row.kind == ROW_INDICATOR:
             self.check_indicator_row(row, cells)
         else:
@@ -323,6 +350,36 @@ class _Checker:
         if row.kind in (ROW_ITEM, ROW_ALL_OF):
             return self.catalog.has_item(row.target)
         return False
+
+    def points_where_it_shows(self, row: ManifestRow) -> bool:
+        """The id behind the row is the one the catalog puts on that sheet with those cells.
+
+        The checksum only catches accidents: a manifest rewritten with a fresh checksum
+        could otherwise send what the user typed on the row 目標Ⅰ 1-イ to another item.
+        """
+        expected = self.layout().get(row.target)
+        if expected == (row.sheet, row.kind, row.key()) and row.target not in self._seen_targets:
+            self._seen_targets.add(row.target)
+            return True
+        self.error(
+            f"取込用情報がこの行（{_key_text(row.key())}）を別の項目に結び付けています"
+            "（取込用情報が改変されています）。"
+            "この行の内容をどの項目に取り込むか確かめられないため、取り込みません。出力し直したブックを使ってください。",
+            row.sheet,
+            row.row,
+        )
+        return False
+
+    def layout(self) -> dict[str, tuple[str, str, tuple[str, ...]]]:
+        """Where the open catalog puts each id: id → (sheet, row kind, identifying cells)."""
+        if self._layout is None:
+            tree = self.session.score()
+            self._layout = {
+                sheet_row.target: (plan.title, sheet_row.kind, sheet_row.key())
+                for plan in sheet_plans(self.catalog)
+                for sheet_row in build_rows(plan, tree, {}, {})
+            }
+        return self._layout
 
     def check_indicator_row(self, row: ManifestRow, cells) -> None:
         answer = cells.get((row.row, COL["回答"]))
@@ -346,8 +403,13 @@ class _Checker:
                 continue
             value = _text(cell)
             exported = getattr(row, note_field)
-            if value != exported:
-                self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
+            if value == exported:
+                continue  # unchanged, however long: never a change nor a conflict
+            too_long = too_long_message(f"「{column}」", value)
+            if too_long is not None:
+                self.error(f"{too_long}短くしてから取り込んでください。", row.sheet, row.row)
+                continue
+            self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
 
     def check_item_row(self, row: ManifestRow, cells) -> None:
         for column in NOTE_COLUMNS:
@@ -406,7 +468,7 @@ class _Checker:
             return None
         is_part = self.catalog.has_part(row.target)
         if item.rule == EXTERNAL and not is_part:
-            if not text.isdigit():
+            if not is_plain_number(value):
                 raise AnswerError(
                     f"「{value}」は回答として使えません（{describe_allowed(item)}で入力）。"
                 )
@@ -464,10 +526,13 @@ class _Checker:
             if current == candidate.workbook:
                 continue  # the evaluation file already has the workbook's value
             entry = last.get((candidate.target, candidate.field))
+            # Compare the database as it was written into the workbook, so a text the
+            # export had to clean (line breaks, control characters) is not a change.
+            as_exported = current if candidate.field == FIELD_ANSWER else clean(current)
             resolved = replace(
                 candidate,
                 database=current,
-                conflict=current != candidate.exported,
+                conflict=as_exported != candidate.exported,
                 last_user=entry.user if entry else None,
                 last_at=entry.at if entry else None,
             )

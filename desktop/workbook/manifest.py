@@ -106,6 +106,7 @@ class Manifest:
 
 
 _ROW_FIELDS = [f.name for f in fields(ManifestRow)]
+MANIFEST_LAST_COLUMN = _ROWS_COLUMN + len(_ROW_FIELDS) - 1  # the last column an import reads
 
 
 def write_manifest(workbook: Workbook, manifest: Manifest) -> None:

@@ -173,6 +173,8 @@ def test_runner_prints_one_json_object_with_targets(tmp_path):
         "report_pdf_s",
         "large_file_open_ratio",
         "peak_rss_mb",
+        "hostile_workbook_s",
+        "hostile_workbook_peak_rss_mb",
         "national_read_check_s",
         "national_store_s",
         "national_peak_rss_mb",

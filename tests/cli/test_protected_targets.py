@@ -47,7 +47,7 @@ def assert_refused(cli, db, *argv) -> str:
     assert status == 1, (out, err)
     assert db.read_bytes() == before
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert "書き出しませんでした" in err
+    assert "出力しませんでした" in err
     return err
 
 

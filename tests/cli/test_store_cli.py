@@ -140,7 +140,7 @@ def test_an_unchanged_answer_writes_no_history(cli, evaluation):
 def test_the_user_name_comes_from_user_then_hyoka_user(cli, evaluation, monkeypatch):
     cli("--user", "山田 花子", "answer", "--db", evaluation, A, "該当")
     monkeypatch.setenv("HYOKA_USER", "環境の名前")
-    cli("note", "--db", evaluation, INDICATOR, "--memo", "メモ")
+    cli("note", "--db", evaluation, INDICATOR, "--memo", "備考")
     monkeypatch.delenv("HYOKA_USER")
     cli("answer", "--db", evaluation, B, "該当")
     entries = history(cli, evaluation)

@@ -43,7 +43,7 @@ def r7_session(store, r7, tmp_path):
         assignee="佐藤",
         status=STATUS_FINAL,
     )
-    session.note("shien.I.process.coordinator", memo="分割される指標のメモ")
+    session.note("shien.I.process.coordinator", memo="分割される指標の備考")
     store.set_planned_response(session.evaluation_id, "suishin.I.process", "R7 の今後の対応")
     store.set_wording(session.evaluation_id, "suishin.I.process.features.b", "住民への周知")
     evidence = tmp_path / "計画書.pdf"
@@ -121,7 +121,7 @@ def test_r7_carried_into_r8(store, r7_session, r8):
     # The indicator itself maps (only its sub-items were split): its memo comes along,
     # but none of its answers did, so it has not been started.
     split_note = store.indicator_note(session.evaluation_id, "shien.I.process.coordinator")
-    assert split_note.memo == "分割される指標のメモ"
+    assert split_note.memo == "分割される指標の備考"
     assert split_note.status == "未着手"
     assert store.wordings(session.evaluation_id) == {"suishin.I.process.features.b": "住民への周知"}
     attachments = {a.name: a for a in store.attachments(session.evaluation_id)}
@@ -138,7 +138,7 @@ def test_r7_carried_into_r8(store, r7_session, r8):
     assert f"引き継ぐ回答: {len(CARRIED)}件（「{CARRIED_MARK}」として表示）" in summary
     assert "分割・再編（回答し直しが必要）: 1件" in summary
     assert "支援 目標Ⅰ 体制・取組指標群 6-イ・ウ → イ・ウ・カ" in summary
-    assert "引き継ぐ指標の記録（メモ・根拠資料・担当）: 2指標" in summary
+    assert "引き継ぐ指標の記録（備考・根拠資料・担当）: 2指標" in summary
 
 
 def test_carried_answers_stay_marked_until_confirmed(store, r7_session):

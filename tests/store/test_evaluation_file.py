@@ -59,7 +59,7 @@ def test_indicator_notes_planned_responses_and_wordings_are_audited(session_r8):
     store.update_indicator_note(
         evaluation_id,
         INDICATOR,
-        memo="メモ",
+        memo="備考",
         evidence="計画書（共有/計画.pdf）",
         section="高齢福祉課",
         assignee="佐藤",
@@ -67,7 +67,7 @@ def test_indicator_notes_planned_responses_and_wordings_are_audited(session_r8):
     )
     note = store.indicator_note(evaluation_id, INDICATOR)
     assert (note.memo, note.evidence, note.section, note.assignee, note.status) == (
-        "メモ",
+        "備考",
         "計画書（共有/計画.pdf）",
         "高齢福祉課",
         "佐藤",

@@ -174,14 +174,14 @@ def test_a_full_disk_is_told_plainly_and_writes_nothing(session_r8):
     pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
     store.conn.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(DiskFull) as caught:
-        store.update_indicator_note(evaluation_id, INDICATOR, memo="長いメモ" * 20000)
+        store.update_indicator_note(evaluation_id, INDICATOR, memo="長い備考" * 20000)
     assert "空き容量が足りません" in str(caught.value)
     assert "それまでの内容は無事です" in str(caught.value)
     assert snapshot(store, evaluation_id) == before
     # Once there is room again, work goes on.
     store.conn.execute("PRAGMA max_page_count = 1073741823")
-    store.update_indicator_note(evaluation_id, INDICATOR, memo="短いメモ")
-    assert store.indicator_note(evaluation_id, INDICATOR).memo == "短いメモ"
+    store.update_indicator_note(evaluation_id, INDICATOR, memo="短い備考")
+    assert store.indicator_note(evaluation_id, INDICATOR).memo == "短い備考"
 
 
 def test_a_file_moved_away_mid_session_is_told_and_nothing_is_lost(session_r8, tmp_path):

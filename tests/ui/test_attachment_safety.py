@@ -86,7 +86,7 @@ def test_a_program_is_never_handed_to_the_os_but_offered_for_saving(
     notes.open_button.click()
     assert opened == []
     assert window.prompts.confirms and "プログラムやスクリプト" in window.prompts.confirms[-1]
-    assert saved.read_bytes() == b"@echo off\r\nformat c:\r\n"  # 書き出す: a copy, not run
+    assert saved.read_bytes() == b"@echo off\r\nformat c:\r\n"  # 出力する: a copy, not run
     # The controller refuses on its own too, without writing anything.
     failures = []
     window.controller.failed.connect(failures.append)

@@ -54,9 +54,9 @@ def menu_texts(window, menu):
 def test_the_features_are_in_the_menus(window):
     file_menu = menu_texts(window, "file")
     for text in (
-        "提出用ワークブックを書き出す(&E)…",
-        "ワークブックを取り込む(&I)…",
-        "評価結果（公表資料）を書き出す(&P)…",
+        "提出用ブックを出力する(&E)…",
+        "ブックを取り込む(&I)…",
+        "評価結果（公表資料）を出力する(&P)…",
     ):
         assert text in file_menu
     evaluation = menu_texts(window, "evaluation")

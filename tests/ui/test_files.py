@@ -131,13 +131,13 @@ def test_heartbeat_refreshes_the_lock_and_asks_for_the_hourly_backup(
 
 # --- errors from the store ------------------------------------------------------------------------
 def test_not_an_evaluation_file_gets_a_clear_dialog(make_window, tmp_path):
-    other = tmp_path / "メモ.sqlite"
+    other = tmp_path / "備考.sqlite"
     other.write_text("これは評価ファイルではありません", encoding="utf-8")
     window = make_window()
     assert not window.open_path(other)
     title, message = window.prompts.errors[-1]
     assert title == "評価ファイルではありません"
-    assert "メモ.sqlite" in message
+    assert "備考.sqlite" in message
     assert window.stack.currentIndex() == PAGE_START
     assert other.read_text(encoding="utf-8") == "これは評価ファイルではありません"
 

@@ -118,7 +118,7 @@ def test_section(make_window, db_path, r8, probe):
 
 
 def test_text_search_titles_labels_hints_and_own_wording(make_window, db_path, r8, probe):
-    prepare(db_path, r8, wordings={f"{FEATURES}.b": "地域包括ケア見える化の独自メモ"})
+    prepare(db_path, r8, wordings={f"{FEATURES}.b": "地域包括ケア見える化の独自備考"})
     window = open_window(make_window, db_path)
     search = window.navigation.search
 
@@ -135,7 +135,7 @@ def test_text_search_titles_labels_hints_and_own_wording(make_window, db_path, r
         )
         assert "看取り" in text
 
-    search.setText("独自メモ")  # the user's own wording
+    search.setText("独自備考")  # the user's own wording
     assert visible_indicators(window) == [FEATURES]
 
     search.setText("ｹｱﾌﾟﾗﾝ")  # half-width katakana finds ケアプラン

@@ -43,7 +43,7 @@ def test_rows_say_who_what_where_and_old_to_new(window, r8):
     assert first.place == "推進 目標Ⅰ 体制・取組指標群 1-ウ"
     changed = [r for r in rows if r.target == f"{FEATURES}.a"]
     assert [(r.old, r.new) for r in changed] == [("該当", "非該当"), ("（なし）", "該当")]
-    memo = next(r for r in rows if r.what == "指標の記録（メモ）")
+    memo = next(r for r in rows if r.what == "指標の記録（備考）")
     assert memo.new == "課長に確認" and memo.indicator_id == FEATURES
     assert memo.place.startswith("推進 目標Ⅰ 体制・取組指標群 1 ")
     assert not any("suishin" in r.place for r in rows)  # no ids in front of users

@@ -180,7 +180,7 @@ def test_attachments_copy_export_and_remove(make_window, db_path, r8, tmp_path):
     assert notes.attachments.item(0).text().startswith("会議録.pdf")
     evidence.unlink()  # the copy lives in the evaluation file, not on the share
     notes.attachments.setCurrentRow(0)
-    out = tmp_path / "書き出し.pdf"
+    out = tmp_path / "出力.pdf"
     window.prompts.export_answer = out
     notes.export_button.click()
     assert out.read_bytes() == b"%PDF-1.4 minutes"

@@ -164,7 +164,7 @@ def test_answer_typed_on_rows_that_take_none(exported, tmp_path, rejected, wb):
         tmp_path / "misplaced.xlsx",
         {
             ("suishin.I.process.features", "回答"): "該当",
-            ("suishin.I.process.features.a", "備考"): "小項目の行のメモ",
+            ("suishin.I.process.features.a", "備考"): "小項目の行の備考",
             ("suishin.II.process.optimization-programs.a", "回答"): "該当",
         },
     )
@@ -381,3 +381,60 @@ def test_manifest_row_identity_is_by_visible_cells(exported, wb):
     row = next(r for r in manifest.rows if r.target == "suishin.I.process.features.b")
     assert isinstance(row, ManifestRow)
     assert row.key() == ("目標Ⅰ", "体制・取組指標群", "1", "イ")
+
+
+def _retarget(exported: Path, out: Path, wb, which: str, **changes) -> tuple[Path, ManifestRow]:
+    """A forged manifest (fresh checksum) whose row of ``which`` now names another id."""
+    manifest = wb.manifest(exported)
+    rows = list(manifest.rows)
+    index = next(i for i, r in enumerate(rows) if r.target == which)
+    rows[index] = dataclasses.replace(rows[index], **changes)
+    return _forge_manifest(exported, out, wb, rows=tuple(rows)), rows[index]
+
+
+@pytest.mark.parametrize(
+    ("target", "column", "value", "other"),
+    [
+        # the row shows 目標Ⅰ 1-イ; the forged manifest sends its answer to 1-ウ
+        ("suishin.I.process.features.b", "回答", "該当", "suishin.I.process.features.c"),
+        # …or to a sub-item of another indicator on another sheet
+        ("suishin.I.process.features.b", "回答", "該当", "shien.I.process.data-issues.b"),
+        # an indicator row's notes sent to another indicator
+        ("suishin.I.process.features", "備考", "備考", "shien.I.process.data-issues"),
+    ],
+)
+def test_a_forged_manifest_cannot_retarget_a_row(
+    exported, tmp_path, rejected, wb, target, column, value, other
+):
+    edited = wb.edit(exported, tmp_path / "typed.xlsx", {(target, column): value})
+    path, row = _retarget(edited, tmp_path / "forged.xlsx", wb, target, target=other)
+    preview = rejected(path, "別の項目に結び付けています", sheet=row.sheet, row=row.row)
+    assert f"シート「{row.sheet}」{row.row}行目" in str(preview.errors[0])
+
+
+def test_a_forged_manifest_cannot_point_two_rows_at_one_id(exported, tmp_path, rejected, wb):
+    """Both rows claim to be 1-ア, and row 1-イ's cells are forged to say ア as well."""
+    sheet, row_b = wb.row_of(exported, "suishin.I.process.features.b")
+    manifest = wb.manifest(exported)
+    row_a = next(r for r in manifest.rows if r.target == "suishin.I.process.features.a")
+
+    def relabel(workbook):
+        workbook[sheet].cell(row=row_b, column=COL["小項目"]).value = row_a.label
+
+    relabelled = _resave(exported, tmp_path / "relabel.xlsx", relabel)
+    path, _ = _retarget(
+        relabelled,
+        tmp_path / "dup.xlsx",
+        wb,
+        "suishin.I.process.features.b",
+        target=row_a.target,
+        label=row_a.label,
+    )
+    rejected(path, "別の項目に結び付けています", sheet=sheet, row=row_b)
+
+
+def test_a_forged_row_kind_is_refused(exported, tmp_path, rejected, wb):
+    path, row = _retarget(
+        exported, tmp_path / "kind.xlsx", wb, "suishin.I.process.features.b", kind="part"
+    )
+    rejected(path, sheet=row.sheet, row=row.row)

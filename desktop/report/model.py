@@ -15,10 +15,11 @@ show the user's estimate marked 見込み until their official result is entered
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from desktop.catalog.model import STATE_SCORED_KINDS, Catalog
+from desktop.national.standing import NationalStanding, session_standing
 from desktop.report.comparison import YearComparison, compare_with_previous
 from desktop.report.gaps import Gap, find_gaps, high_share_note, indicator_sections
 from desktop.report.losses import LostItem, group_by_indicator, lines_by_indicator, lost_items
@@ -156,6 +157,9 @@ class Report:
     previous_year_label: str | None
     notes: tuple[str, ...] = field(default=())
     self_name: str = "本市町村"  # 本市 / 本町 / 本村 / 本区
+    # Rank and distribution among all municipalities, where the national results of the
+    # year are imported and the municipality is picked (desktop.national.standing).
+    national: NationalStanding | None = None
 
     @property
     def high_share_note(self) -> str:
@@ -188,7 +192,7 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
     store = session.store
     evaluation_id = session.evaluation_id
     tree = session.score()
-    return assemble_report(
+    report = assemble_report(
         session.catalog,
         tree,
         municipality=(session.municipality().name if session.municipality() else ""),
@@ -202,6 +206,7 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         sections=indicator_sections(session),
         efforts=session.gap_efforts(),
     )
+    return replace(report, national=session_standing(session))
 
 
 def assemble_report(

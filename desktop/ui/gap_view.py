@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.national.gap_rates import GapRates
 from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
 from desktop.store.records import EFFORT_UNSET, EFFORTS, default_effort
 from desktop.ui.filter_change import change_row_filter
@@ -69,6 +70,21 @@ HEADERS = (
     "実現性",
 )
 
+# Shown only where the year's national results are imported (desktop.national.gap_rates);
+# numbered after the other columns so that those keep their places.
+NATIONAL_HEADERS = ("比較市町村\nの該当率", "比較市町村\nの多く", "試算額\n（千円）")
+COL_PEER_SHARE = len(HEADERS)
+COL_MOST_PEERS = COL_PEER_SHARE + 1
+COL_VALUE = COL_PEER_SHARE + 2
+ALL_HEADERS = HEADERS + NATIONAL_HEADERS
+# 並び順: the default rank, or by either rate, or by the estimated amount (largest first).
+ORDERS = (
+    ("既定（全国で多くが該当する項目を先に、加点の大きい順）", COL_RANK, Qt.SortOrder.AscendingOrder),
+    ("全国該当率の高い順", COL_SHARE, Qt.SortOrder.DescendingOrder),
+    ("比較市町村の該当率の高い順", COL_PEER_SHARE, Qt.SortOrder.DescendingOrder),
+    ("試算額の大きい順", COL_VALUE, Qt.SortOrder.DescendingOrder),
+)
+
 ItemIdRole = Qt.ItemDataRole.UserRole + 1  # the sub-item's id
 SortRole = Qt.ItemDataRole.UserRole + 2  # numbers sort as numbers
 GrantRole = Qt.ItemDataRole.UserRole + 3
@@ -97,6 +113,7 @@ class GapTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._gaps: list[Gap] = list(gaps or [])
         self._set_effort = set_effort
+        self._rates: GapRates | None = None
 
     def flags(self, index):
         flags = super().flags(index)
@@ -129,6 +146,12 @@ class GapTableModel(QAbstractTableModel):
         self._gaps = list(gaps)
         self.endResetModel()
 
+    def set_rates(self, rates: GapRates | None) -> None:
+        """The year's real rates and one point's worth; None hides those columns' figures."""
+        self.beginResetModel()
+        self._rates = rates
+        self.endResetModel()
+
     def gap(self, row: int) -> Gap:
         return self._gaps[row]
 
@@ -136,13 +159,17 @@ class GapTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._gaps)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else len(ALL_HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return ALL_HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_VALUE:
+            return "加点 × 1点あたりの額（試算）。実際の交付額とは異なります"
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_MOST_PEERS:
+            return "◎＝比較市町村の半数以上が該当している小項目"
         if role == Qt.ItemDataRole.ToolTipRole and section in (COL_GROUP_RATE, COL_TOTAL):
             return "現在 → この小項目を満たした場合"
         return None
@@ -152,6 +179,12 @@ class GapTableModel(QAbstractTableModel):
             return None
         gap = self._gaps[index.row()]
         column = index.column()
+        if column >= COL_PEER_SHARE and role in (
+            Qt.ItemDataRole.DisplayRole,
+            SortRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
+            return self._national_data(gap, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(gap, index.row(), column)
         if role == SortRole:
@@ -185,6 +218,23 @@ class GapTableModel(QAbstractTableModel):
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _national_data(self, gap: Gap, column: int, role):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        rates = self._rates
+        if column == COL_PEER_SHARE:
+            rate = None if rates is None else rates.peer_rate(gap.item_id)
+            if role == SortRole:
+                return -1.0 if rate is None else rate
+            return "—" if rate is None else f"{rate:.1f}%"
+        if column == COL_MOST_PEERS:
+            most = rates is not None and rates.most_peers(gap.item_id)
+            return int(most) if role == SortRole else ("◎" if most else "")
+        value = None if rates is None else rates.value(gap)
+        if role == SortRole:
+            return -1.0 if value is None else value
+        return "—" if value is None else f"約{value:,.0f}（試算）"
 
     @staticmethod
     def _display(gap: Gap, row: int, column: int) -> str:
@@ -337,6 +387,11 @@ class GapView(QWidget):
         self.state_scored_too = QCheckBox("国が採点する小項目も表示", self)
         self.state_scored_too.setToolTip("実現性は設定するまで「不可」です。")
         self.count_label = QLabel(self)
+        self.rates_label = QLabel(self)  # where the rates come from (national results or catalog)
+        self.rates_label.setWordWrap(True)
+        self.order = QComboBox(self)
+        for label, _column, _order in ORDERS:
+            self.order.addItem(label)
 
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
@@ -373,6 +428,12 @@ class GapView(QWidget):
         header.moveSection(header.visualIndex(COL_INDICATOR), COL_TEXT)
         header.moveSection(header.visualIndex(COL_SECTION), COL_TEXT + 2)
         header.moveSection(header.visualIndex(COL_EFFORT), COL_TEXT + 3)
+        # The national columns sit beside 全国該当率, read together.
+        for offset, (column, width) in enumerate(
+            ((COL_PEER_SHARE, 76), (COL_MOST_PEERS, 72), (COL_VALUE, 112)), start=1
+        ):
+            self.table.setColumnWidth(column, width)
+            header.moveSection(header.visualIndex(column), header.visualIndex(COL_SHARE) + offset)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -382,8 +443,13 @@ class GapView(QWidget):
         filters.addWidget(self.answer_filter)
         filters.addWidget(self.high_share_only)
         filters.addWidget(self.state_scored_too)
+        ordering = QHBoxLayout()
+        ordering.addWidget(QLabel("並び順:", self))
+        ordering.addWidget(self.order)
+        ordering.addWidget(self.rates_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(ordering)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
@@ -392,15 +458,39 @@ class GapView(QWidget):
         self.answer_filter.currentIndexChanged.connect(self._filter_changed)
         self.high_share_only.toggled.connect(self._filter_changed)
         self.state_scored_too.toggled.connect(self._filter_changed)
+        self.order.currentIndexChanged.connect(self._order_changed)
         # Double-click, or Enter on the selected row; not QAbstractItemView.activated,
         # which some platforms emit on a single click as well.
         self.table.doubleClicked.connect(self._activate)
         self.table.installEventFilter(self)
+        self.set_rates(None)
         self._update_count()
 
     def set_gaps(self, gaps: list[Gap]) -> None:
         self.model.set_gaps(gaps)
         self._update_count()
+
+    def set_rates(self, rates: GapRates | None) -> None:
+        """Show the year's real rates, peers' rates and 試算額 (gaps given already carry the
+        real national rates: :func:`desktop.national.gap_rates.with_real_rates`)."""
+        self.model.set_rates(rates)
+        for column in (COL_PEER_SHARE, COL_MOST_PEERS):
+            self.table.setColumnHidden(column, rates is None)
+        self.table.setColumnHidden(COL_VALUE, rates is None or not rates.has_values)
+        for index, (_label, column, _order) in enumerate(ORDERS):
+            item = self.order.model().item(index)
+            item.setEnabled(not self.table.isColumnHidden(column))
+        if rates is None:
+            self.rates_label.setText("全国該当率は評価指標の資料の値です。")
+        else:
+            self.rates_label.setText(
+                f"全国該当率は{rates.year_label}の全国集計結果、比較市町村は{rates.peers_label}。"
+                "◎＝比較市町村の半数以上が該当。試算額＝加点×1点あたりの額（試算）。"
+            )
+
+    def _order_changed(self, index: int) -> None:
+        _label, column, order = ORDERS[index]
+        self.table.sortByColumn(column, order)
 
     def _filter_changed(self, *_args) -> None:
         self.proxy.set_text(self.search.text())

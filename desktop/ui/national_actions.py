@@ -158,6 +158,8 @@ class NationalActions:
             return None
         dialog.official_applied.connect(self._official_applied)
         dialog.seeded.connect(self._seeded)
+        # A municipality picked or frames entered there change what a point is worth.
+        dialog.finished.connect(lambda _result: self.window.features.refresh_per_point())
         dialog.resize(1180, 720)
         dialog.show()
         self.dialog = dialog

@@ -17,16 +17,15 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from desktop.windows_files import FORBIDDEN_CHARACTERS, RESERVED_NAMES
+
 FALLBACK_NAME = "添付資料"
 MAX_NAME_CHARACTERS = 120  # well inside Windows' 260-character paths, even in a deep temp folder
 PRIVATE_FOLDER_PREFIX = "hyoka-desk-attachment-"
 
-# Characters Windows does not allow in a file name (the separators among them).
-_FORBIDDEN = set('<>:"/\\|?*')
-# Device names Windows reserves with or without an extension (CON.txt is the console too).
-_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {
-    f"{kind}{n}" for kind in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")
-}
+# What Windows forbids in a name, and the device names it reserves: one rule, there.
+_FORBIDDEN = FORBIDDEN_CHARACTERS
+_RESERVED = RESERVED_NAMES
 # Types the OS runs (or lets run code) when a file is opened: never opened from here.
 # fmt: off
 PROGRAM_SUFFIXES = frozenset({

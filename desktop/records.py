@@ -37,6 +37,7 @@ ACTION_CONFIRM = "confirm_carried"
 ACTION_RESTORE = "restore"
 ACTION_ITEM_TEXT = "item_text"
 ACTION_WAIVER = "prerequisite_waiver"
+ACTION_EFFORT = "gap_effort"
 ACTION_LABELS = {
     ACTION_ANSWER: "回答",
     ACTION_NOTE: "指標の記録",
@@ -51,11 +52,29 @@ ACTION_LABELS = {
     ACTION_RESTORE: "バックアップから復元",
     ACTION_ITEM_TEXT: "公式文言（貼り付け・文言集）",
     ACTION_WAIVER: "前提条件の適用",
+    ACTION_EFFORT: "伸びしろの実現性",
 }
 
 # Where an evaluation's copy of an official sub-item text came from (item_texts.source).
 TEXT_PASTED = "pasted"  # 公式文言（貼り付け）: pasted or read from the ministry's PDF
 TEXT_PACK = "pack"  # 文言集: imported from a wording workbook
+
+# The effort mark on a 伸びしろ row (gap_efforts.effort): how hard meeting the item would be.
+EFFORT_EASY = "容易"
+EFFORT_ADJUST = "要調整"
+EFFORT_IMPOSSIBLE = "不可"
+EFFORTS = (EFFORT_EASY, EFFORT_ADJUST, EFFORT_IMPOSSIBLE)
+EFFORT_UNSET = "未設定"  # shown for a row nobody has marked (never stored)
+
+
+def default_effort(state_scored: bool) -> str | None:
+    """The mark a row has until the user sets one.
+
+    The state scores some items (活動・成果指標群): the municipality cannot tick them,
+    so 不可. Every other item starts unmarked: 要調整 would read as a judgement
+    that nobody has made.
+    """
+    return EFFORT_IMPOSSIBLE if state_scored else None
 
 
 SOURCE_UNDO = "元に戻す"

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from desktop.output_target import protection_problem
+from desktop.windows_files import error_is_held_open, held_open_message, name_problem
 
 
 class SaveError(Exception):
@@ -38,7 +39,8 @@ def check_output_target(
     Any existing SQLite file is refused too. Every writer of a user-chosen file calls
     this (``save_atomically`` does it itself).
     """
-    problem = protection_problem(path, evaluation_file)
+    # A name Windows forbids first: opening AUX or CON.xlsx to look at it would wait on a device.
+    problem = name_problem(path) or protection_problem(path, evaluation_file)
     if problem:
         raise error(problem)
 
@@ -71,7 +73,10 @@ def save_atomically(
         write(str(temporary))
         os.replace(temporary, path)
     except PermissionError as exc:
-        message = f"{path} に保存できません。{opened_in}で開いている場合は閉じてから、もう一度保存してください。"
+        if error_is_held_open(exc, path):  # Windows: Excel or a viewer has the file open
+            message = held_open_message(path)
+        else:
+            message = f"{path} に保存できません。{opened_in}で開いている場合は閉じてから、もう一度保存してください。"
         _release_failed_writer(exc)
     except OSError as exc:
         message = f"{path} に保存できません（{_reason(exc)}）。"

@@ -21,7 +21,11 @@
 ;   SIGN_COMMAND   a command with %1 for the file, to sign the uninstaller and the
 ;                  installer as makensis writes them (see packaging/README.md)
 
-Unicode true
+; 64-bit, Unicode. The app is 64-bit only (Qt for Windows ships x64 alone), so the
+; installer may be too: it then also runs under a 64-bit-only Wine, which is how CI
+; installs and uninstalls it (packaging/windows_ci.sh). On 32-bit Windows it refuses to
+; start rather than install a program that could not run.
+Target amd64-unicode
 
 !ifndef BUILD_DIR
   !error "BUILD_DIR がありません。-DBUILD_DIR=<pyinstaller が作ったフォルダ> を指定してください。"

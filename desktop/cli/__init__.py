@@ -3,11 +3,18 @@
 Errors are one clear Japanese line on stderr with a non-zero exit status; ``--debug``
 adds the traceback. Exit status: 0 success, 1 an error the message explains, 2 a
 mistake in the command line itself.
+
+Output never fails a command (see :func:`make_output_safe`): redirected to a file or a
+pipe, it is written in the system's encoding (on Japanese Windows cp932, what Notepad,
+``findstr`` and PowerShell 5 expect; JSON too), and a character that encoding lacks is
+written as ``?``. A console shows every character. (Run from a Python install,
+``PYTHONIOENCODING`` still chooses; the built app ignores Python's variables.)
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import gc
 import sys
@@ -143,6 +150,38 @@ def starts_gui(argv: list[str]) -> bool:
     return not expect_value
 
 
+OUTPUT_ERRORS = "hyoka-desk-replace"
+
+
+def _replace_unencodable(error: UnicodeError) -> tuple[bytes, int]:
+    """``?`` for a character the stream cannot encode; bytes a file name carried in
+    (surrogate escapes, POSIX) are written back unchanged, as ``surrogateescape`` does."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    replaced = bytearray()
+    for character in error.object[error.start : error.end]:
+        code = ord(character)
+        replaced += bytes([code - 0xDC00]) if 0xDC80 <= code <= 0xDCFF else b"?"
+    return bytes(replaced), error.end
+
+
+def make_output_safe() -> None:
+    """Never let printing fail: characters stdout cannot encode become ``?``.
+
+    Python writes redirected output in the locale's encoding with ``errors="strict"``
+    (``surrogateescape`` in a C locale, which fails just the same): on a Windows whose
+    code page lacks Japanese, or for a character outside cp932, a command whose work
+    was done would end in UnicodeEncodeError and exit status 1. stderr already uses
+    ``backslashreplace``. The windowed build has no streams (None).
+    """
+    codecs.register_error(OUTPUT_ERRORS, _replace_unencodable)
+    stream = sys.stdout
+    if getattr(stream, "errors", None) in ("strict", "surrogateescape") and hasattr(
+        stream, "reconfigure"
+    ):
+        stream.reconfigure(errors=OUTPUT_ERRORS)
+
+
 def unreadable_argument(argv: list[str]) -> str | None:
     """Which argument holds bytes that are no text, said the way the user typed it.
 
@@ -165,6 +204,7 @@ def unreadable_argument(argv: list[str]) -> str | None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    make_output_safe()
     argv = sys.argv[1:] if argv is None else list(argv)
     where = unreadable_argument(argv)
     if where is not None:

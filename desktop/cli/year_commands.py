@@ -76,6 +76,11 @@ def register(subparsers) -> None:
     gaps.add_argument(
         "--limit", type=positive_int, default=None, metavar="N", help="上位 N 件だけ表示する"
     )
+    gaps.add_argument(
+        "--state-scored",
+        action="store_true",
+        help="国が採点する小項目も含める（実現性は設定がなければ「不可」）",
+    )
     gaps.set_defaults(handler=run_gaps)
 
 
@@ -203,7 +208,7 @@ def run_gaps(args: argparse.Namespace) -> int:
 
     session = open_session(args, read_only=True)
     try:
-        gaps = session_gaps(session)
+        gaps = session_gaps(session, include_state_scored=args.state_scored)
     finally:
         session.close()
     shown = gaps[: args.limit] if args.limit else gaps
@@ -228,7 +233,7 @@ def run_gaps(args: argparse.Namespace) -> int:
         print(
             f"{rank:>3}. +{gap.gain}点 全国{rate}  {gap.reference}"
             f"  指標群 {fmt_rate(gap.group_rate_before)}→{fmt_rate(gap.group_rate_after)}"
-            f"  合計 {gap.total_before}→{gap.total_after}点  {gap.item_id}"
+            f"  合計 {gap.total_before}→{gap.total_after}点  実現性 {gap.effort}  {gap.item_id}"
         )
         print(f"     {gap.lost.text}")
         if gap.note:

@@ -20,6 +20,7 @@ from desktop.catalog.wording import PACK, TextLayers
 from desktop.evaluation.upgrade import CatalogUpgrade, plan_upgrade
 from desktop.formats import now_iso
 from desktop.records import (
+    EFFORTS,
     NOTE_FIELD_LABELS,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
@@ -132,6 +133,26 @@ class Session:
         for item_id, stored in self.item_texts().items():
             copies[item_id] = (stored.text, stored.source)
         return TextLayers(copies=copies, own=self.store.wordings(self.evaluation_id))
+
+    # --- effort marks on the 伸びしろ list -----------------------------------------------------
+    def gap_efforts(self) -> dict[str, str]:
+        """Item id → the mark the user set (容易・要調整・不可); unmarked items are absent."""
+        return self.store.gap_efforts(self.evaluation_id)
+
+    def set_gap_effort(
+        self, item_id: str, effort: str | None, *, source: str | None = None
+    ) -> list[Change]:
+        """Mark how hard meeting a sub-item would be (None clears it), as one audited action."""
+        item = self.catalog.item(item_id)
+        if effort is not None and effort not in EFFORTS:
+            raise errors.InvalidInput(
+                self.store.path,
+                f"小項目 {item.label} の見込み「{effort}」は使えません"
+                f"（{'・'.join(EFFORTS)} のいずれか）。",
+            )
+        return self.store.set_gap_effort(
+            self.evaluation_id, item_id, effort, source=source, at=now_iso()
+        )
 
     def item_texts(self) -> dict[str, ItemText]:
         """The official sub-item texts this evaluation holds (pasted, or from a pack)."""

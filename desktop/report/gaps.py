@@ -9,7 +9,12 @@ and one that unblocks an item already ticked adds both.
 Ranking: items most municipalities already meet (national share ≥ 60 %:
 「全国の多くが該当しているのに本町は未該当」) come first, then the rest; within
 each, by points added, then by national share. Items that add nothing on their own
-come last.
+come last, and after them the state-scored ones where listed.
+
+Each row carries an effort mark (容易・要調整・不可) the user sets per evaluation;
+until then the state-scored items read 不可 and the rest 未設定
+(:func:`desktop.records.default_effort`). The state-scored items themselves
+are listed only on request (``include_state_scored``): nobody can tick them.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from desktop.catalog.model import (
     Catalog,
     Item,
 )
+from desktop.records import EFFORT_UNSET, default_effort
 from desktop.report.losses import LostItem, lost_items
 from desktop.report.wording import item_reference
 from desktop.scoring import score
@@ -59,6 +65,13 @@ class Gap:
     prerequisite_labels: tuple[str, ...]
     gain_with_prerequisites: int  # added when the prerequisites are met too
     section: str = ""  # 担当課 of the indicator, where set
+    state_scored: bool = False  # the state scores it (listed only on request)
+    effort_mark: str | None = None  # 容易・要調整・不可 as set by the user, or the default
+
+    @property
+    def effort(self) -> str:
+        """The mark as shown: 「未設定」 when there is none."""
+        return self.effort_mark or EFFORT_UNSET
 
     @property
     def item_id(self) -> str:
@@ -94,7 +107,9 @@ class Gap:
     def note(self) -> str:
         """What only this row needs said (the high-share remark is said once, above)."""
         notes = []
-        if self.prerequisites:
+        if self.state_scored:  # its points come from the state's figures, not from a tick
+            notes.append("国が採点する小項目（加点は国の算定による）")
+        elif self.prerequisites:
             notes.append(
                 f"前提となる {'・'.join(self.prerequisite_labels)} も必要"
                 f"（合わせて +{self.gain_with_prerequisites}点）"
@@ -127,6 +142,8 @@ class Gap:
             "indicator_title": self.indicator_title,
             "section": self.section,
             "note": self.note,
+            "state_scored": self.state_scored,
+            "effort": self.effort_mark,
         }
 
 
@@ -158,20 +175,35 @@ def find_gaps(
     user_wordings=None,
     waived: Collection[str] = (),
     sections: dict[str, str] | None = None,
+    efforts: dict[str, str] | None = None,
+    include_state_scored: bool = False,
 ) -> list[Gap]:
     """Every self-assessable unmet sub-item, ranked (see the module docstring).
 
     ``user_wordings``: the evaluation's TextLayers (or own summaries as a dict);
     ``waived``: inferred prerequisites the user switched off (scored accordingly);
-    ``sections``: indicator id → its 担当課, shown on each row.
+    ``sections``: indicator id → its 担当課, shown on each row;
+    ``efforts``: item id → the effort mark the user set;
+    ``include_state_scored``: list the items the state scores too.
     """
     tree = tree or score(catalog, answers, waived)
     sections = sections or {}
+    efforts = efforts or {}
     gaps = []
     for group_id in [g.id for g in catalog.all_groups()] + [f.id for f in catalog.frames]:
-        for lost in lost_items(catalog, tree, group_id, user_wordings):
+        for lost in lost_items(
+            catalog, tree, group_id, user_wordings, include_state_scored=include_state_scored
+        ):
             gap = _gap(catalog, answers, tree, group_id, lost, waived)
-            gaps.append(replace(gap, section=sections.get(lost.indicator_id, "")))
+            state_scored = catalog.item(lost.item_id).state_scored
+            gaps.append(
+                replace(
+                    gap,
+                    section=sections.get(lost.indicator_id, ""),
+                    state_scored=state_scored,
+                    effort_mark=efforts.get(lost.item_id) or default_effort(state_scored),
+                )
+            )
     return rank(gaps)
 
 
@@ -180,6 +212,7 @@ def rank(gaps: list[Gap]) -> list[Gap]:
     return sorted(
         gaps,
         key=lambda gap: (
+            gap.state_scored,  # nobody can tick these: after every other row
             gap.gain <= 0,
             not gap.high_share,
             -gap.gain,
@@ -189,7 +222,7 @@ def rank(gaps: list[Gap]) -> list[Gap]:
     )
 
 
-def session_gaps(session) -> list[Gap]:
+def session_gaps(session, *, include_state_scored: bool = False) -> list[Gap]:
     """:func:`find_gaps` for an open :class:`desktop.evaluation.session.Session`."""
     answers = session.answers()
     waived = session.waived_prerequisites()
@@ -200,6 +233,8 @@ def session_gaps(session) -> list[Gap]:
         user_wordings=session.text_layers(),
         waived=waived,
         sections=indicator_sections(session),
+        efforts=session.gap_efforts(),
+        include_state_scored=include_state_scored,
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from html import escape
 
 from desktop.formats import fmt_points
+from desktop.national.standing import NationalStanding
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -33,6 +34,9 @@ OFFICIAL_COLOUR = "#e2efda"
 TOTAL_COLOUR = "#ededed"
 HEADER_COLOUR = "#d9e1f2"
 DIFFERENCE_COLOUR = "#f8cbad"
+BAR_COLOUR = "#8fb3d9"  # the same colours as the histogram in the national view
+MARK_COLOUR = "#d9534f"
+BAR_SPAN_PCT = 70  # the longest bar's share of the line
 BODY_PT = 9
 RIGHT = ' align="right"'
 TITLE_PT = 14
@@ -206,6 +210,8 @@ def report_blocks(
             report, list(table.rows), f"{table.name}（{table.short_label}）", new_page=bool(index)
         )
     blocks += _table_blocks(report, [report.total, *report.frames], "合計", new_page=False)
+    if report.national is not None:
+        blocks += _national_blocks(report.national)
     blocks += _gap_blocks(report)
     if official_rows:
         blocks += _official_blocks(official_rows)
@@ -240,9 +246,10 @@ def _date(report: Report) -> str:
 GAP_COLUMNS = (
     ("順位", "4%"),
     ("区分", "14%"),
-    ("評価指標", "22%"),
-    ("小項目（減点に関する項目）", "25%"),
+    ("評価指標", "19%"),
+    ("小項目（減点に関する項目）", "23%"),
     ("担当課", "8%"),
+    ("実現性", "5%"),
     ("加点", "5%"),
     ("全国<br/>該当率", "6%"),
     ("指標群の得点率<br/>現在 → 達成後", "8%"),
@@ -283,6 +290,7 @@ def _gap_blocks(report: Report) -> list[Block]:
             (_text(gap.indicator_title), False),
             (line, False),
             (_text(gap.section), False),
+            (_text(gap.effort), False),
             (f"+{gap.gain}", True),
             (rate, True),
             (f"{fmt_rate(gap.group_rate_before)} → {fmt_rate(gap.group_rate_after)}", True),
@@ -336,3 +344,38 @@ def _official_blocks(rows: list[OfficialDifference]) -> list[Block]:
         )
         blocks.append(Block(_one_row_table(cells), header=header))
     return blocks
+
+
+def _national_blocks(standing: NationalStanding) -> list[Block]:
+    """Rank and the distribution of all totals, the municipality's bar marked.
+
+    The histogram is drawn as bars of table cells (QTextDocument has no drawing): one
+    line per band of points, its length proportional to the number of municipalities.
+    """
+    lines = "".join(f"<p>・{escape(line)}</p>" for line in standing.rank_lines)
+    peak = max((b.count for b in standing.bins), default=0) or 1
+    bars = []
+    for b in standing.bins:
+        colour = MARK_COLOUR if b.marked else BAR_COLOUR
+        length = round(BAR_SPAN_PCT * b.count / peak)
+        mark = f"<b>◀ {escape(standing.name)}（{standing.total:g}点）</b>" if b.marked else ""
+        bar = f'<td width="{length}%" bgcolor="{colour}">&nbsp;</td>' if length else ""
+        bars.append(
+            '<table width="100%" cellspacing="0" cellpadding="1"><tr>'
+            f'<td width="12%"{RIGHT}>{escape(b.label)}&nbsp;</td>'
+            f'<td width="6%"{RIGHT}>{b.count}&nbsp;</td>'
+            f"{bar}"
+            f'<td width="{100 - 18 - length}%">&nbsp;{mark}</td>'
+            "</tr></table>"
+        )
+    html = (
+        f'<p style="font-size: {HEADING_PT}pt;"><b>全国の中での位置'
+        f"（{escape(standing.year_label)} 全国集計結果）</b></p>"
+        f"<p>{escape(standing.name)}の国による評価結果の合計点による順位です"
+        "（同点は上の順位）。</p>"
+        f"{lines}"
+        f"<p><b>全国の市町村の合計点の分布</b>（左から 得点の範囲・市町村数・棒。"
+        f'<span style="color: {MARK_COLOUR};">■</span>＝{escape(standing.name)}の範囲）</p>'
+        + "".join(bars)
+    )
+    return [Block(html, page_break_before=True)]

@@ -59,14 +59,17 @@ def lost_items(
     tree: ScoreTree,
     group_id: str,
     user_wordings: dict[str, str] | None = None,
+    *,
+    include_state_scored: bool = False,
 ) -> list[LostItem]:
-    """Every self-assessable sub-item of a group (or frame) earning less than its points."""
+    """Every self-assessable sub-item of a group (or frame) earning less than its points
+    (with ``include_state_scored``, the ones the state scores as well)."""
     group = tree.node(group_id)
     found = []
     for indicator_node in group.children:
         indicator = catalog.indicator(indicator_node.id)
         for node in indicator_node.children:
-            if node.state_scored or node.points >= node.max_points:
+            if (node.state_scored and not include_state_scored) or node.points >= node.max_points:
                 continue
             item = catalog.item(node.id)
             found.append(

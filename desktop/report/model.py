@@ -15,10 +15,11 @@ show the user's estimate marked 見込み until their official result is entered
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from desktop.catalog.model import STATE_SCORED_KINDS, Catalog
+from desktop.national.standing import NationalStanding, session_standing
 from desktop.report.comparison import YearComparison, compare_with_previous
 from desktop.report.gaps import Gap, find_gaps, high_share_note, indicator_sections
 from desktop.report.losses import LostItem, group_by_indicator, lines_by_indicator, lost_items
@@ -156,6 +157,9 @@ class Report:
     previous_year_label: str | None
     notes: tuple[str, ...] = field(default=())
     self_name: str = "本市町村"  # 本市 / 本町 / 本村 / 本区
+    # Rank and distribution among all municipalities, where the national results of the
+    # year are imported and the municipality is picked (desktop.national.standing).
+    national: NationalStanding | None = None
 
     @property
     def high_share_note(self) -> str:
@@ -186,7 +190,7 @@ class Report:
 def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
     """Everything the report shows, from the session's answers and the file's records."""
     tree = session.score()
-    return assemble_report(
+    report = assemble_report(
         session.catalog,
         tree,
         municipality=(session.municipality().name if session.municipality() else ""),
@@ -198,7 +202,9 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         comparison=compare_with_previous(session),
         gap_limit=gap_limit,
         sections=indicator_sections(session),
+        efforts=session.gap_efforts(),
     )
+    return replace(report, national=session_standing(session))
 
 
 def assemble_report(
@@ -215,6 +221,7 @@ def assemble_report(
     today: date | None = None,
     waived: Collection[str] = (),
     sections: dict[str, str] | None = None,
+    efforts: dict[str, str] | None = None,
 ) -> Report:
     figures = resolve(tree, official)
     builder = _RowBuilder(catalog, tree, figures, planned, wordings, comparison)
@@ -232,7 +239,13 @@ def assemble_report(
     total = builder.total_row(ROW_TOTAL, tree.root, "", f"合計（{tree.root.max_points}点満点）")
     frames = tuple(builder.group_row(frame, "", kind=ROW_FRAME) for frame in tree.frames)
     gaps = find_gaps(
-        catalog, answers, tree=tree, user_wordings=wordings, waived=waived, sections=sections
+        catalog,
+        answers,
+        tree=tree,
+        user_wordings=wordings,
+        waived=waived,
+        sections=sections,
+        efforts=efforts,
     )
     uses_official = any(figure.uses_official for figure in figures.values())
     has_estimates = total.is_estimate or any(row.is_estimate for row in frames)

@@ -24,11 +24,14 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
+from desktop.national.standing import NationalStanding
 from desktop.report.model import (
     ROW_FRAME,
     ROW_GOAL_TOTAL,
@@ -48,6 +51,8 @@ IDS_SHEET = "_ids"
 MAIN_SHEET = "評価結果"
 GAPS_SHEET = "伸びしろ"
 OFFICIAL_SHEET = "国の評価結果との比較"
+NATIONAL_SHEET = "全国の中での位置"
+BAR_CHARACTERS = 25  # the longest bar of full-width ■ that fits the 分布 column
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -153,6 +158,8 @@ def build_workbook(
     ids.sheet_state = "hidden"
     ids.append(["sheet", "row", "kind", "node_id", "grant"])
     _write_main(main, ids, report)
+    if report.national is not None:
+        _write_national(workbook.create_sheet(NATIONAL_SHEET), report.national)
     _write_gaps(workbook.create_sheet(GAPS_SHEET), ids, report)
     if official_rows:
         _write_official(workbook.create_sheet(OFFICIAL_SHEET), ids, official_rows)
@@ -320,9 +327,10 @@ def _print_setup(sheet: Worksheet, header_row: int, last_row: int, width: int) -
 GAP_HEADERS = [
     ("順位", 5, "points"),
     ("区分", 16, "text"),
-    ("評価指標", 28, "text"),
-    ("小項目（減点に関する項目）", 30, "text"),
+    ("評価指標", 25, "text"),
+    ("小項目（減点に関する項目）", 26, "text"),
     ("担当課", 10, "text"),
+    ("実現性", 7, "text"),
     ("加点", 5, "points"),
     ("全国該当率", 7, "rate"),
     ("全国60%以上", 6, "text"),
@@ -368,6 +376,7 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
             gap.indicator_title,
             gap.lost.line,
             gap.section,
+            gap.effort,
             gap.gain,
             rate,
             "★" if gap.high_share else "",
@@ -388,6 +397,69 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
     fit_row_heights(sheet, 1, 3 + max(1, shown))
     sheet.freeze_panes = "A4"
     _print_setup(sheet, 3, 3 + max(1, shown), width)
+
+
+# --- rank and distribution among all municipalities -----------------------------------
+NATIONAL_HEADERS = [
+    ("得点の範囲", 14, "text"),
+    ("市町村数", 10, "points"),
+    ("分布", 56, "text"),
+    ("本市町村", 30, "text"),
+]
+_MARK_FILL = PatternFill("solid", fgColor="F8CBAD")
+
+
+def _write_national(sheet: Worksheet, standing: NationalStanding) -> None:
+    """Ranks, then the histogram twice: as bars of ■ in cells (printed with the table)
+    and as a bar chart beside it, the municipality's band marked in both."""
+    width = len(NATIONAL_HEADERS)
+    _title(sheet, f"全国の中での位置（{standing.year_label} 全国集計結果）", width)
+    _line(sheet, 2, f"{standing.name}の国による評価結果の合計点による順位（同点は上の順位）", width)
+    row = 3
+    for line in standing.rank_lines:
+        _line(sheet, row, f"・{line}", width)
+        row += 1
+    row += 1
+    header_row = row
+    _header_row(sheet, header_row, NATIONAL_HEADERS)
+    peak = max((b.count for b in standing.bins), default=0) or 1
+    for b in standing.bins:
+        row += 1
+        bar = "■" * round(BAR_CHARACTERS * b.count / peak)
+        mark = f"◀ {standing.name}（{standing.total:g}点）" if b.marked else ""
+        for column, value in enumerate((b.label, b.count, bar, mark), start=1):
+            cell = sheet.cell(row, column)
+            if column == 2:
+                write_number(cell, value, "points")
+            else:
+                write_text(cell, value)
+            cell.font = Font(
+                name=FONT_NAME, size=10, bold=b.marked, color="C00000" if b.marked else None
+            )
+            cell.border = _BORDER
+            if b.marked:
+                cell.fill = _MARK_FILL
+        sheet.row_dimensions[row].height = 15  # one line: the bar never wraps
+    last = row
+    chart = BarChart()
+    chart.type = "col"
+    chart.title = "全国の市町村の合計点の分布"
+    chart.y_axis.title = "市町村数"
+    chart.x_axis.title = "合計点"
+    chart.legend = None
+    chart.add_data(Reference(sheet, min_col=2, min_row=header_row + 1, max_row=last))
+    chart.set_categories(Reference(sheet, min_col=1, min_row=header_row + 1, max_row=last))
+    series = chart.series[0]
+    series.graphicalProperties.solidFill = "8FB3D9"
+    for index, b in enumerate(standing.bins):
+        if b.marked:
+            point = DataPoint(idx=index)
+            point.graphicalProperties.solidFill = "D9534F"
+            series.dPt.append(point)
+    chart.width, chart.height = 22, 9
+    sheet.add_chart(chart, f"A{last + 2}")
+    fit_row_heights(sheet, 1, header_row)
+    _print_setup(sheet, header_row, last + 20, width)
 
 
 # --- official results ----------------------------------------------------------------

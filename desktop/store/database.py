@@ -24,6 +24,7 @@ from urllib.parse import quote
 
 from desktop.store import errors, schema
 from desktop.store.schema import SCHEMA_VERSION, user_version
+from desktop.windows_files import error_is_held_open, is_held_open, name_problem
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -75,18 +76,21 @@ def wal_in_use(path: Path) -> bool:
 
 def classify(path: Path) -> str:
     """'missing', 'empty' or 'sqlite'; raises NotADatabase / CannotOpen otherwise."""
+    if problem := name_problem(path):  # Windows: 評価?.sqlite, CON.sqlite
+        raise errors.InvalidInput(path, f"{path} は使えません。{problem}")
     try:
         with path.open("rb") as handle:
             header = handle.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         return "missing"
-    except IsADirectoryError:
-        raise errors.CannotOpen(path, "フォルダです。ファイルを指定してください") from None
-    except PermissionError:
-        raise errors.CannotOpen(path, "読み取る権限がありません") from None
     except OSError as exc:
-        if path.is_dir():  # Windows reports a folder as PermissionError or EINVAL
+        if isinstance(exc, IsADirectoryError) or path.is_dir():
+            # Windows reports a folder as PermissionError (or EINVAL), not EISDIR.
             raise errors.CannotOpen(path, "フォルダです。ファイルを指定してください") from None
+        if error_is_held_open(exc, path):
+            raise errors.HeldOpen(path) from None
+        if isinstance(exc, PermissionError):
+            raise errors.CannotOpen(path, "読み取る権限がありません") from None
         raise errors.CannotOpen(path, errors.describe_os_error(exc)) from None
     if not header:
         return "empty"
@@ -263,6 +267,8 @@ def translate(exc: sqlite3.Error, path: Path, *, saving: bool = False) -> errors
     primary = code & 0xFF if code is not None else None
     message = str(exc).lower()
     detail = f"{getattr(exc, 'sqlite_errorname', type(exc).__name__)}: {exc}"
+    if primary in (SQLITE_CANTOPEN, SQLITE_IOERR) and is_held_open(path):
+        return errors.HeldOpen(path).with_detail(detail)  # Windows: another program has it
     if code == SQLITE_READONLY_ROLLBACK:
         return errors.InterruptedSave(path)
     if code == SQLITE_READONLY_DBMOVED:

@@ -11,6 +11,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from desktop.windows_files import held_open_message
+
 
 class StoreError(Exception):
     title = "ファイルを開けません"
@@ -293,6 +295,15 @@ class LockLost(StoreError):
             f"{path} は {who}引き継いで開いています。この画面の変更はもう保存できません。"
             "いったん閉じて、読み取り専用で開き直してください。",
         )
+
+
+class HeldOpen(StoreError):
+    """Windows: another program (Excel, a viewer, a copy in progress) holds the file."""
+
+    title = "ほかのプログラムが開いています"
+
+    def __init__(self, path):
+        super().__init__(path, f"{held_open_message(path)}ファイルは変更していません。")
 
 
 class OpenElsewhere(StoreError):

@@ -22,6 +22,7 @@ from desktop.store import backup as backups
 from desktop.store import database, errors
 from desktop.store.answer_tables import AnswerTables
 from desktop.store.audited import AuditedWrites
+from desktop.store.effort_tables import EffortTables
 from desktop.store.evaluation_tables import EvaluationTables
 from desktop.store.evidence_tables import MAX_ATTACHMENT_BYTES, EvidenceTables
 from desktop.store.lock import FileLock, read_holder
@@ -52,7 +53,7 @@ def default_user() -> str:
 
 
 class EvaluationFile(
-    EvaluationTables, AnswerTables, EvidenceTables, WordingTables, AuditedWrites
+    EvaluationTables, AnswerTables, EvidenceTables, WordingTables, EffortTables, AuditedWrites
 ):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``).
 

@@ -186,11 +186,29 @@ def _v4_item_texts_and_waivers(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v5_gap_efforts(conn: sqlite3.Connection) -> None:
+    """The user's effort mark per unmet sub-item in the 伸びしろ list (容易・要調整・不可)."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE gap_efforts (
+            evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+            item_id TEXT NOT NULL,
+            effort TEXT NOT NULL CHECK (effort IN ('容易', '要調整', '不可')),
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, item_id)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "評価ファイルの基本構造", _v1_base),
     (2, "根拠資料の添付", _v2_attachments),
     (3, "国による評価結果", _v3_official_results),
     (4, "貼り付けた公式文言と前提条件の適用", _v4_item_texts_and_waivers),
+    (5, "伸びしろの実現性", _v5_gap_efforts),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -100,12 +100,23 @@ class DashboardView(QWidget):
         )
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        # 「推進 1点あたり 約N千円（試算）…」 where the year's national results are imported.
+        self.per_point = QLabel(self)
+        self.per_point.setObjectName("perPointLabel")
+        self.per_point.setWordWrap(True)
+        self.per_point.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.per_point)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.legend)
         model.modelReset.connect(self._fit_columns)
         self._fit_columns()
+
+    def set_per_point(self, text: str, tooltip: str = "") -> None:
+        self.per_point.setText(text)
+        self.per_point.setToolTip(tooltip)
+        self.per_point.setVisible(bool(text))
 
     def _fit_columns(self) -> None:
         header = self.table.horizontalHeader()

@@ -126,6 +126,22 @@ class FeatureActions:
         except StoreError:  # the figures are extras: never block the window for them
             previous = official = None
         window.dashboard_model.set_extra_columns(previous=previous, official=official)
+        self.refresh_per_point()
+
+    def refresh_per_point(self) -> None:
+        """「1点あたり 約N千円（試算）」 per grant beside the totals (empty without the data)."""
+        from desktop.national.standing import per_point_line, session_per_point
+
+        window = self.window
+        session = window.session
+        if window.dashboard is None:
+            return
+        line = per_point_line(session_per_point(session)) if session is not None else ""
+        window.dashboard.set_per_point(
+            line,
+            "全国集計結果と基本配分枠による試算。実際の交付額は追加配分枠・激変緩和措置があり、"
+            "所要見込額との低い方になるため異なります。",
+        )
 
     # --- running ----------------------------------------------------------------------------
     def run(self, key: str) -> None:

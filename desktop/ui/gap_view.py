@@ -1,12 +1,19 @@
 """The gap view (伸びしろ): unmet sub-items ranked, with what meeting each would do.
 
 A table model over :func:`desktop.report.gaps.find_gaps`, a proxy that filters by
-text, grant, answer (未回答 apart from 非該当) and 「全国60%以上のみ」, and a
-double-click that asks the main window to jump to the item (signal
-:attr:`GapView.itemActivated`).
+text, grant, answer (未回答 apart from 非該当), 「全国60%以上のみ」 and whether the
+state scores the item, and a double-click that asks the main window to jump to the
+item (signal :attr:`GapView.itemActivated`).
+
+The 実現性 column (容易・要調整・不可) is edited in place with a combo box that
+arrow keys and the wheel do not change while it is closed; the view stores a choice
+through the ``set_effort`` callable it was given (none: the column is read-only).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -26,13 +33,17 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from desktop.national.gap_rates import GapRates
+from desktop.records import EFFORT_UNSET, EFFORTS, default_effort
 from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
 from desktop.ui.filter_change import change_row_filter
+from desktop.ui.guarded_combo import GuardedComboBox
 
 COL_RANK = 0
 COL_REFERENCE = 1
@@ -44,6 +55,7 @@ COL_TOTAL = 6
 COL_NOTE = 7
 COL_INDICATOR = 8
 COL_SECTION = 9
+COL_EFFORT = 10
 HEADERS = (
     "順位",
     "区分",
@@ -55,6 +67,22 @@ HEADERS = (
     "備考",
     "評価指標",
     "担当課",
+    "実現性",
+)
+
+# Shown only where the year's national results are imported (desktop.national.gap_rates);
+# numbered after the other columns so that those keep their places.
+NATIONAL_HEADERS = ("比較市町村\nの該当率", "比較市町村\nの多く", "試算額\n（千円）")
+COL_PEER_SHARE = len(HEADERS)
+COL_MOST_PEERS = COL_PEER_SHARE + 1
+COL_VALUE = COL_PEER_SHARE + 2
+ALL_HEADERS = HEADERS + NATIONAL_HEADERS
+# 並び順: the default rank, or by either rate, or by the estimated amount (largest first).
+ORDERS = (
+    ("既定（全国で多くが該当する項目を先に、加点の大きい順）", COL_RANK, Qt.SortOrder.AscendingOrder),
+    ("全国該当率の高い順", COL_SHARE, Qt.SortOrder.DescendingOrder),
+    ("比較市町村の該当率の高い順", COL_PEER_SHARE, Qt.SortOrder.DescendingOrder),
+    ("試算額の大きい順", COL_VALUE, Qt.SortOrder.DescendingOrder),
 )
 
 ItemIdRole = Qt.ItemDataRole.UserRole + 1  # the sub-item's id
@@ -62,6 +90,7 @@ SortRole = Qt.ItemDataRole.UserRole + 2  # numbers sort as numbers
 GrantRole = Qt.ItemDataRole.UserRole + 3
 HighShareRole = Qt.ItemDataRole.UserRole + 4
 UnansweredRole = Qt.ItemDataRole.UserRole + 5
+StateScoredRole = Qt.ItemDataRole.UserRole + 6
 
 HIGH_SHARE_COLOUR = QColor("#fff2cc")
 GRANT_FILTERS = (("すべて", None), ("推進交付金", "suishin"), ("努力支援交付金", "shien"))
@@ -73,14 +102,54 @@ def _rate(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+# Stores one item's mark (None clears it); False when it could not be stored.
+EffortSetter = Callable[[str, str | None], bool]
+
+
 class GapTableModel(QAbstractTableModel):
-    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+    def __init__(
+        self, gaps: list[Gap] | None = None, parent=None, set_effort: EffortSetter | None = None
+    ):
         super().__init__(parent)
         self._gaps: list[Gap] = list(gaps or [])
+        self._set_effort = set_effort
+        self._rates: GapRates | None = None
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and index.column() == COL_EFFORT and self._set_effort is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        """Store the chosen 実現性 (None or 「未設定」 clears the user's mark)."""
+        if (
+            role != Qt.ItemDataRole.EditRole
+            or not index.isValid()
+            or index.column() != COL_EFFORT
+            or self._set_effort is None
+        ):
+            return False
+        effort = None if value in (None, "", EFFORT_UNSET) else value
+        if effort is not None and effort not in EFFORTS:
+            return False
+        gap = self._gaps[index.row()]
+        if not self._set_effort(gap.item_id, effort):
+            return False
+        mark = effort or default_effort(gap.state_scored)
+        self._gaps[index.row()] = replace(gap, effort_mark=mark)
+        self.dataChanged.emit(index, index)
+        return True
 
     def set_gaps(self, gaps: list[Gap]) -> None:
         self.beginResetModel()
         self._gaps = list(gaps)
+        self.endResetModel()
+
+    def set_rates(self, rates: GapRates | None) -> None:
+        """The year's real rates and one point's worth; None hides those columns' figures."""
+        self.beginResetModel()
+        self._rates = rates
         self.endResetModel()
 
     def gap(self, row: int) -> Gap:
@@ -90,13 +159,17 @@ class GapTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._gaps)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return 0 if parent.isValid() else len(ALL_HEADERS)
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return ALL_HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_VALUE:
+            return "加点 × 1点あたりの額（試算）。実際の交付額とは異なります"
+        if role == Qt.ItemDataRole.ToolTipRole and section == COL_MOST_PEERS:
+            return "◎＝比較市町村の半数以上が該当している小項目"
         if role == Qt.ItemDataRole.ToolTipRole and section in (COL_GROUP_RATE, COL_TOTAL):
             return "現在 → この小項目を満たした場合"
         return None
@@ -106,6 +179,12 @@ class GapTableModel(QAbstractTableModel):
             return None
         gap = self._gaps[index.row()]
         column = index.column()
+        if column >= COL_PEER_SHARE and role in (
+            Qt.ItemDataRole.DisplayRole,
+            SortRole,
+            Qt.ItemDataRole.TextAlignmentRole,
+        ):
+            return self._national_data(gap, column, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(gap, index.row(), column)
         if role == SortRole:
@@ -118,6 +197,10 @@ class GapTableModel(QAbstractTableModel):
             return gap.high_share
         if role == UnansweredRole:
             return gap.unanswered
+        if role == StateScoredRole:
+            return gap.state_scored
+        if role == Qt.ItemDataRole.EditRole and column == COL_EFFORT:
+            return gap.effort_mark
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{gap.lost.text}\n{gap.note}".strip()
         if role == Qt.ItemDataRole.BackgroundRole and gap.high_share:
@@ -135,6 +218,23 @@ class GapTableModel(QAbstractTableModel):
         ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+    def _national_data(self, gap: Gap, column: int, role):
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        rates = self._rates
+        if column == COL_PEER_SHARE:
+            rate = None if rates is None else rates.peer_rate(gap.item_id)
+            if role == SortRole:
+                return -1.0 if rate is None else rate
+            return "—" if rate is None else f"{rate:.1f}%"
+        if column == COL_MOST_PEERS:
+            most = rates is not None and rates.most_peers(gap.item_id)
+            return int(most) if role == SortRole else ("◎" if most else "")
+        value = None if rates is None else rates.value(gap)
+        if role == SortRole:
+            return -1.0 if value is None else value
+        return "—" if value is None else f"約{value:,.0f}（試算）"
 
     @staticmethod
     def _display(gap: Gap, row: int, column: int) -> str:
@@ -159,6 +259,8 @@ class GapTableModel(QAbstractTableModel):
             return gap.indicator_title
         if column == COL_SECTION:
             return gap.section
+        if column == COL_EFFORT:
+            return gap.effort
         return ""
 
     @staticmethod
@@ -173,7 +275,32 @@ class GapTableModel(QAbstractTableModel):
             return (gap.group_rate_after or 0) - (gap.group_rate_before or 0)
         if column == COL_TOTAL:
             return gap.total_after
+        if column == COL_EFFORT:  # 容易 first, unmarked last
+            return EFFORTS.index(gap.effort_mark) if gap.effort_mark else len(EFFORTS)
         return GapTableModel._display(gap, row, column)
+
+
+class EffortDelegate(QStyledItemDelegate):
+    """A combo box of 未設定・容易・要調整・不可; a choice is stored as soon as it is made."""
+
+    def createEditor(self, parent, option, index):
+        combo = GuardedComboBox(parent)
+        combo.addItem(EFFORT_UNSET, None)
+        for effort in EFFORTS:
+            combo.addItem(effort, effort)
+        combo.activated.connect(lambda _i, combo=combo: self._commit(combo))
+        return combo
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setCurrentIndex(max(0, editor.findData(index.data(Qt.ItemDataRole.EditRole))))
+
+    def setModelData(self, editor, model, index) -> None:
+        if editor.currentData() != index.data(Qt.ItemDataRole.EditRole):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+    def _commit(self, combo) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
 
 
 class GapFilterProxy(QSortFilterProxyModel):
@@ -185,6 +312,7 @@ class GapFilterProxy(QSortFilterProxyModel):
         self._grant: str | None = None
         self._high_share_only = False
         self._unanswered: bool | None = None
+        self._state_scored_too = False
         self.setSortRole(SortRole)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
 
@@ -201,6 +329,10 @@ class GapFilterProxy(QSortFilterProxyModel):
         """True: only 未回答; False: only answered (非該当, partly met); None: all."""
         self._refilter("_unanswered", unanswered)
 
+    def set_state_scored_too(self, on: bool) -> None:
+        """Show the items the state scores as well (hidden by default: nobody can tick them)."""
+        self._refilter("_state_scored_too", on)
+
     def _refilter(self, name: str, value) -> None:
         change_row_filter(self, lambda: setattr(self, name, value))
 
@@ -212,6 +344,8 @@ class GapFilterProxy(QSortFilterProxyModel):
             # 目標Ⅳ counts in both grants, so it shows under either filter.
             if grant not in (self._grant, "common"):
                 return False
+        if not self._state_scored_too and model.data(index, StateScoredRole):
+            return False
         if self._high_share_only and not model.data(index, HighShareRole):
             return False
         if self._unanswered is not None and model.data(index, UnansweredRole) != self._unanswered:
@@ -231,9 +365,11 @@ class GapView(QWidget):
 
     itemActivated = Signal(str)
 
-    def __init__(self, gaps: list[Gap] | None = None, parent=None):
+    def __init__(
+        self, gaps: list[Gap] | None = None, parent=None, set_effort: EffortSetter | None = None
+    ):
         super().__init__(parent)
-        self.model = GapTableModel(gaps, self)
+        self.model = GapTableModel(gaps, self, set_effort)
         self.proxy = GapFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -248,7 +384,14 @@ class GapView(QWidget):
         self.answer_filter = QComboBox(self)
         for label, value in ANSWER_FILTERS:
             self.answer_filter.addItem(label, value)
+        self.state_scored_too = QCheckBox("国が採点する小項目も表示", self)
+        self.state_scored_too.setToolTip("実現性は設定するまで「不可」です。")
         self.count_label = QLabel(self)
+        self.rates_label = QLabel(self)  # where the rates come from (national results or catalog)
+        self.rates_label.setWordWrap(True)
+        self.order = QComboBox(self)
+        for label, _column, _order in ORDERS:
+            self.order.addItem(label)
 
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
@@ -256,7 +399,13 @@ class GapView(QWidget):
         self.table.sortByColumn(COL_RANK, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Only the 実現性 cells are editable (flags); a double-click elsewhere jumps.
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.table.setItemDelegateForColumn(COL_EFFORT, EffortDelegate(self.table))
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -272,11 +421,19 @@ class GapView(QWidget):
             (COL_NOTE, 120),
             (COL_INDICATOR, 220),
             (COL_SECTION, 88),
+            (COL_EFFORT, 72),
         ):
             self.table.setColumnWidth(column, width)
         # Read left to right: where (区分, 評価指標), what (小項目), who (担当課), then figures.
         header.moveSection(header.visualIndex(COL_INDICATOR), COL_TEXT)
         header.moveSection(header.visualIndex(COL_SECTION), COL_TEXT + 2)
+        header.moveSection(header.visualIndex(COL_EFFORT), COL_TEXT + 3)
+        # The national columns sit beside 全国該当率, read together.
+        for offset, (column, width) in enumerate(
+            ((COL_PEER_SHARE, 76), (COL_MOST_PEERS, 72), (COL_VALUE, 112)), start=1
+        ):
+            self.table.setColumnWidth(column, width)
+            header.moveSection(header.visualIndex(column), header.visualIndex(COL_SHARE) + offset)
 
         filters = QHBoxLayout()
         filters.addWidget(self.search, 1)
@@ -285,8 +442,14 @@ class GapView(QWidget):
         filters.addWidget(QLabel("回答:", self))
         filters.addWidget(self.answer_filter)
         filters.addWidget(self.high_share_only)
+        filters.addWidget(self.state_scored_too)
+        ordering = QHBoxLayout()
+        ordering.addWidget(QLabel("並び順:", self))
+        ordering.addWidget(self.order)
+        ordering.addWidget(self.rates_label, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(ordering)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.count_label)
 
@@ -294,25 +457,55 @@ class GapView(QWidget):
         self.grant_filter.currentIndexChanged.connect(self._filter_changed)
         self.answer_filter.currentIndexChanged.connect(self._filter_changed)
         self.high_share_only.toggled.connect(self._filter_changed)
+        self.state_scored_too.toggled.connect(self._filter_changed)
+        self.order.currentIndexChanged.connect(self._order_changed)
         # Double-click, or Enter on the selected row; not QAbstractItemView.activated,
         # which some platforms emit on a single click as well.
         self.table.doubleClicked.connect(self._activate)
         self.table.installEventFilter(self)
+        self.set_rates(None)
         self._update_count()
 
     def set_gaps(self, gaps: list[Gap]) -> None:
         self.model.set_gaps(gaps)
         self._update_count()
 
+    def set_rates(self, rates: GapRates | None) -> None:
+        """Show the year's real rates, peers' rates and 試算額 (gaps given already carry the
+        real national rates: :func:`desktop.national.gap_rates.with_real_rates`)."""
+        self.model.set_rates(rates)
+        for column in (COL_PEER_SHARE, COL_MOST_PEERS):
+            self.table.setColumnHidden(column, rates is None)
+        self.table.setColumnHidden(COL_VALUE, rates is None or not rates.has_values)
+        for index, (_label, column, _order) in enumerate(ORDERS):
+            item = self.order.model().item(index)
+            item.setEnabled(not self.table.isColumnHidden(column))
+        if rates is None:
+            self.rates_label.setText("全国該当率は評価指標の資料の値です。")
+        else:
+            self.rates_label.setText(
+                f"全国該当率は{rates.year_label}の全国集計結果、比較市町村は{rates.peers_label}。"
+                "◎＝比較市町村の半数以上が該当。試算額＝加点×1点あたりの額（試算）。"
+            )
+
+    def _order_changed(self, index: int) -> None:
+        _label, column, order = ORDERS[index]
+        self.table.sortByColumn(column, order)
+
     def _filter_changed(self, *_args) -> None:
         self.proxy.set_text(self.search.text())
         self.proxy.set_grant(self.grant_filter.currentData())
         self.proxy.set_unanswered(self.answer_filter.currentData())
         self.proxy.set_high_share_only(self.high_share_only.isChecked())
+        self.proxy.set_state_scored_too(self.state_scored_too.isChecked())
         self._update_count()
 
     def _update_count(self) -> None:
-        total = self.model.rowCount()
+        total = sum(
+            1
+            for row in range(self.model.rowCount())
+            if self.state_scored_too.isChecked() or not self.model.gap(row).state_scored
+        )
         shown = self.proxy.rowCount()
         points = sum(
             self.model.gap(self.proxy.mapToSource(self.proxy.index(row, 0)).row()).gain
@@ -334,7 +527,8 @@ class GapView(QWidget):
         return super().eventFilter(watched, event)
 
     def _activate(self, index: QModelIndex) -> None:
-        if index.isValid():
+        editable = bool(index.flags() & Qt.ItemFlag.ItemIsEditable)
+        if index.isValid() and not (index.column() == COL_EFFORT and editable):
             self.itemActivated.emit(self.proxy.data(index, ItemIdRole))
 
     def visible_item_ids(self) -> list[str]:

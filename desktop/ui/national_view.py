@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formats import year_label
 from desktop.national import analysis as A
 from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
@@ -468,7 +469,7 @@ class NationalDialog(QDialog):
             )
             for h in history
         ]
-        headers = ("小項目", *(f"令和{y - 2018}年度" for y in years), "配点", "推移")
+        headers = ("小項目", *(year_label(y) for y in years), "配点", "推移")
         self.history_model.set_table(
             Table("3年間の推移", headers, rows, (False, *(True for _ in years), True, False))
         )
@@ -533,8 +534,7 @@ class NationalDialog(QDialog):
         return True
 
     def seed_target(self):
-        """The catalog to start: the year after the dataset's, else its own year, that the
-        open file does not hold yet (None when neither can be started)."""
+        """The catalog to start (desktop.national.seed.seed_target), or None."""
         from desktop.national.seed import seed_target
 
         held = {r.fiscal_year for r in self.store.evaluations()} if self.store else set()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.dates import japanese_datetime
 from desktop.evaluation.errors import FileLocked, StoreError
 
 if TYPE_CHECKING:
@@ -135,7 +136,7 @@ class BackupChooser(QDialog):
         self.list = QListWidget()
         for backup in backups:
             entry = QListWidgetItem(
-                f"{backup.created:%Y年%m月%d日 %H:%M:%S}　{backup.reason_label}"
+                f"{japanese_datetime(backup.created)}　{backup.reason_label}"
             )
             entry.setToolTip(str(backup.path))
             self.list.addItem(entry)

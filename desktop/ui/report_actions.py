@@ -79,13 +79,27 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
 
 def show_gaps(parent: QWidget | None, session: Session, on_jump: Callable[[str], None]) -> QDialog:
     """Open the 伸びしろ list (non-modal); double-clicking an item calls ``on_jump(item_id)``."""
+    from desktop.national.gap_rates import session_gap_rates, with_real_rates
     from desktop.report.gaps import session_gaps
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"伸びしろ（未該当の小項目）— {session.catalog.year_label}")
     dialog.resize(1200, 640)
+    def set_effort(item_id: str, effort: str | None) -> bool:
+        try:
+            session.set_gap_effort(item_id, effort, source="画面")
+        except StoreError as exc:
+            warn(dialog, "実現性を保存できません", str(exc))
+            return False
+        return True
+
     with _busy():
-        view = GapView(session_gaps(session), dialog)
+        gaps = session_gaps(session, include_state_scored=True)
+        rates = session_gap_rates(session)  # the year's national results, where imported
+        if rates is not None:
+            gaps = with_real_rates(gaps, rates)
+        view = GapView(gaps, dialog, set_effort=None if session.read_only else set_effort)
+        view.set_rates(rates)
     view.itemActivated.connect(on_jump)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)

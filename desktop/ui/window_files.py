@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
+from desktop.dates import japanese_datetime
 from desktop.evaluation.errors import FileLocked, NoEvaluation, OtherMunicipality, StoreError
 from desktop.ui.document_controller import DocumentController
 
@@ -284,7 +285,7 @@ class FileHandling:
         if chosen is None:
             return False
         question = (
-            f"{chosen.created:%Y年%m月%d日 %H:%M:%S} のバックアップ（{chosen.reason_label}）に戻します。"
+            f"{japanese_datetime(chosen.created)} のバックアップ（{chosen.reason_label}）に戻します。"
             "いまの内容は復元の前にバックアップされるので、あとから戻すこともできます。"
         )
         if not self.prompts.confirm("バックアップから復元", question, "復元する"):

@@ -204,15 +204,17 @@ def read_pack(path: str | Path) -> Pack:
 
     path = Path(path)
     try:
-        loaded = reader.load(path)
+        # Only the two sheets of a pack are read, streamed and within the import's cell budget.
+        with reader.open_workbook(path) as book:
+            if PACK_SHEET not in book.sheet_names or MANIFEST_SHEET not in book.sheet_names:
+                raise PackError(
+                    f"{path.name} は文言集ではありません（「{PACK_SHEET}」のシートがありません）。"
+                    "このアプリの「文言集を出力する」で作ったブックを使ってください。"
+                )
+            info = book.read(MANIFEST_SHEET, max_column=2)
+            cells = book.read(PACK_SHEET, max_column=len(COLUMNS))
     except WorkbookReadError as exc:
         raise PackError(str(exc)) from None
-    if PACK_SHEET not in loaded.sheet_names or MANIFEST_SHEET not in loaded.sheet_names:
-        raise PackError(
-            f"{path.name} は文言集ではありません（「{PACK_SHEET}」のシートがありません）。"
-            "このアプリの「文言集を出力する」で作ったブックを使ってください。"
-        )
-    info = loaded.sheet(MANIFEST_SHEET)
     values = {
         str(cell.value): info.get((row, 2)) for (row, column), cell in info.items() if column == 1
     }
@@ -223,7 +225,6 @@ def read_pack(path: str | Path) -> Pack:
         catalog_id = str(values["catalog"].value)
     except (KeyError, AttributeError, ValueError):
         raise PackError(f"{path.name} の情報シートが壊れています（年度がありません）。") from None
-    cells = loaded.sheet(PACK_SHEET)
     header = [cells.get((HEADER_ROW, c)) for c in range(1, len(COLUMNS) + 1)]
     if [str(h.value) if h else "" for h in header[:TEXT_COLUMN]] != list(COLUMNS[:TEXT_COLUMN]):
         raise PackError(

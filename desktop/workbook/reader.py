@@ -28,6 +28,8 @@ from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
+from desktop.windows_files import error_is_held_open, held_open_message, name_problem
+
 MAX_FILE_BYTES = 20 * 1024 * 1024  # a filled-in workbook is ~100 KB
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_ZIP_ENTRIES = 2000
@@ -241,6 +243,8 @@ def _parse_error(name: str, exc: BaseException) -> WorkbookReadError:
 def check_container(path: Path) -> None:
     """Everything that can be checked about the file before parsing any XML."""
     name = path.name
+    if problem := name_problem(path):  # Windows: opening AUX.xlsx would wait on a device
+        raise WorkbookReadError(problem)
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -248,6 +252,8 @@ def check_container(path: Path) -> None:
     except FileNotFoundError:
         raise WorkbookReadError(f"{path} がありません。") from None
     except OSError as exc:
+        if error_is_held_open(exc, path):  # Windows: a program that shares nothing has it
+            raise WorkbookReadError(held_open_message(path)) from None
         raise WorkbookReadError(f"{path} を読めません（{exc.strerror}）。") from None
     if size > MAX_FILE_BYTES:
         raise WorkbookReadError(

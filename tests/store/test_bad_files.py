@@ -251,6 +251,10 @@ def test_a_read_only_file_is_refused_for_writing_and_opens_read_only(
     assert_untouched(path, before, fingerprint)
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows は フォルダの読み取り専用属性で書き込みを止めない（次のテスト）",
+)
 def test_a_file_in_a_read_only_folder_is_refused(evaluation_file, fingerprint, restore_permissions):
     path = evaluation_file()
     restore_permissions(path.parent, 0o555)
@@ -260,6 +264,26 @@ def test_a_file_in_a_read_only_folder_is_refused(evaluation_file, fingerprint, r
     with EvaluationFile.open(path, read_only=True) as reader:
         assert reader.evaluation_for_year().fiscal_year == 2026
     assert_untouched(path, before, fingerprint)
+    assert not lock_path(path).exists()
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows のフォルダの読み取り専用属性")
+def test_a_folder_marked_read_only_on_windows_still_holds_a_writable_file(
+    evaluation_file, restore_permissions
+):
+    # On Windows chmod sets the folder's read-only attribute, which Windows (Explorer
+    # uses it for customised folders) ignores for writing: the file opens for writing
+    # and saves, as it would on the user's PC. A file marked read-only is refused
+    # (test_a_read_only_file_is_refused_for_writing_and_opens_read_only).
+    path = evaluation_file()
+    restore_permissions(path.parent, 0o555)
+    with EvaluationFile.open(path) as store:
+        assert not store.read_only
+        evaluation_id = store.evaluation_for_year().id
+        store.update_indicator_note(evaluation_id, "suishin.I.process.features", memo="保存できる")
+    with EvaluationFile.open(path, read_only=True) as reader:
+        note = reader.indicator_note(evaluation_id, "suishin.I.process.features")
+        assert note.memo == "保存できる"
     assert not lock_path(path).exists()
 
 

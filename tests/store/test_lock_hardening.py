@@ -327,7 +327,8 @@ def test_the_liveness_probe_never_sends_a_signal(monkeypatch):
         assert locks.pid_alive(child.pid)
         assert not is_stale(here(child.pid, locks.process_start_time(child.pid)))
         assert child.poll() is None  # still running: nothing was sent to it
-        assert sent and all(sig == 0 for sig in sent)
+        # POSIX asks with signal 0; Windows asks OpenProcess and calls no kill at all.
+        assert (sent or sys.platform == "win32") and all(sig == 0 for sig in sent)
     finally:
         monkeypatch.undo()
         child.kill()

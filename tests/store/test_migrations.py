@@ -30,6 +30,7 @@ TABLES_ADDED = {
     2: {"attachments"},
     3: {"official_results"},
     4: {"item_texts", "prerequisite_waivers"},
+    5: {"gap_efforts"},
 }
 
 
@@ -96,7 +97,7 @@ def test_the_fixture_files_are_at_their_versions(old_file, fixture_spec):
             conn.close()
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixture_spec, version):
     path = old_file(version)
     original = path.read_bytes()
@@ -155,19 +156,25 @@ def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixt
 
         # And the migrated file takes new work, in the new tables too.
         session.answer("suishin.I.process.features.c", "該当")
-        assert store.item_texts(evaluation.id) == {}
+        item_id, pasted = fixture_spec.ITEM_TEXT
+        texts = {item_id: pasted} if version >= 4 else {}
+        assert {k: t.text for k, t in store.item_texts(evaluation.id).items()} == texts
         store.set_item_texts(
             evaluation.id, {"suishin.I.process.features.a": "公式の文"}, kind="pasted", at="t"
         )
         assert store.item_texts(evaluation.id)["suishin.I.process.features.a"].text == "公式の文"
         store.set_official_results(evaluation.id, {"suishin.I": 80})
+        assert session.gap_efforts() == {}
+        session.set_gap_effort("suishin.I.process.features.b", "要調整")
     assert path.read_bytes() != original
     with EvaluationFile.open(path, backup_on_open=False) as store:
         assert store.migrated_from is None  # nothing left to migrate
-        assert store.official_results(store.evaluation_for_year().id) == {"suishin.I": 80}
+        evaluation_id = store.evaluation_for_year().id
+        assert store.official_results(evaluation_id) == {"suishin.I": 80}
+        assert store.gap_efforts(evaluation_id) == {"suishin.I.process.features.b": "要調整"}
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_a_failing_step_rolls_everything_back(old_file, fingerprint, monkeypatch, version):
     path = old_file(version)
     number, title, last_step = MIGRATIONS[-1]
@@ -198,7 +205,7 @@ def test_a_failing_step_rolls_everything_back(old_file, fingerprint, monkeypatch
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         assert user_version(conn) == version
-        assert "item_texts" not in tables(conn)
+        assert not TABLES_ADDED[SCHEMA_VERSION] & tables(conn)
         assert "half-migrated" not in {row[0] for row in conn.execute("SELECT value FROM answers")}
     finally:
         conn.close()
@@ -220,7 +227,7 @@ def test_a_failing_step_also_fails_the_read_only_copy_without_touching_the_file(
     assert fingerprint(path) == before
 
 
-@pytest.mark.parametrize("version", [1, 2, 3])
+@pytest.mark.parametrize("version", [1, 2, 3, 4])
 def test_an_old_file_opened_read_only_stays_old_but_reads_like_a_new_one(
     old_file, fixture_spec, fingerprint, version
 ):
@@ -231,5 +238,6 @@ def test_an_old_file_opened_read_only_stays_old_but_reads_like_a_new_one(
         evaluation = reader.evaluation_for_year()
         assert reader.answers(evaluation.id) == fixture_spec.ANSWERS
         assert reader.official_results(evaluation.id) == {}  # a table the file lacks
+        assert reader.gap_efforts(evaluation.id) == {}  # and the newest one
         assert len(reader.attachments(evaluation.id)) == (1 if version >= 2 else 0)
     assert fingerprint(path) == before

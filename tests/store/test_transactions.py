@@ -7,6 +7,7 @@ from a network drive) write nothing and raise a StoreError in Japanese.
 from __future__ import annotations
 
 import sqlite3
+import sys
 
 import pytest
 
@@ -184,6 +185,10 @@ def test_a_full_disk_is_told_plainly_and_writes_nothing(session_r8):
     assert store.indicator_note(evaluation_id, INDICATOR).memo == "短い備考"
 
 
+@pytest.mark.skipif(
+    sys.platform == "win32",
+    reason="Windows は開いているファイルの移動を拒む（次のテスト）",
+)
 def test_a_file_moved_away_mid_session_is_told_and_nothing_is_lost(session_r8, tmp_path):
     store, evaluation_id = session_r8.store, session_r8.evaluation_id
     session_r8.answer(A, "該当")
@@ -197,6 +202,20 @@ def test_a_file_moved_away_mid_session_is_told_and_nothing_is_lost(session_r8, t
     with EvaluationFile.open(moved, backup_on_open=False) as reopened:
         assert reopened.answers(evaluation_id) == {A: "該当"}
         assert reopened.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="Windows の共有違反")
+def test_on_windows_an_open_file_cannot_be_moved_away_and_work_goes_on(session_r8, tmp_path):
+    # Windows refuses to rename a file another program (here SQLite, for the app) holds
+    # open: a colleague cannot move it mid-session, and saving carries on.
+    store, evaluation_id = session_r8.store, session_r8.evaluation_id
+    session_r8.answer(A, "該当")
+    moved = tmp_path / "移動先.sqlite"
+    with pytest.raises(PermissionError):
+        store.path.rename(moved)
+    assert not moved.exists()
+    session_r8.answer(B, "該当")
+    assert store.answers(evaluation_id) == {A: "該当", B: "該当"}
 
 
 def _sqlite_error(code: int, message: str, kind=sqlite3.OperationalError) -> sqlite3.Error:

@@ -107,7 +107,7 @@ def test_an_item_id_that_is_no_text_is_named_by_its_position(evaluation_file):
 def test_opening_with_such_a_name_is_refused_before_the_lock(evaluation_file, fingerprint):
     path = evaluation_file()
     before = fingerprint(path)
-    name = os.fsdecode(b"ab" + NOT_TEXT)  # what Python makes of such bytes
+    name = (b"ab" + NOT_TEXT).decode("utf-8", "surrogateescape")  # what Python makes of such bytes
     with pytest.raises(InvalidInput) as refused:
         EvaluationFile.open(path, user=name)
     assert "利用者名" in str(refused.value) and MESSAGE in str(refused.value)
@@ -117,7 +117,7 @@ def test_opening_with_such_a_name_is_refused_before_the_lock(evaluation_file, fi
 
 def test_hyoka_user_that_is_no_text_is_refused(evaluation_file, monkeypatch):
     path = evaluation_file()
-    monkeypatch.setenv("HYOKA_USER", os.fsdecode(b"ab" + NOT_TEXT))
+    monkeypatch.setenv("HYOKA_USER", (b"ab" + NOT_TEXT).decode("utf-8", "surrogateescape"))
     with pytest.raises(InvalidInput) as refused:
         EvaluationFile.open(path)
     assert "HYOKA_USER" in str(refused.value)
@@ -125,7 +125,7 @@ def test_hyoka_user_that_is_no_text_is_refused(evaluation_file, monkeypatch):
 
 
 def test_the_lock_itself_never_leaves_an_empty_file_for_such_a_name(db_path):
-    lock = FileLock(db_path, os.fsdecode(b"ab" + NOT_TEXT))
+    lock = FileLock(db_path, (b"ab" + NOT_TEXT).decode("utf-8", "surrogateescape"))
     with pytest.raises(InvalidInput):
         lock.acquire()
     assert not lock.held

@@ -578,7 +578,7 @@ def _build(
 
 
 def _layout_label(catalog: Catalog, left: dict[str, int], year_known: bool) -> str:
-    parts = [f"{catalog.year_label}の形（{catalog.id} 第{catalog.revision}版と照合）"]
+    parts = [f"{catalog.year_label}の形（同梱の評価指標と照合）"]
     if "band" not in left:
         parts.append("規模区分の列なし（第1号被保険者数から算出）")
     if not year_known:

@@ -123,7 +123,7 @@ class EvaluationTables:
         if content_hash(text) != digest:
             raise errors.InvalidInput(
                 self.path,
-                f"評価指標 {catalog_id} のファイルが読み込んだ後に変更されています"
+                "評価指標のファイルが読み込んだ後に変更されています"
                 "（控えと内容が一致しません）。何も変更していません。アプリを再起動してください。",
             )
 

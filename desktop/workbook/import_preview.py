@@ -110,6 +110,6 @@ class ImportPreview:
         exported = manifest.exported_at.replace("T", " ")[:16]
         return (
             f"{self.file_name}（{manifest.kind_label}{section}、{manifest.municipality} "
-            f"{manifest.year_label}、{manifest.catalog_id} 第{manifest.catalog_revision}版、"
+            f"{manifest.year_label}、"
             f"{exported} {manifest.exported_by} が出力）"
         )

@@ -167,8 +167,8 @@ class _Checker:
             )
         elif manifest.catalog_id != session.catalog.id:
             self.error(
-                f"このブックは評価指標 {manifest.catalog_id} で出力されています"
-                f"（開いている評価は {session.catalog.id}）。取り込めません。"
+                "このブックは、開いている評価とは別の評価指標の評価から出力されています。"
+                "取り込めません。"
             )
         elif (
             manifest.evaluation_id != session.record.id
@@ -185,9 +185,8 @@ class _Checker:
         if manifest.catalog_hash == catalog.content_hash:
             return
         self.preview.warnings.append(
-            f"このブックは評価指標 {manifest.catalog_id} 第{manifest.catalog_revision}版で出力されました。"
-            f"開いている評価は第{catalog.revision}版です。すべての行の小項目が現在の版にあるため取り込めますが、"
-            "得点は現在の版で計算されます。"
+            "このブックは、評価指標が更新される前に出力されました。すべての行の小項目が"
+            "いまの評価指標にあるため取り込めますが、得点はいまの評価指標で計算されます。"
         )
 
     # --- sheets and rows ------------------------------------------------------------------
@@ -240,7 +239,8 @@ class _Checker:
             return
         if not self.target_exists(row):
             self.error(
-                f"ID「{row.target}」は開いている評価の評価指標（{self.catalog.id} 第{self.catalog.revision}版）にありません。",
+                "この行の小項目は、開いている評価の評価指標にありません（評価指標が変わっています）。"
+                "この評価ファイルから出力し直してください。",
                 row.sheet,
                 row.row,
             )

@@ -200,7 +200,7 @@ def test_another_catalog_year(r7, tmp_path, filled, rejected):
 
 def test_another_catalog_id(exported, tmp_path, rejected, wb):
     path = _forge_manifest(exported, tmp_path / "cat.xlsx", wb, catalog_id="prefectural-r8")
-    rejected(path, "評価指標 prefectural-r8 で出力されています")
+    rejected(path, "別の評価指標の評価から出力されています")
 
 
 def test_another_revision_with_an_unknown_id(exported, tmp_path, rejected, wb):
@@ -216,7 +216,12 @@ def test_another_revision_with_an_unknown_id(exported, tmp_path, rejected, wb):
         catalog_hash="0" * 64,
         rows=tuple(rows),
     )
-    rejected(path, "ID「suishin.I.process.features.zz」は", sheet="推進交付金", row=rows[index].row)
+    rejected(
+        path,
+        "この行の小項目は、開いている評価の評価指標にありません",
+        sheet="推進交付金",
+        row=rows[index].row,
+    )
 
 
 def test_another_revision_whose_ids_all_exist_is_accepted_with_a_warning(
@@ -227,7 +232,7 @@ def test_another_revision_whose_ids_all_exist_is_accepted_with_a_warning(
     )
     preview = preview_import(filled, path)
     assert preview.ok
-    assert "第2版" in preview.warnings[0]
+    assert "評価指標が更新される前" in preview.warnings[0]
 
 
 def test_another_municipality(exported, tmp_path, rejected, wb):

@@ -186,9 +186,11 @@ def test_what_the_preview_shows(filled, exported, wb, tmp_path):
     assert preview.ok and not preview.is_empty
     described = preview.describe()
     manifest = preview.manifest
-    assert described.startswith("表示.xlsx（提出用ブック、北塩原村 令和8年度、municipal-r8 第")
     exported_at = manifest.exported_at.replace("T", " ")[:16]
-    assert described.endswith(f"版、{exported_at} {manifest.exported_by} が出力）")
+    assert described == (
+        f"表示.xlsx（提出用ブック、北塩原村 令和8年度、{exported_at} {manifest.exported_by} が出力）"
+    )
+    assert "municipal" not in described and "第" not in described  # no catalog id or revision
     answer = next(c for c in preview.changes if c.field == "answer")
     note = next(c for c in preview.changes if c.field == "evidence")
     assert (answer.field_label, note.field_label) == ("回答", "根拠資料")
@@ -293,14 +295,13 @@ def test_another_year_is_refused_before_the_catalog_is_compared(filled, exported
     assert "評価指標 municipal-r7 で出力" not in text
 
 
-def test_another_revision_warns_with_both_revisions(filled, exported, tmp_path, wb):
+def test_another_revision_warns_without_internal_numbers(filled, exported, tmp_path, wb):
     path = _forged(exported, tmp_path, wb, catalog_revision=7, catalog_hash="0" * 64)
     preview = preview_import(filled, path)
     assert preview.ok
     assert preview.warnings == [
-        f"このブックは評価指標 municipal-r8 第7版で出力されました。"
-        f"開いている評価は第{filled.catalog.revision}版です。すべての行の小項目が現在の版にあるため取り込めますが、"
-        "得点は現在の版で計算されます。"
+        "このブックは、評価指標が更新される前に出力されました。すべての行の小項目が"
+        "いまの評価指標にあるため取り込めますが、得点はいまの評価指標で計算されます。"
     ]
 
 

@@ -30,15 +30,15 @@ from desktop.catalog import registry
 from desktop.catalog.loader import load_catalog_text
 from desktop.catalog.model import ALL_OF, CHECK, EXTERNAL, MET, NOT_MET, OPTION_RULES, Catalog
 from desktop.hashing import content_hash
-from desktop.session import Session, catalog_source_text, create_evaluation
-from desktop.store import EvaluationFile
-from desktop.store.records import (
+from desktop.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
     INDICATOR_STATUSES,
     ChangeSet,
     Municipality,
 )
+from desktop.evaluation.session import Session, catalog_source_text, create_evaluation
+from desktop.store import EvaluationFile
 
 MUNICIPALITY = Municipality(name="北塩原村", code="073059", prefecture="福島県", insured=1000)
 BUILDER = "準備"

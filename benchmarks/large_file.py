@@ -39,7 +39,7 @@ from benchmarks.common import (
 
 def open_and_score(db: str) -> dict:
     """The child: one timed opening of ``db``."""
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile, database
     from desktop.store.backup import backup_file
 

@@ -24,7 +24,7 @@ SECTIONS = 40
 
 
 def measure(db: str, workdir: str, sections: int = SECTIONS) -> dict:
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
     from desktop.workbook.importer import PREFER_WORKBOOK, apply, preview_import
     from desktop.workbook.section import export_section

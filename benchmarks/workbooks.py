@@ -32,7 +32,7 @@ def measure(db: str, workdir: str, runs: int = 5) -> dict:
     from PySide6.QtGui import QGuiApplication
 
     from desktop.catalog.model import MET, NOT_MET
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
     from desktop.workbook.importer import apply, preview_import
     from desktop.workbook.submission import export_submission

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from desktop.catalog.model import Catalog
-from desktop.report.wording import target_reference
-from desktop.store.records import (
+from desktop.records import (
     ACTION_CREATE,
     ACTION_NOTE,
     ACTION_UPGRADE,
     NOTE_FIELD_LABELS,
     AuditEntry,
 )
+from desktop.report.wording import target_reference
 
 EMPTY_VALUE = "（なし）"
 # Entries whose old/new values are internal (catalog revisions): the action says it all.
@@ -45,11 +45,8 @@ def indicator_of_target(catalog: Catalog, target: str | None) -> str | None:
         return None
     if catalog.has_indicator(target):
         return target
-    if catalog.has_item(target):
-        return catalog.indicator_of(target).id
-    if catalog.has_part(target):
-        item, _part = catalog.part(target)
-        return catalog.indicator_of(item.id).id
+    if catalog.has_target(target):
+        return catalog.indicator_of_target(target).id
     return None
 
 

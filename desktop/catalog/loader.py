@@ -7,10 +7,11 @@ fixing next year's file sees the whole list in one run.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from desktop.catalog import errors as E
+from desktop.catalog.checks import CrossChecks
+from desktop.catalog.fields import FieldReader
 from desktop.catalog.model import (
     ALL_OF,
     CHECK,
@@ -34,11 +35,9 @@ from desktop.catalog.model import (
     Option,
     Part,
 )
-from desktop.catalog.user_text import maintainer_text_problems
-from desktop.catalog.yamlsource import LocatedDict, YamlSyntaxError, line_of, parse
+from desktop.catalog.yamlsource import LocatedDict, YamlSyntaxError, parse
 from desktop.hashing import content_hash
 
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 LEVELS = ("municipal", "prefectural")
 STATUSES = ("draft", "final")
 GOAL_CODES = ("I", "II", "III", "IV")
@@ -135,127 +134,8 @@ def load_catalog_text(text: str, name: str = "<catalog>") -> Catalog:
     return catalog
 
 
-class _Builder:
-    def __init__(self, name: str):
-        self.name = name
-        self.file = Path(name).name if name and not name.startswith("<") else name
-        self.problems: list[E.CatalogProblem] = []
-        self.ids: dict[str, int] = {}
-
-    # --- reporting ------------------------------------------------------------
-    def problem(self, line: int, code: str, message: str) -> None:
-        self.problems.append(E.CatalogProblem(self.file, line, code, message))
-
-    def check_keys(self, data: LocatedDict, allowed: set[str], what: str) -> None:
-        for key in data:
-            if key not in allowed:
-                known = "、".join(sorted(allowed))
-                self.problem(
-                    data.line_of(key),
-                    E.UNKNOWN_KEY,
-                    f"{what}に知らない項目「{key}」があります（使える項目: {known}）。",
-                )
-
-    def require(self, data: LocatedDict, key: str, what: str, kind=str):
-        if key not in data or data[key] is None or data[key] == "":
-            self.problem(data.line, E.MISSING, f"{what}に必須項目「{key}」がありません。")
-            return None
-        value = data[key]
-        return self.coerce(data, key, value, kind, what)
-
-    def optional(self, data: LocatedDict, key: str, what: str, kind=str, default=None):
-        if key not in data or data[key] is None:
-            return default
-        return self.coerce(data, key, data[key], kind, what)
-
-    def coerce(self, data: LocatedDict, key: str, value, kind, what: str):
-        line = data.line_of(key)
-        if kind is int:
-            if isinstance(value, bool) or not isinstance(value, int):
-                self.problem(
-                    line,
-                    E.BAD_VALUE,
-                    f"{what}の「{key}」は整数で書いてください（いまは「{value}」）。",
-                )
-                return None
-            return value
-        if kind is float:
-            if isinstance(value, bool) or not isinstance(value, int | float):
-                self.problem(
-                    line,
-                    E.BAD_VALUE,
-                    f"{what}の「{key}」は数値で書いてください（いまは「{value}」）。",
-                )
-                return None
-            return float(value)
-        if kind is bool:
-            if not isinstance(value, bool):
-                self.problem(
-                    line, E.BAD_VALUE, f"{what}の「{key}」は true か false で書いてください。"
-                )
-                return None
-            return value
-        if kind is str:
-            if isinstance(value, dict | list):
-                self.problem(line, E.BAD_VALUE, f"{what}の「{key}」は文字列で書いてください。")
-                return None
-            return str(value)
-        if kind is list:
-            if not isinstance(value, list):
-                self.problem(
-                    line, E.BAD_VALUE, f"{what}の「{key}」は一覧（- で始まる行）で書いてください。"
-                )
-                return None
-            return value
-        raise AssertionError(kind)
-
-    def user_text(self, data: LocatedDict, key: str, what: str) -> str | None:
-        """A text users read (note, hint, wording): no URL, English word or file path."""
-        text = self.optional(data, key, what)
-        reasons = maintainer_text_problems(text, note=key == "note") if text else []
-        if reasons:
-            self.problem(
-                data.line_of(key),
-                E.MAINTAINER_TEXT,
-                f"{what}の「{key}」は利用者に表示されます。{''.join(reasons)}"
-                "出典や確かさについてのメモは provenance に書いてください。",
-            )
-        return text
-
-    def provenance(self, data: LocatedDict, what: str) -> str | None:
-        """Maintainers' note; ``notes`` (older files) mixed both kinds and is kept here."""
-        parts = [
-            self.optional(data, key, what) for key in ("provenance", "notes") if key in data
-        ]
-        parts = [part for part in parts if part]
-        return "\n".join(parts) or None
-
-    def mapping(self, value, line: int, what: str) -> LocatedDict | None:
-        if not isinstance(value, LocatedDict):
-            self.problem(
-                line_of(value, line), E.BAD_VALUE, f"{what}は「項目: 値」の形で書いてください。"
-            )
-            return None
-        return value
-
-    def register_id(self, node_id: str | None, line: int, what: str) -> str | None:
-        if node_id is None:
-            return None
-        if not ID_PATTERN.match(node_id):
-            self.problem(
-                line,
-                E.BAD_ID,
-                f"{what}の ID「{node_id}」には半角の英字・数字・「.」「-」「_」だけを使ってください。",
-            )
-        if node_id in self.ids:
-            self.problem(
-                line,
-                E.DUPLICATE_ID,
-                f"ID「{node_id}」が重複しています（最初の定義は {self.ids[node_id]} 行目）。",
-            )
-        else:
-            self.ids[node_id] = line
-        return node_id
+class _Builder(FieldReader, CrossChecks):
+    """Builds the model from the parsed YAML, one level at a time."""
 
     # --- building -------------------------------------------------------------
     def build(self, text: str) -> Catalog | None:
@@ -330,14 +210,12 @@ class _Builder:
                 if frame:
                     frames.append(frame)
 
-        if total_max is not None and grants:
-            actual = sum(g.max_points for g in grants)
-            if actual != total_max:
-                self.problem(
-                    root.line_of("total_max"),
-                    E.ALLOCATION_MISMATCH,
-                    f"合計の配点 total_max={total_max} と交付金の配点の合計 {actual} が一致しません。",
-                )
+        self.check_allocation(
+            root.line_of("total_max"),
+            total_max,
+            grants,
+            lambda actual: f"合計の配点 total_max={total_max} と交付金の配点の合計 {actual} が一致しません。",
+        )
         if not all([catalog_id, fiscal_year, level, revision, status, total_max is not None]):
             return None
         catalog = Catalog(
@@ -486,17 +364,6 @@ class _Builder:
             line=data.line,
         )
 
-    def check_sum(self, data: LocatedDict, what: str, max_points, children, child_name: str):
-        if max_points is None or not children:
-            return
-        actual = sum(child.max_points for child in children)
-        if actual != max_points:
-            self.problem(
-                data.line_of("max"),
-                E.ALLOCATION_MISMATCH,
-                f"{what} の配点 {max_points} と{child_name}の配点の合計 {actual} が一致しません。",
-            )
-
     def indicators(
         self, data: LocatedDict, what: str, state_scored_default: bool
     ) -> list[Indicator]:
@@ -634,14 +501,6 @@ class _Builder:
             line=data.line,
         )
 
-    def check_rate(self, data: LocatedDict, key: str, rate, what: str) -> None:
-        if rate is not None and not 0 <= rate <= 100:
-            self.problem(
-                data.line_of(key),
-                E.BAD_RATE,
-                f"{what} の全国該当率 {rate} は 0〜100 の範囲にありません。",
-            )
-
     def options(self, data: LocatedDict, what: str, rule: str) -> list[Option]:
         raw_list = self.require(data, "options", what, list) or []
         if not raw_list:
@@ -724,69 +583,3 @@ class _Builder:
                 data.line, E.EMPTY_LIST, f"{what}（all_of）には条件（parts）が二つ以上必要です。"
             )
         return result
-
-    # --- cross references -------------------------------------------------------
-    def check_references(self, catalog: Catalog) -> None:
-        items = {item.id: item for item in catalog.all_items()}
-        for item in items.values():
-            for ref in item.requires:
-                if ref not in items:
-                    self.problem(
-                        item.line,
-                        E.UNKNOWN_REFERENCE,
-                        f"小項目 {item.id} の前提条件「{ref}」という小項目はありません。",
-                    )
-                elif ref == item.id:
-                    self.problem(
-                        item.line,
-                        E.REQUIRES_CYCLE,
-                        f"小項目 {item.id} が自分自身を前提にしています。",
-                    )
-        self.check_cycles(items)
-        for frame in catalog.frames:
-            if frame.grant not in {g.id for g in catalog.grants}:
-                self.problem(
-                    frame.line,
-                    E.UNKNOWN_REFERENCE,
-                    f"配分枠 {frame.id} の交付金「{frame.grant}」がありません。",
-                )
-        for item in items.values():
-            if item.rule == EXTERNAL and not item.state_scored:
-                self.problem(
-                    item.line,
-                    E.BAD_VALUE,
-                    f"小項目 {item.id} は external（国が算定）なので state_scored を false にできません。",
-                )
-
-    def check_cycles(self, items: dict[str, Item]) -> None:
-        """Report each prerequisite cycle once, naming both ends of the closing edge."""
-        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
-        reported: set[frozenset] = set()
-
-        def visit(item_id: str, path: list[str]) -> None:
-            state[item_id] = 1
-            path.append(item_id)
-            for ref in items[item_id].requires:
-                if ref not in items or ref == item_id:
-                    continue
-                if state.get(ref) == 1:
-                    cycle = path[path.index(ref) :]
-                    key = frozenset(cycle)
-                    if key not in reported:
-                        reported.add(key)
-                        chain = " → ".join([*cycle, ref])
-                        self.problem(
-                            items[item_id].line,
-                            E.REQUIRES_CYCLE,
-                            f"前提条件が循環しています: {item_id} は {ref} を前提にし、"
-                            f"{ref} も（間接的に）{item_id} を前提にしています（{chain}、"
-                            f"{ref} は {items[ref].line} 行目）。",
-                        )
-                elif state.get(ref) is None:
-                    visit(ref, path)
-            path.pop()
-            state[item_id] = 2
-
-        for item_id in items:
-            if state.get(item_id) is None:
-                visit(item_id, [])

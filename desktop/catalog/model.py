@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from desktop.formats import NamedFiscalYear
+
 # Rule kinds an item may have (a closed list; see docs/catalog-format.md).
 CHECK = "check"  # met or not; its points when met
 TIERS = "tiers"  # cumulative tiers: reaching one scores it and every lower one
@@ -227,7 +229,7 @@ class Frame:
 
 
 @dataclass(frozen=True)
-class Catalog:
+class Catalog(NamedFiscalYear):
     id: str
     title: str
     fiscal_year: int  # FY2026 = 令和8年度
@@ -245,19 +247,6 @@ class Catalog:
     _index: dict = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     # --- naming -------------------------------------------------------------
-    @property
-    def reiwa_year(self) -> int:
-        return self.fiscal_year - 2018
-
-    @property
-    def year_code(self) -> str:
-        """R8 for FY2026: what users and the command line call a fiscal year."""
-        return f"R{self.reiwa_year}"
-
-    @property
-    def year_label(self) -> str:
-        return f"令和{self.reiwa_year}年度"
-
     @property
     def level_label(self) -> str:
         return {"municipal": "市町村分", "prefectural": "都道府県分"}.get(self.level, self.level)
@@ -306,6 +295,19 @@ class Catalog:
 
     def has_part(self, part_id: str) -> bool:
         return part_id in self._build_index()["part"]
+
+    def has_target(self, target_id: str) -> bool:
+        """Whether an answer can be stored under this id (an item or an all-of part)."""
+        return self.has_item(target_id) or self.has_part(target_id)
+
+    def item_of_target(self, target_id: str) -> Item:
+        """The item an answer id belongs to: the item itself, or the item of an all-of part."""
+        if self.has_part(target_id):
+            return self.part(target_id)[0]
+        return self.item(target_id)
+
+    def indicator_of_target(self, target_id: str) -> Indicator:
+        return self.indicator_of(self.item_of_target(target_id).id)
 
     def has_indicator(self, indicator_id: str) -> bool:
         return indicator_id in self._build_index()["indicator"]

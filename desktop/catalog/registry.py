@@ -16,6 +16,7 @@ from desktop.catalog.crosswalk import Crosswalk, load_crosswalk
 from desktop.catalog.errors import CatalogError
 from desktop.catalog.loader import load_catalog
 from desktop.catalog.model import Catalog
+from desktop.formats import fiscal_year_of_reiwa, year_label
 
 _YEAR_CODE = re.compile(r"^\s*(?:R|令和)\s*(\d{1,2})\s*(?:年度)?\s*$", re.IGNORECASE)
 
@@ -34,10 +35,10 @@ class UnknownCatalog(LookupError):
 def parse_year(text: str | int) -> int:
     """'R8', '令和8年度', '8', 2026 → 2026 (fiscal year)."""
     if isinstance(text, int):
-        return text if text > 1000 else text + 2018
+        return text if text > 1000 else fiscal_year_of_reiwa(text)
     match = _YEAR_CODE.match(str(text))
     if match:
-        return int(match.group(1)) + 2018
+        return fiscal_year_of_reiwa(int(match.group(1)))
     stripped = str(text).strip()
     if stripped.isdigit() and len(stripped) == 4:
         return int(stripped)
@@ -80,7 +81,7 @@ def for_year(fiscal_year: int, level: str = "municipal", directory: Path | None 
     for catalog in catalogs(directory):
         if catalog.fiscal_year == fiscal_year and catalog.level == level:
             return catalog
-    raise UnknownCatalog(f"令和{fiscal_year - 2018}年度の評価指標は同梱されていません。")
+    raise UnknownCatalog(f"{year_label(fiscal_year)}の評価指標は同梱されていません。")
 
 
 def crosswalk(older: Catalog, newer: Catalog, directory: Path | None = None) -> Crosswalk | None:

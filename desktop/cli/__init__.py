@@ -208,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     where = unreadable_argument(argv)
     if where is not None:
-        from desktop.store.errors import unreadable_text_message
+        from desktop.evaluation.errors import unreadable_text_message
 
         print(f"hyoka-desk: エラー: {unreadable_text_message(where)}", file=sys.stderr)
         return EXIT_USAGE
@@ -246,7 +246,7 @@ def _run_handler(args: argparse.Namespace) -> int:
     from desktop.catalog.errors import CatalogError
     from desktop.catalog.registry import UnknownCatalog
     from desktop.cli.common import CommandError
-    from desktop.store.errors import StoreError
+    from desktop.evaluation.errors import StoreError
 
     try:
         return args.handler(args)

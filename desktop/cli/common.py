@@ -8,8 +8,9 @@ import sys
 import unicodedata
 from pathlib import Path
 
-from desktop.session import Session
-from desktop.store import EvaluationFile
+from desktop import formats
+from desktop.evaluation.document import Document
+from desktop.evaluation.session import Session
 
 
 class CommandError(Exception):
@@ -44,8 +45,8 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(value)
 
 
-def open_store(args: argparse.Namespace, *, read_only: bool) -> EvaluationFile:
-    return EvaluationFile.open(
+def open_document(args: argparse.Namespace, *, read_only: bool) -> Document:
+    return Document.open(
         db_path(args),
         user=getattr(args, "user", None),
         read_only=read_only,
@@ -56,11 +57,11 @@ def open_store(args: argparse.Namespace, *, read_only: bool) -> EvaluationFile:
 
 
 def open_session(args: argparse.Namespace, *, read_only: bool) -> Session:
-    store = open_store(args, read_only=read_only)
+    document = open_document(args, read_only=read_only)
     try:
-        return Session.open(store, getattr(args, "year", None))
+        return document.session(getattr(args, "year", None))
     except BaseException:
-        store.close()
+        document.close()
         raise
 
 
@@ -70,11 +71,7 @@ def print_json(data) -> None:
 
 
 def fmt_points(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
+    return formats.fmt_points(value, empty="—")
 
 
 def display_width(text: str) -> int:

@@ -17,11 +17,11 @@ from desktop.cli.common import (
     table_row,
 )
 from desktop.cli.parser import positive_int
+from desktop.evaluation.document import Document
+from desktop.evaluation.session import Session
+from desktop.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 from desktop.scoring.answers import AnswerError
 from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
-from desktop.session import Session, create_evaluation
-from desktop.store import EvaluationFile
-from desktop.store.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 
 
 def register(subparsers) -> None:
@@ -100,13 +100,13 @@ def run_new(args: argparse.Namespace) -> int:
     )
     if not municipality.name:
         raise CommandError("--municipality に市町村名を指定してください。")
-    with EvaluationFile.open(path, user=args.user, takeover=args.takeover) as store:
-        existing = store.municipality()
+    with Document.open(path, user=args.user, takeover=args.takeover) as document:
+        existing = document.municipality()
         if existing is not None and existing.name and existing.name != municipality.name:
             raise CommandError(
                 f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
             )
-        create_evaluation(store, catalog, municipality=municipality)
+        document.create_evaluation(catalog, municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
             f"（{catalog.level_label}）。"
@@ -129,7 +129,7 @@ def run_show(args: argparse.Namespace) -> int:
             for line in render_tree(tree.root):
                 print(line)
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -203,14 +203,13 @@ def run_answer(args: argparse.Namespace) -> int:
             f"（見込み {tree.root.projected_points}点）— {saved}"
         )
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
 def _item_of(session: Session, target_id: str) -> str:
     if session.catalog.has_part(target_id):
-        item, _part = session.catalog.part(target_id)
-        return item.id
+        return session.catalog.item_of_target(target_id).id
     return target_id
 
 
@@ -226,7 +225,7 @@ def run_score(args: argparse.Namespace) -> int:
             for line in score_table(tree):
                 print(line)
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -335,7 +334,7 @@ def run_note(args: argparse.Namespace) -> int:
         else:
             print("変更はありません。")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -343,7 +342,7 @@ def run_note(args: argparse.Namespace) -> int:
 def run_history(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True)
     try:
-        entries = session.store.history(session.evaluation_id)
+        entries = session.audit_log()
         if args.json:
             print_json(
                 {
@@ -366,5 +365,5 @@ def run_history(args: argparse.Namespace) -> int:
                     f"{entry.target or ''}  {old} → {new}{source}"
                 )
     finally:
-        session.store.close()
+        session.close()
     return 0

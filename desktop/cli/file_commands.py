@@ -6,9 +6,8 @@ import argparse
 from pathlib import Path
 
 from desktop.cli.common import CommandError, add_db, db_path
-from desktop.store.backup import backup_dir, backup_file, list_backups
-from desktop.store.errors import OtherMunicipality
-from desktop.store.restore import restore_backup
+from desktop.evaluation.document import back_up, backup_folder, list_backups, restore
+from desktop.evaluation.errors import OtherMunicipality
 
 
 def register(subparsers) -> None:
@@ -44,7 +43,7 @@ def run_backup(args: argparse.Namespace) -> int:
             print(f"{info.created:%Y-%m-%d %H:%M:%S}  {info.reason_label}  {info.path}")
         return 0
     # Read-only: a backup also works while a colleague has the file open for writing.
-    target = backup_file(path, "manual")
+    target = back_up(path, "manual")
     print(f"バックアップを作りました: {target}")
     return 0
 
@@ -54,7 +53,7 @@ def _backup_source(path: Path, name: str) -> Path:
     given = Path(name)
     if given.exists() or given.parent != Path("."):
         return given
-    in_folder = backup_dir(path) / name
+    in_folder = backup_folder(path) / name
     return in_folder if in_folder.exists() else given
 
 
@@ -64,7 +63,7 @@ def run_restore(args: argparse.Namespace) -> int:
     if source.resolve() == path.resolve():
         raise CommandError("復元するバックアップと評価ファイルが同じです。")
     try:
-        safety = restore_backup(
+        safety = restore(
             path, source, user=args.user, takeover=args.takeover, other_municipality=args.yes
         )
     except OtherMunicipality as exc:

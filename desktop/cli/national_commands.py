@@ -278,10 +278,10 @@ def add_from_national(new) -> None:
 
 
 def run_new_from_national(args: argparse.Namespace, catalog) -> int:
+    from desktop.evaluation.document import Document
     from desktop.national.analysis import find_municipality
     from desktop.national.seed import apply_seed, plan_seed
-    from desktop.store import EvaluationFile
-    from desktop.store.records import Municipality
+    from desktop.records import Municipality
 
     if bool(args.insurer) == bool(args.name):
         raise CommandError(
@@ -304,13 +304,13 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
             prefecture=args.prefecture or found.prefecture,
             insured=args.insured if args.insured is not None else _int(found.first_insured),
         )
-        with EvaluationFile.open(path, user=args.user, takeover=args.takeover) as store:
-            existing = store.municipality()
+        with Document.open(path, user=args.user, takeover=args.takeover) as document:
+            existing = document.municipality()
             if existing is not None and existing.name and existing.name != municipality.name:
                 raise CommandError(
                     f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
                 )
-            apply_seed(store, plan, municipality=municipality)
+            apply_seed(document.store, plan, municipality=municipality)
     print(
         f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました（{catalog.id} 第{catalog.revision}版）。"
     )

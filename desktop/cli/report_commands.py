@@ -41,7 +41,7 @@ def run_report(args: argparse.Namespace) -> int:
     try:
         written = export(session, out)
     finally:
-        session.store.close()
+        session.close()
     print(f"{session.catalog.year_label}の評価結果を {written} に出力しました。")
     return 0
 
@@ -54,12 +54,12 @@ def export(session, out: Path) -> Path:
 
     report = build_report(session)
     official_rows = compare(
-        session.catalog, session.score(), session.store.official_results(session.evaluation_id)
+        session.catalog, session.score(), session.official_results()
     )
     try:
         if out.suffix.lower() == ".pdf":
-            return _export_pdf(report, out, official_rows, session.store.path)
-        return save_report_xlsx(report, out, official_rows, evaluation_file=session.store.path)
+            return _export_pdf(report, out, official_rows, session.path)
+        return save_report_xlsx(report, out, official_rows, evaluation_file=session.path)
     except ReportWriteError as exc:
         raise CommandError(str(exc)) from None
 

@@ -63,7 +63,7 @@ def run_export(args: argparse.Namespace) -> int:
             raise CommandError(str(exc)) from None
         print(f"{session.catalog.year_label}の文言集（小項目 {count}件）を {args.out} に出力しました。")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -89,16 +89,16 @@ def run_import(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm("この内容で取り込みますか？"):
             print("取り込みを取りやめました。何も反映していません。")
             return 0
-        session.store.backup("before-import")
+        session.backup("before-import")
         changes = apply_pack_import(session, plan)
         print(f"公式文言 {len(changes)}件を取り込みました（文言集: {plan.file_name}）。")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
 def run_paste(args: argparse.Namespace) -> int:
-    from desktop.store.records import TEXT_PASTED
+    from desktop.records import TEXT_PASTED
     from desktop.wording.document import (
         SourceError,
         place_document,
@@ -150,7 +150,7 @@ def run_paste(args: argparse.Namespace) -> int:
         )
         print(f"公式文言（貼り付け） {len(changes)}件を保存しました。")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 

@@ -82,7 +82,7 @@ def run_export(args: argparse.Namespace) -> int:
         except ExportError as exc:
             raise CommandError(str(exc)) from None
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 
@@ -117,14 +117,14 @@ def run_import(args: argparse.Namespace) -> int:
             changes = apply(preview, decisions)
         except (ImportRejected, AnswerError, KeyError) as exc:
             raise CommandError(str(exc)) from None
-        backup = session.store.last_backup
+        backup = session.last_backup
         print(f"{len(changes)} 件を反映しました（取込: {preview.file_name}）。")
         if backup is not None:
             print(f"取込前の状態は {backup} に保存してあります。")
         tree = session.score()
         print(f"合計 {tree.root.points}点（見込み {tree.root.projected_points}点）")
     finally:
-        session.store.close()
+        session.close()
     return 0
 
 

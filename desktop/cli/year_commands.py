@@ -16,8 +16,8 @@ from desktop.cli.common import (
     db_path,
     fmt_points,
     fmt_rate,
+    open_document,
     open_session,
-    open_store,
     print_json,
 )
 from desktop.cli.parser import positive_int, year
@@ -86,20 +86,17 @@ def register(subparsers) -> None:
 
 # --- carry -------------------------------------------------------------------------------
 def run_carry(args: argparse.Namespace) -> int:
-    from desktop.carryover import CarryError, carry_forward, plan_carry
+    from desktop.evaluation.carryover import CarryError
 
     db_path(args)
-    store = open_store(args, read_only=args.dry_run)
-    try:
+    with open_document(args, read_only=args.dry_run) as document:
         try:
             if args.dry_run:
-                plan = plan_carry(store, args.from_year, args.to_year)
+                plan = document.plan_carry(args.from_year, args.to_year)
             else:
-                _session, plan = carry_forward(store, args.from_year, args.to_year)
+                _session, plan = document.carry_forward(args.from_year, args.to_year)
         except CarryError as exc:
             raise CommandError(str(exc)) from None
-    finally:
-        store.close()
     if args.json:
         print_json({"dry_run": args.dry_run, **plan.to_dict()})
         return 0
@@ -139,11 +136,11 @@ def run_official(args: argparse.Namespace) -> int:
             for row in compare(
                 session.catalog,
                 session.score(),
-                session.store.official_results(session.evaluation_id),
+                session.official_results(),
             )
         }
     finally:
-        session.store.close()
+        session.close()
     if not changes:
         print("変更はありません。")
     elif args.clear:
@@ -163,10 +160,10 @@ def _list_official(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True)
     try:
         rows = compare(
-            session.catalog, session.score(), session.store.official_results(session.evaluation_id)
+            session.catalog, session.score(), session.official_results()
         )
     finally:
-        session.store.close()
+        session.close()
     if args.json:
         print_json(
             [
@@ -213,7 +210,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     try:
         gaps = session_gaps(session, include_state_scored=args.state_scored)
     finally:
-        session.store.close()
+        session.close()
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         print_json(

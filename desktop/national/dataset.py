@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from desktop.catalog.model import COMBINE_BEST_OF, Catalog
+from desktop.formats import NamedFiscalYear
 from desktop.national.columns import catalog_columns
 
 BAND_LABELS = {
@@ -71,7 +72,7 @@ class NationalMunicipality:
 
 
 @dataclass
-class NationalDataset:
+class NationalDataset(NamedFiscalYear):
     fiscal_year: int
     catalog_id: str
     catalog_revision: int
@@ -84,14 +85,6 @@ class NationalDataset:
     checks: list[str] = field(default_factory=list)  # the self-checks passed, in Japanese
     band_derived: bool = False  # 規模区分 computed from 第1号被保険者数 (R6 has no column)
     imported_at: str | None = None
-
-    @property
-    def year_code(self) -> str:
-        return f"R{self.fiscal_year - 2018}"
-
-    @property
-    def year_label(self) -> str:
-        return f"令和{self.fiscal_year - 2018}年度"
 
     @property
     def count(self) -> int:

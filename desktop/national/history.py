@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from desktop.catalog import registry
 from desktop.catalog.model import Catalog
+from desktop.formats import year_code
 from desktop.national.columns import catalog_columns
 from desktop.national.dataset import NationalDataset
 from desktop.national.errors import NationalFileError
@@ -34,8 +35,8 @@ class ItemHistory:
     def to_dict(self) -> dict:
         return {
             "item": self.item_id,
-            "points": {f"R{y - 2018}": p for y, p in sorted(self.points.items())},
-            "max": {f"R{y - 2018}": p for y, p in sorted(self.max_points.items())},
+            "points": {f"{year_code(y)}": p for y, p in sorted(self.points.items())},
+            "max": {f"{year_code(y)}": p for y, p in sorted(self.max_points.items())},
             "trend": self.trend,
         }
 

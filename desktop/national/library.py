@@ -22,6 +22,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from desktop.formats import NamedFiscalYear, year_label
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
 
@@ -29,19 +30,11 @@ SCHEMA_VERSION = 1
 
 
 @dataclass(frozen=True)
-class StoredYear:
+class StoredYear(NamedFiscalYear):
     fiscal_year: int
     source_name: str
     imported_at: str
     count: int
-
-    @property
-    def year_code(self) -> str:
-        return f"R{self.fiscal_year - 2018}"
-
-    @property
-    def year_label(self) -> str:
-        return f"令和{self.fiscal_year - 2018}年度"
 
 
 @dataclass
@@ -60,7 +53,7 @@ class ReplacePreview:
         return bool(self.added or self.removed or self.changed)
 
     def lines(self) -> list[str]:
-        year = f"令和{self.fiscal_year - 2018}年度"
+        year = f"{year_label(self.fiscal_year)}"
         if self.replaces is None:
             return [f"{year}の全国集計結果はまだ取り込まれていません（新しく保存します）。"]
         lines = [
@@ -206,7 +199,7 @@ class NationalLibrary:
         if not rows:
             known = "、".join(y.year_label for y in years)
             raise NationalFileError(
-                f"令和{fiscal_year - 2018}年度の全国集計結果は取り込まれていません（取込済み: {known}）。"
+                f"{year_label(fiscal_year)}の全国集計結果は取り込まれていません（取込済み: {known}）。"
             )
         head = rows[0]
         columns = tuple(json.loads(head["columns"]))

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from desktop.catalog import registry
 from desktop.catalog.model import GOAL_NUMERALS, Catalog
+from desktop.formats import fiscal_year_of_reiwa, year_label
+from desktop.national.cells import as_float, insurer_code, int_or_none, is_kaso, score_value
 from desktop.national.columns import CatalogColumns, ColumnSpec, catalog_columns
 from desktop.national.dataset import (
     NationalDataset,
@@ -364,7 +366,7 @@ def _detect_year(rows: list[list], grant_row: int) -> int | None:
             text = norm(value)
             match = re.search(r"令和(\d{1,2}|元)年度", text)
             if match:
-                return 2019 if match.group(1) == "元" else int(match.group(1)) + 2018
+                return 2019 if match.group(1) == "元" else fiscal_year_of_reiwa(int(match.group(1)))
             match = re.search(r"(20\d\d)年度", text)
             if match:
                 return int(match.group(1))
@@ -431,7 +433,7 @@ def parse_rows(
     title_year = _detect_year(rows, grant_row)
     if expected_year is not None and title_year is not None and title_year != expected_year:
         raise NationalFileError(
-            f"このファイルは令和{title_year - 2018}年度の結果ですが、令和{expected_year - 2018}年度として取り込もうとしています。"
+            f"このファイルは{year_label(title_year)}の結果ですが、{year_label(expected_year)}として取り込もうとしています。"
         )
     year = title_year or expected_year
     candidates = [year] if year else list(YEARS_KNOWN)
@@ -442,7 +444,7 @@ def parse_rows(
             cat = registry.for_year(candidate, "municipal", catalogs_dir)
         except registry.UnknownCatalog:
             attempts.append(
-                (candidate, [f"令和{candidate - 2018}年度の評価指標が同梱されていません"])
+                (candidate, [f"{year_label(candidate)}の評価指標が同梱されていません"])
             )
             continue
         cat_specs = catalog_columns(cat)
@@ -458,7 +460,7 @@ def parse_rows(
         more = f"（ほか{len(problems) - 1}件）" if len(problems) > 1 else ""
         found_year = "年度が見出しにないため令和6〜8年度の形と照合しました。" if not year else ""
         raise NationalFileError(
-            f"令和{best_year - 2018}年度の評価指標と列が合いません: {problems[0]}{more}。{found_year}"
+            f"{year_label(best_year)}の評価指標と列が合いません: {problems[0]}{more}。{found_year}"
         )
     return _build(
         rows,
@@ -473,22 +475,6 @@ def parse_rows(
         source_sha256,
         year_known=year is not None,
     )
-
-
-def _int_or_none(value) -> int | None:
-    if is_number(value):
-        return int(value)
-    text = norm(value)
-    return int(text) if text.isdigit() else None
-
-
-def _insurer(value) -> str | None:
-    if value is None:
-        return None
-    if is_number(value):
-        return f"{int(value):06d}"
-    text = norm(value)
-    return text or None
 
 
 def _build(
@@ -540,7 +526,7 @@ def _build(
         points = [row[c] for c in take]
         if not all(type(v) is float or type(v) is int for v in points):
             points = [
-                _score_value(rows, r, c, v, columns) for c, v in zip(take, points, strict=True)
+                score_value(rows, r, c, v, columns) for c, v in zip(take, points, strict=True)
             ]
         for c, first_c in duplicates:
             other = row[c]
@@ -550,21 +536,21 @@ def _build(
                     f"{row[first_c]} と違います。"
                 )
         first_insured = _cell(rows, r, left["first_insured"])
-        band_value = _int_or_none(_cell(rows, r, left["band"])) if "band" in left else None
+        band_value = int_or_none(_cell(rows, r, left["band"])) if "band" in left else None
         first_insured = float(first_insured) if is_number(first_insured) else None
         municipalities.append(
             NationalMunicipality(
                 serial=serial,
-                prefecture_no=_int_or_none(_cell(rows, r, left["prefecture_no"])) or 0,
+                prefecture_no=int_or_none(_cell(rows, r, left["prefecture_no"])) or 0,
                 prefecture=str(_cell(rows, r, left["prefecture"]) or "").strip(),
                 name=str(_cell(rows, r, left["name"]) or "").strip(),
-                insurer=_insurer(_cell(rows, r, left["insurer"])),
-                population=_float(_cell(rows, r, left["population"]))
+                insurer=insurer_code(_cell(rows, r, left["insurer"])),
+                population=as_float(_cell(rows, r, left["population"]))
                 if "population" in left
                 else None,
                 first_insured=first_insured,
                 band=band_value if "band" in left else band_of(first_insured),
-                kaso=_is_kaso(_cell(rows, r, left["kaso"])) if "kaso" in left else False,
+                kaso=is_kaso(_cell(rows, r, left["kaso"])) if "kaso" in left else False,
                 row=r + 1,
                 points=points,
             )
@@ -589,36 +575,6 @@ def _build(
 
     dataset.checks = run_checks(dataset, catalog, rows, columns, stat_rows, key_index, primary)
     return dataset
-
-
-def _score_value(rows, r: int, c: int, value, columns) -> float:
-    """An empty score cell is 0; anything else that is not a number stops the import."""
-    if value is None or value == "":
-        return 0
-    if is_number(value):
-        return value
-    raise NationalFileError(
-        f"{cell_name(r, c)}（{_label_of(columns, c)}）: 得点の欄に数値でない「{value}」があります。"
-    )
-
-
-NOT_KASO = {"", "×", "-", "ー", "―", "0", "非該当", "なし", "無"}
-
-
-def _is_kaso(value) -> bool:
-    """○ (or 〇, 該当, 一部 …) marks a 過疎 municipality; blank, ×, - or 0 do not."""
-    return norm(value) not in NOT_KASO
-
-
-def _float(value) -> float | None:
-    return float(value) if is_number(value) else None
-
-
-def _label_of(columns: list[_Column], c: int) -> str:
-    for column in columns:
-        if column.index == c:
-            return column.label
-    return column_name(c) + "列"
 
 
 def _layout_label(catalog: Catalog, left: dict[str, int], year_known: bool) -> str:

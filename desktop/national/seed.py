@@ -25,8 +25,10 @@ from desktop.catalog.model import (
     OPTION_RULES,
     Catalog,
 )
+from desktop.formats import year_code, year_label
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
+from desktop.records import ChangeSet, Municipality
 from desktop.scoring.answers import expand_all_of, normalize
 
 SOURCE_NATIONAL = "全国集計結果から"
@@ -41,7 +43,7 @@ class SeedPlan:
     not_seeded: list[tuple[str, str]] = field(default_factory=list)  # (source item id, reason)
 
     def summary_lines(self) -> list[str]:
-        source = f"令和{self.dataset_year - 2018}年度"
+        source = f"{year_label(self.dataset_year)}"
         m = self.municipality
         lines = [
             f"{source}の全国集計結果（{m.prefecture}{m.name}、合計{m.total:g}点）→ {self.target.year_label}の評価",
@@ -53,7 +55,7 @@ class SeedPlan:
 
     def to_dict(self) -> dict:
         return {
-            "from_national": f"R{self.dataset_year - 2018}",
+            "from_national": f"{year_code(self.dataset_year)}",
             "to": self.target.id,
             "answers": dict(sorted(self.answers.items())),
             "not_seeded": [{"id": i, "reason": r} for i, r in self.not_seeded],
@@ -104,7 +106,7 @@ def plan_seed(
     if dataset.fiscal_year not in (target.fiscal_year, target.fiscal_year - 1):
         raise NationalFileError(
             f"{target.year_label}の評価は、前年度か同じ年度の全国集計結果からだけ始められます"
-            f"（指定は令和{dataset.fiscal_year - 2018}年度）。"
+            f"（指定は{year_label(dataset.fiscal_year)}）。"
         )
     crosswalk = None
     if source.fiscal_year != target.fiscal_year:
@@ -137,11 +139,29 @@ def plan_seed(
     return plan
 
 
+def seed_target(dataset_year: int, held: set[int]) -> Catalog | None:
+    """The catalog to start from a year's national result: the year after it, else its
+    own year, that the file does not hold yet and is shipped (None when neither)."""
+    for year in (dataset_year + 1, dataset_year):
+        if year in held:
+            continue
+        try:
+            return registry.for_year(year)
+        except registry.UnknownCatalog:
+            continue
+    return None
+
+
+def seeded_municipality(found: NationalMunicipality) -> Municipality:
+    """The municipality as the national result names it, for a file that has none yet."""
+    insured = int(found.first_insured) if found.first_insured is not None else None
+    return Municipality(found.name, found.insurer, found.prefecture, insured)
+
+
 def apply_seed(store, plan: SeedPlan, *, municipality=None):
     """Create ``plan.target``'s evaluation in ``store`` with the seeded answers (one action,
     after a safety backup of a file that already holds evaluations, as carrying does)."""
-    from desktop.session import create_evaluation
-    from desktop.store.records import STATUS_IN_PROGRESS, ChangeSet
+    from desktop.evaluation.session import create_evaluation
 
     if store.read_only:
         raise NationalFileError("読み取り専用で開いているため、評価を作れません。")
@@ -149,18 +169,25 @@ def apply_seed(store, plan: SeedPlan, *, municipality=None):
         raise NationalFileError(f"{plan.target.year_label}の評価はこのファイルにすでにあります。")
     if store.evaluations():
         store.backup("before-carry")  # shown as 前年度からの引継ぎの前: the same kind of start
-    notes: dict[str, dict[str, str]] = {}
-    for answer_id in plan.answers:
-        item_id = (
-            plan.target.part(answer_id)[0].id if plan.target.has_part(answer_id) else answer_id
-        )
-        notes[plan.target.indicator_of(item_id).id] = {"status": STATUS_IN_PROGRESS}
     with store.transaction():
         session = create_evaluation(store, plan.target, municipality=municipality)
-        store.apply(
-            session.evaluation_id,
-            ChangeSet(answers=dict(plan.answers), notes=notes),
-            source=SOURCE_NATIONAL,
-            carried=True,
-        )
+        session.apply(_SeedWrite(plan))
     return session
+
+
+@dataclass
+class _SeedWrite:
+    """The seeded answers as a plan for Session.apply, into the new evaluation: marked as
+    carried (to be confirmed), and their indicators 入力中 as answering would make them."""
+
+    plan: SeedPlan
+    audit_source: str = SOURCE_NATIONAL
+    carried: bool = True
+
+    def check(self, session) -> None:
+        """The evaluation is created in the same transaction: nothing can have changed."""
+
+    def change_set(self, session) -> ChangeSet:
+        change_set = ChangeSet(answers=dict(self.plan.answers))
+        session.mark_in_progress(change_set)
+        return change_set

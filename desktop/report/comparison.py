@@ -14,12 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.catalog.model import Catalog
+from desktop.records import EvaluationRecord
 from desktop.report.official import resolve
 from desktop.scoring import score
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreTree
-from desktop.session import pinned_catalog
-from desktop.store.records import EvaluationRecord
 
 COMPARED_LEVELS = (T.TOTAL, T.GRANT, T.GOAL, T.GROUP)
 
@@ -50,9 +49,12 @@ class YearComparison:
         return figure.note if figure else None
 
 
-def previous_record(store, record: EvaluationRecord) -> EvaluationRecord | None:
-    """The evaluation this one follows: the one it was carried from, else the year before."""
-    records = store.evaluations()
+def previous_record(evaluations, record: EvaluationRecord) -> EvaluationRecord | None:
+    """The evaluation this one follows: the one it was carried from, else the year before.
+
+    ``evaluations`` is anything that lists the file's evaluations (a session).
+    """
+    records = evaluations.evaluations()
     if record.carried_from is not None:
         for candidate in records:
             if candidate.id == record.carried_from:
@@ -65,12 +67,13 @@ def previous_record(store, record: EvaluationRecord) -> EvaluationRecord | None:
 
 def compare_with_previous(session) -> YearComparison | None:
     """Last year's figures for this session's goals and groups, or None without a last year."""
-    previous = previous_record(session.store, session.record)
+    previous = previous_record(session, session.record)
     if previous is None:
         return None
-    previous_catalog = pinned_catalog(session.store, previous)
-    previous_tree = score(previous_catalog, session.store.answers(previous.id))
-    previous_official = session.store.official_results(previous.id)
+    last_year = session.of_year(previous)
+    previous_catalog = last_year.catalog
+    previous_tree = score(previous_catalog, last_year.answers())
+    previous_official = last_year.official_results()
     return build_comparison(
         session.catalog,
         session.score(),

@@ -13,7 +13,7 @@ come last, and after them the state-scored ones where listed.
 
 Each row carries an effort mark (容易・要調整・不可) the user sets per evaluation;
 until then the state-scored items read 不可 and the rest 未設定
-(:func:`desktop.store.records.default_effort`). The state-scored items themselves
+(:func:`desktop.records.default_effort`). The state-scored items themselves
 are listed only on request (``include_state_scored``): nobody can tick them.
 """
 
@@ -32,12 +32,12 @@ from desktop.catalog.model import (
     Catalog,
     Item,
 )
+from desktop.records import EFFORT_UNSET, default_effort
 from desktop.report.losses import LostItem, lost_items
 from desktop.report.wording import item_reference
 from desktop.scoring import score
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreTree
-from desktop.store.records import EFFORT_UNSET, default_effort
 
 HIGH_SHARE_PCT = 60.0
 # Said once above the list (not on every row); the row is marked by high_share.
@@ -223,7 +223,7 @@ def rank(gaps: list[Gap]) -> list[Gap]:
 
 
 def session_gaps(session, *, include_state_scored: bool = False) -> list[Gap]:
-    """:func:`find_gaps` for an open :class:`desktop.session.Session`."""
+    """:func:`find_gaps` for an open :class:`desktop.evaluation.session.Session`."""
     answers = session.answers()
     waived = session.waived_prerequisites()
     return find_gaps(
@@ -240,7 +240,7 @@ def session_gaps(session, *, include_state_scored: bool = False) -> list[Gap]:
 
 def indicator_sections(session) -> dict[str, str]:
     """Indicator id → its 担当課 (only those set)."""
-    notes = session.store.indicator_notes(session.evaluation_id)
+    notes = session.notes()
     return {key: note.section.strip() for key, note in notes.items() if note.section.strip()}
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from desktop.formats import fmt_points
 from desktop.national.standing import NationalStanding
 from desktop.report.model import (
     ROW_FRAME,
@@ -54,14 +55,6 @@ class Block:
     page_break_before: bool = False
     keep_with_next: bool = False  # a heading or a group's figures stay with what follows
     header: str = ""  # the table's header row, repeated when the block starts a page
-
-
-def fmt_points(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
 
 
 def fmt_rate(value: float | None) -> str:

@@ -189,15 +189,13 @@ class Report:
 
 def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
     """Everything the report shows, from the session's answers and the file's records."""
-    store = session.store
-    evaluation_id = session.evaluation_id
     tree = session.score()
     report = assemble_report(
         session.catalog,
         tree,
         municipality=(session.municipality().name if session.municipality() else ""),
-        official=store.official_results(evaluation_id),
-        planned=store.planned_responses(evaluation_id),
+        official=session.official_results(),
+        planned=session.planned_responses(),
         wordings=session.text_layers(),
         answers=session.answers(),
         waived=session.waived_prerequisites(),

@@ -144,8 +144,8 @@ def official_figures(tree: ScoreTree, official: dict[str, float]) -> dict[str, f
 
 
 def session_official_figures(session) -> dict[str, float]:
-    """:func:`official_figures` for an open :class:`desktop.session.Session`."""
-    return official_figures(session.score(), session.store.official_results(session.evaluation_id))
+    """:func:`official_figures` for an open :class:`desktop.evaluation.session.Session`."""
+    return official_figures(session.score(), session.official_results())
 
 
 @dataclass(frozen=True)
@@ -253,4 +253,4 @@ def enter_official_results(session, values: dict[str, str | float | int | None])
     """Validate and store official figures as one action (None / 空欄 clears one)."""
     tree = session.score()
     checked = validate(session.catalog, tree, values)
-    return session.store.set_official_results(session.evaluation_id, checked)
+    return session.set_official_results(checked)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from desktop.catalog.model import Catalog, Frame, Goal, Grant, Group, Indicator
 from desktop.catalog.wording import HINT, SOURCE_MARKS, marked, wording_for
+from desktop.formats import fmt_points
 
 HINT_MARK = f"〔{SOURCE_MARKS[HINT]}〕"
 SELF_NAMES = {"市": "本市", "町": "本町", "村": "本村", "区": "本区"}
@@ -130,9 +131,7 @@ def _grant_short(catalog: Catalog, grant_id: str | None) -> str:
 
 def points_text(points: float | int) -> str:
     """「4点」, 「2.5点」: whole numbers without a decimal point."""
-    if isinstance(points, float) and not points.is_integer():
-        return f"{points:.1f}点"
-    return f"{int(points)}点"
+    return f"{fmt_points(points)}点"
 
 
 def node_title(catalog: Catalog, node) -> str:

@@ -7,11 +7,12 @@ audit row, and a value that does not change writes nothing.
 
 from __future__ import annotations
 
-from desktop.store.records import ACTION_EFFORT, EFFORTS, Change
+from desktop.records import ACTION_EFFORT, EFFORTS, Change
 
 
 class EffortTables:
-    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and ``_audit``."""
+    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and the
+    audited writes (``_put_row``, ``_record``)."""
 
     def gap_efforts(self, evaluation_id: int) -> dict[str, str]:
         """Item id → the mark the user set (items never marked are absent)."""
@@ -39,22 +40,7 @@ class EffortTables:
             old = self.gap_efforts(evaluation_id).get(item_id)
             if old == effort:
                 return []
-            if effort is None:
-                self.conn.execute(
-                    "DELETE FROM gap_efforts WHERE evaluation_id = ? AND item_id = ?",
-                    [evaluation_id, item_id],
-                )
-            else:
-                self.db["gap_efforts"].insert(
-                    {
-                        "evaluation_id": evaluation_id,
-                        "item_id": item_id,
-                        "effort": effort,
-                        "updated_at": at,
-                        "updated_by": self.user,
-                    },
-                    pk=("evaluation_id", "item_id"),
-                    replace=True,
-                )
-            self._audit(evaluation_id, ACTION_EFFORT, item_id, "effort", old, effort, source, at)
-            return [Change(ACTION_EFFORT, item_id, "effort", old, effort)]
+            key = {"evaluation_id": evaluation_id, "item_id": item_id}
+            self._put_row("gap_efforts", key, None if effort is None else {"effort": effort}, at=at)
+            change = Change(ACTION_EFFORT, item_id, "effort", old, effort)
+            return [self._record(evaluation_id, change, source=source, at=at)]

@@ -27,11 +27,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+from desktop.formats import now_iso
+from desktop.records import ACTION_RESTORE
 from desktop.store import backup as backups
 from desktop.store import database, errors
-from desktop.store.evaluation_file import EvaluationFile, _migrate, default_user, now_iso
+from desktop.store.evaluation_file import EvaluationFile, default_user
 from desktop.store.lock import FileLock
-from desktop.store.records import ACTION_RESTORE
+from desktop.store.opening import migrate_file
 from desktop.store.schema import SCHEMA_VERSION, mark
 
 
@@ -111,7 +113,7 @@ def _prepare(backup_path: Path, scratch: Path, version: int, db_path: Path, user
             source.backup(target)
             target.execute("PRAGMA journal_mode = DELETE")
             if version < SCHEMA_VERSION:
-                _migrate(target, backup_path, version, backup=None)
+                migrate_file(target, backup_path, version, backup=None)
             mark(target)  # a backup from before the mark: restored files are ours
             target.execute(
                 "INSERT INTO audit (at, user, evaluation_id, action, target, field, old, new, "

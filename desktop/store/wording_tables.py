@@ -7,7 +7,7 @@ audit rows, and a value that does not change writes nothing.
 
 from __future__ import annotations
 
-from desktop.store.records import (
+from desktop.records import (
     ACTION_ITEM_TEXT,
     ACTION_WAIVER,
     TEXT_PACK,
@@ -20,7 +20,8 @@ WAIVED = "適用しない"
 
 
 class WordingTables:
-    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and ``_audit``."""
+    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and the
+audited writes (``_put_row``, ``_record``)."""
 
     # --- official texts this evaluation holds --------------------------------------------------
     def item_texts(self, evaluation_id: int) -> dict[str, ItemText]:
@@ -53,30 +54,11 @@ class WordingTables:
                 old = current.get(item_id)
                 if (old.text if old else None) == text and (old is None or old.source == kind):
                     continue
-                if text is None:
-                    self.conn.execute(
-                        "DELETE FROM item_texts WHERE evaluation_id = ? AND item_id = ?",
-                        [evaluation_id, item_id],
-                    )
-                else:
-                    self.db["item_texts"].insert(
-                        {
-                            "evaluation_id": evaluation_id,
-                            "item_id": item_id,
-                            "text": text,
-                            "source": kind,
-                            "origin": origin,
-                            "updated_at": at,
-                            "updated_by": self.user,
-                        },
-                        pk=("evaluation_id", "item_id"),
-                        replace=True,
-                    )
+                key = {"evaluation_id": evaluation_id, "item_id": item_id}
+                row = None if text is None else {"text": text, "source": kind, "origin": origin}
+                self._put_row("item_texts", key, row, at=at)
                 change = Change(ACTION_ITEM_TEXT, item_id, kind, old.text if old else None, text)
-                changes.append(change)
-                self._audit(
-                    evaluation_id, ACTION_ITEM_TEXT, item_id, kind, change.old, text, source, at
-                )
+                changes.append(self._record(evaluation_id, change, source=source, at=at))
         return changes
 
     # --- inferred prerequisites switched off -----------------------------------------------------
@@ -111,5 +93,5 @@ class WordingTables:
                     [evaluation_id, item_id],
                 )
             old, new = ("適用する", WAIVED) if waived else (WAIVED, "適用する")
-            self._audit(evaluation_id, ACTION_WAIVER, item_id, "requires", old, new, source, at)
-            return [Change(ACTION_WAIVER, item_id, "requires", old, new)]
+            change = Change(ACTION_WAIVER, item_id, "requires", old, new)
+            return [self._record(evaluation_id, change, source=source, at=at)]

@@ -12,7 +12,7 @@ from html import escape
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout
 
-from desktop.carryover import CARRIED_MARK, CarryPlan
+from desktop.evaluation.carryover import CARRIED_MARK, CarryPlan
 
 SECTIONS = (
     ("new", "新設（回答が必要）"),

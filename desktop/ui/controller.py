@@ -1,6 +1,6 @@
 """The evaluation controller: every user action on an open evaluation goes through here.
 
-It owns the :class:`~desktop.session.Session` and the undo stack. Each action is
+It owns the :class:`~desktop.evaluation.session.Session` and the undo stack. Each action is
 one call into the session/store (one transaction with audit rows), followed by a
 full rescore (about half a millisecond), after which the controller emits signals;
 the tree, the indicator panel and the dashboard only listen. Views never write to
@@ -17,12 +17,9 @@ from PySide6.QtGui import QUndoStack
 
 from desktop.attachment_files import is_program_file, private_folder, safe_file_name
 from desktop.catalog.wording import TextLayers
-from desktop.safe_save import SaveError, save_atomically
-from desktop.scoring.answers import AnswerError
-from desktop.scoring.tree import ScoreTree
-from desktop.session import Session, refuse_long_text
-from desktop.store.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
-from desktop.store.records import (
+from desktop.evaluation.errors import InvalidInput, ReadOnlySession, StoreError, describe_os_error
+from desktop.evaluation.session import Session
+from desktop.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
     ACTION_WORDING,
@@ -33,6 +30,9 @@ from desktop.store.records import (
     ChangeSet,
     IndicatorNote,
 )
+from desktop.safe_save import SaveError, save_atomically
+from desktop.scoring.answers import AnswerError
+from desktop.scoring.tree import ScoreTree
 from desktop.ui.undo import ChangeCommand
 
 
@@ -77,10 +77,6 @@ class EvaluationController(QObject):
 
     # --- reading ------------------------------------------------------------------------
     @property
-    def store(self):
-        return self.session.store
-
-    @property
     def catalog(self):
         return self.session.catalog
 
@@ -93,11 +89,11 @@ class EvaluationController(QObject):
         return self.session.read_only
 
     def _read_side_tables(self) -> None:
-        self.notes = self.store.indicator_notes(self.evaluation_id)
-        self.wordings = self.store.wordings(self.evaluation_id)
+        self.notes = self.session.notes()
+        self.wordings = self.session.wordings()
         self.copies = dict(self.session.text_layers().copies)
         self.waived = self.session.waived_prerequisites()
-        self.carried = self.store.carried_items(self.evaluation_id)
+        self.carried = self.session.carried_items()
 
     @property
     def layers(self) -> TextLayers:
@@ -115,7 +111,7 @@ class EvaluationController(QObject):
         return self.notes.get(indicator_id) or IndicatorNote(indicator_id)
 
     def attachments(self, indicator_id: str) -> list[Attachment]:
-        return self.store.attachments(self.evaluation_id, indicator_id)
+        return self.session.attachments(indicator_id)
 
     def reload(self, session: Session | None = None) -> None:
         """Re-read everything from the file (after an import, a year switch, an upgrade)."""
@@ -134,7 +130,7 @@ class EvaluationController(QObject):
         try:
             changes = self.session.set_answers({target_id: value})
         except AnswerError as exc:
-            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            self.failed.emit(InvalidInput(self.session.path, str(exc)))
             self._rescore()  # put the widget back to what the file holds
             return False
         except StoreError as exc:
@@ -151,7 +147,7 @@ class EvaluationController(QObject):
         try:
             changes = self.session.set_answers(values)
         except AnswerError as exc:
-            self.failed.emit(InvalidInput(self.store.path, str(exc)))
+            self.failed.emit(InvalidInput(self.session.path, str(exc)))
             return False
         except StoreError as exc:
             self.failed.emit(exc)
@@ -211,8 +207,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
-            refuse_long_text(self.store.path, "小項目の文言", text)
-            changes = self.store.set_wording(self.evaluation_id, item_id, text)
+            changes = self.session.set_wording(item_id, text)
         except StoreError as exc:
             self.failed.emit(exc)
             self.wordings_changed.emit({item_id})
@@ -230,7 +225,7 @@ class EvaluationController(QObject):
                 texts, kind=TEXT_PASTED, origin=origin, source="公式文言の貼り付け"
             )
         except (StoreError, KeyError) as exc:
-            self.failed.emit(exc if isinstance(exc, StoreError) else InvalidInput(self.store.path, str(exc)))
+            self.failed.emit(exc if isinstance(exc, StoreError) else InvalidInput(self.session.path, str(exc)))
             return False
         self.copies = dict(self.session.text_layers().copies)
         self.wordings_changed.emit({change.target for change in changes})
@@ -260,8 +255,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return None
         try:
-            attachment = self.store.add_attachment(
-                self.evaluation_id,
+            attachment = self.session.add_attachment(
                 indicator_id,
                 name=safe_file_name(file_path.name),
                 file_path=file_path,
@@ -277,7 +271,7 @@ class EvaluationController(QObject):
         if not self._writable():
             return False
         try:
-            self.store.remove_attachment(self.evaluation_id, attachment_id)
+            self.session.remove_attachment(attachment_id)
         except StoreError as exc:
             self.failed.emit(exc)
             return False
@@ -287,11 +281,11 @@ class EvaluationController(QObject):
 
     def export_attachment(self, attachment: Attachment, target: Path) -> bool:
         """Write a copy of an attached file (reading works in read-only mode too)."""
-        content = self.store.attachment_content(attachment.id)
+        content = self.session.attachment_content(attachment.id)
         if content is None:
             self.failed.emit(
                 InvalidInput(
-                    self.store.path, f"「{attachment.name}」には中身が保存されていません。"
+                    self.session.path, f"「{attachment.name}」には中身が保存されていません。"
                 )
             )
             return False
@@ -300,7 +294,7 @@ class EvaluationController(QObject):
                 target,
                 lambda temporary: Path(temporary).write_bytes(content),
                 opened_in="ほかのソフト",
-                evaluation_file=self.store.path,
+                evaluation_file=self.session.path,
             )
         except SaveError as exc:
             self.failed.emit(CopyNotWritten(target, str(exc)))
@@ -316,7 +310,7 @@ class EvaluationController(QObject):
         """
         name = attachment_file_name(attachment)
         if is_program_file(name):
-            self.failed.emit(CopyNotWritten(self.store.path, program_refused_message(attachment)))
+            self.failed.emit(CopyNotWritten(self.session.path, program_refused_message(attachment)))
             return None
         try:
             folder = private_folder()
@@ -331,7 +325,7 @@ class EvaluationController(QObject):
     # --- the common tail of every write ----------------------------------------------------------
     def _writable(self) -> bool:
         if self.read_only:
-            self.failed.emit(ReadOnlySession(self.store.path))
+            self.failed.emit(ReadOnlySession(self.session.path))
             return False
         return True
 
@@ -343,10 +337,10 @@ class EvaluationController(QObject):
     def _write_change_set(self, change_set: ChangeSet, source: str) -> bool:
         """Undo/redo: write the values back as one audited action."""
         if self.read_only:
-            self.failed.emit(ReadOnlySession(self.store.path))
+            self.failed.emit(ReadOnlySession(self.session.path))
             return False
         try:
-            changes = self.store.apply(self.evaluation_id, change_set, source=source)
+            changes = self.session.apply_change_set(change_set, source=source)
         except StoreError as exc:
             self.failed.emit(exc)
             return False
@@ -359,11 +353,11 @@ class EvaluationController(QObject):
         words_touched = {c.target for c in changes if c.kind == ACTION_WORDING}
         answered = any(c.kind == ACTION_ANSWER for c in changes)
         if notes_touched:
-            self.notes = self.store.indicator_notes(self.evaluation_id)
+            self.notes = self.session.notes()
         if words_touched:
-            self.wordings = self.store.wordings(self.evaluation_id)
+            self.wordings = self.session.wordings()
         if answered:
-            self.carried = self.store.carried_items(self.evaluation_id)
+            self.carried = self.session.carried_items()
             self._rescore()
         if notes_touched:
             self.notes_changed.emit(notes_touched)

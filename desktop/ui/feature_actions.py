@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from desktop.evaluation.errors import StoreError
 from desktop.ui.menus import (
     MENU_EDIT,
     MENU_EVALUATION,
@@ -93,14 +94,12 @@ class FeatureActions:
 
     def set_recorded_name(self, name: str | None) -> None:
         """Remember the name and record every later change in this session under it."""
-        from desktop.store import default_user
-
         window = self.window
         name = (name or "").strip() or None
         window.ui_settings.set_recorded_name(name)
         window.user = name
-        if window.store is not None:
-            window.store.user = name or default_user()
+        if window.document is not None:
+            window.document.record_changes_as(name)
         shown = name or f"パソコンのユーザー名（{_os_user_name()}）"
         window.statusBar().showMessage(f"変更履歴には「{shown}」と記録します")
 
@@ -108,7 +107,7 @@ class FeatureActions:
     def update_enabled(self) -> None:
         window = self.window
         session = window.session
-        read_only = window.store is not None and window.store.read_only
+        read_only = window.document is not None and window.document.read_only
         for key, action in self.actions.items():
             action.setEnabled(session is not None and not (read_only and key in self.writes))
 
@@ -120,7 +119,6 @@ class FeatureActions:
             return
         from desktop.report.comparison import previous_points
         from desktop.report.official import session_official_figures
-        from desktop.store.errors import StoreError
 
         try:
             previous = previous_points(session) or None
@@ -221,7 +219,7 @@ class FeatureActions:
     def _carry_forward(self, session) -> None:
         from desktop.ui.report_actions import carry_forward
 
-        carried = carry_forward(self.window, self.window.store, session)
+        carried = carry_forward(self.window, self.window.document, session)
         if carried is not None:
             self.window.switch_year(carried.record.fiscal_year)
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-from desktop.scoring import tree as T
-from desktop.store.records import (
+from desktop.formats import fmt_points
+from desktop.records import (
     STATUS_FINAL,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     STATUS_REVIEW,
 )
+from desktop.scoring import tree as T
 from desktop.ui.colors import BAD, BLOCKED, ESTIMATE, GOOD, MUTED, NEUTRAL, WARN
 
 ESTIMATE_MARK = "見込み"
@@ -43,11 +44,7 @@ ITEM_STATUS_COLORS = {
 
 
 def points(value: float | int | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
+    return fmt_points(value, empty="—")
 
 
 def rate(value: float | None) -> str:

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.national.gap_rates import GapRates
+from desktop.records import EFFORT_UNSET, EFFORTS, default_effort
 from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
-from desktop.store.records import EFFORT_UNSET, EFFORTS, default_effort
 from desktop.ui.filter_change import change_row_filter
 from desktop.ui.guarded_combo import GuardedComboBox
 

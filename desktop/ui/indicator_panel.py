@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from desktop.catalog.model import COMBINE_BEST_OF, Catalog, Frame, Indicator
 from desktop.catalog.wording import own_summaries
+from desktop.records import Attachment, IndicatorNote
 from desktop.scoring.tree import ScoreNode, ScoreTree
-from desktop.store.records import Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
 from desktop.ui.item_rows import ItemRow, PartRow, rows_for
 from desktop.ui.notes_form import NotesForm

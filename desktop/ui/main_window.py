@@ -24,8 +24,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl
-from PySide6.QtGui import QAction, QDesktopServices, QUndoGroup
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -39,33 +39,35 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME_JA, __version__
+from desktop.evaluation.errors import LockLost, StoreError
 from desktop.ui import colors
 from desktop.ui.banners import Banner
+from desktop.ui.document_controller import DocumentController
 from desktop.ui.feature_actions import FeatureActions
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.menus import EVALUATION_ACTIONS, Menus, build_menus
 from desktop.ui.national_actions import NationalActions
 from desktop.ui.settings import UiSettings
 from desktop.ui.start_page import StartPage
-from desktop.ui.window_files import HEARTBEAT_MS, FileHandling
+from desktop.ui.window_actions import IndicatorActions
+from desktop.ui.window_files import FileHandling
 from desktop.ui.window_keys import KeyboardNavigation
 
 if TYPE_CHECKING:
-    from desktop.session import Session
-    from desktop.store.records import Attachment
+    from desktop.evaluation.session import Session
     from desktop.ui.controller import EvaluationController
 
 READ_ONLY_MARK = "〔読み取り専用〕"
 PAGE_START, PAGE_WORK = 0, 1
 
 
-class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
+class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow):
     def __init__(self, user: str | None = None, settings: QSettings | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.user = user
         self.path: Path | None = None
-        self.store = None
+        self.document_controller = DocumentController(self)
         self.controller: EvaluationController | None = None
         self.interactive = True
         self.remember = True  # False for scripts and screenshots: the user's settings stay
@@ -85,9 +87,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.menus: Menus = build_menus(self)
         self.features = FeatureActions(self)
         self.national = NationalActions(self)
-        self.heartbeat_timer = QTimer(self)
-        self.heartbeat_timer.setInterval(HEARTBEAT_MS)
-        self.heartbeat_timer.timeout.connect(self.heartbeat)
+        self._connect_document_controller()
         self._restore_layout()
         self._show_start("")
 
@@ -234,7 +234,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def reload(self) -> None:
         """Re-read everything from the file (after an import or another external change)."""
-        if self.store is None:
+        if self.document is None:
             return
         year = self.session.record.fiscal_year if self.session is not None else None
         self._open_session(year)
@@ -247,11 +247,8 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         target = None
         if catalog.has_indicator(target_id):
             indicator_id = target_id
-        elif catalog.has_item(target_id):
-            indicator_id, target = catalog.indicator_of(target_id).id, target_id
-        elif catalog.has_part(target_id):
-            item, _part = catalog.part(target_id)
-            indicator_id, target = catalog.indicator_of(item.id).id, target_id
+        elif catalog.has_target(target_id):
+            indicator_id, target = catalog.indicator_of_target(target_id).id, target_id
         else:
             return False
         self.navigation.select(indicator_id)
@@ -326,8 +323,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.panel.focus_first_open_row()
 
     def show_indicator(self, indicator_id: str) -> None:
-        from desktop.store.errors import StoreError
-
         controller = self.controller
         if controller is None or self.current_indicator_id() == indicator_id:
             return
@@ -364,7 +359,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _show_start(self, message: str) -> None:
         text = message or "評価ファイルを開くか、新規評価を作成してください。"
-        if self.path is not None and self.store is not None:
+        if self.path is not None and self.document is not None:
             text += f"\n開いているファイル: {self.path}"
         here = self.path.resolve() if self.path is not None else None
         recent = [p for p in self.ui_settings.recent_files() if p != here]
@@ -376,7 +371,7 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
     def _update_chrome(self) -> None:
         """Title, year selector, municipality, banners, totals and which actions apply."""
         session = self.session
-        read_only = self.store is not None and self.store.read_only
+        read_only = self.document is not None and self.document.read_only
         municipality = self._municipality()
         parts = []
         if session is not None:
@@ -408,12 +403,10 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.features.update_enabled()
 
     def _municipality(self):
-        if self.store is None:
+        if self.document is None:
             return None
-        from desktop.store.errors import StoreError
-
         try:
-            return self.store.municipality()
+            return self.document.municipality()
         except StoreError:
             return None
 
@@ -431,12 +424,10 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
 
     def _fill_year_combo(self) -> None:
         self.year_combo.clear()
-        if self.store is None or self.session is None:
+        if self.document is None or self.session is None:
             return
-        from desktop.store.errors import StoreError
-
         try:
-            records = self.store.evaluations()
+            records = self.document.evaluations()
         except StoreError:
             records = []
         for record in records:
@@ -452,105 +443,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.total_label.setText(
             f"合計 自己評価 {root.points}点・見込み {root.projected_points}点／{root.max_points}点"
         )
-
-    # ------------------------------------------------------------------------------------
-    # user actions routed to the controller
-    # ------------------------------------------------------------------------------------
-    def _answer(self, target_id: str, value) -> None:
-        if self.controller is not None:
-            self.controller.set_answer(target_id, value)
-
-    def _note(self, indicator_id: str, field: str, value: str) -> None:
-        from desktop.store.records import STATUS_FINAL
-
-        if self.controller is None:
-            return
-        if field == "status" and value == STATUS_FINAL and not self._confirm_final(indicator_id):
-            self.panel.update_note(self.controller.note(indicator_id))  # back to what is stored
-            return
-        self.controller.set_note_field(indicator_id, field, value)
-
-    def _confirm_final(self, indicator_id: str) -> bool:
-        """確定 with sub-items still unanswered: ask first, saying how many."""
-        open_count = sum(
-            1
-            for indicator, _target, unanswered in self.answer_targets()
-            if indicator == indicator_id and unanswered
-        )
-        if not open_count:
-            return True
-        return self.prompts.confirm(
-            "確定の確認",
-            f"この評価指標には未回答の小項目が {open_count} 件あります。確定にしますか？",
-            "確定にする",
-        )
-
-    def _wording(self, item_id: str, text: str) -> None:
-        if self.controller is not None:
-            self.controller.set_wording(item_id, text)
-
-    def _attachment_action(self, action: str, indicator_id: str, attachment: Attachment | None):
-        if self.controller is None:
-            return
-        if action == "add":
-            self._add_attachment(indicator_id)
-        elif attachment is not None:
-            handler = {
-                "export": self._export_attachment,
-                "open": self._open_attachment,
-                "remove": self._remove_attachment,
-            }[action]
-            handler(indicator_id, attachment)
-
-    def _add_attachment(self, indicator_id: str) -> None:
-        path = self.prompts.attachment_path()
-        if path is not None:
-            self.controller.add_attachment(indicator_id, path)
-
-    def _export_attachment(self, _indicator_id: str, attachment: Attachment) -> None:
-        from desktop.ui.controller import attachment_file_name
-
-        target = self.prompts.export_path(attachment_file_name(attachment))
-        if target is not None and self.controller.export_attachment(attachment, target):
-            self.statusBar().showMessage(f"{target.name} に出力しました")
-
-    def _open_attachment(self, indicator_id: str, attachment: Attachment) -> None:
-        from desktop.attachment_files import is_program_file
-        from desktop.ui.controller import attachment_file_name, program_refused_message
-
-        if is_program_file(attachment_file_name(attachment)):
-            # Never run what someone else put into the file: offer a saved copy instead.
-            if self.prompts.confirm(
-                "添付ファイルを開けません", program_refused_message(attachment), "出力する…"
-            ):
-                self._export_attachment(indicator_id, attachment)
-            return
-        # A copy in a private temporary folder: the file kept in the evaluation file stays untouched.
-        target = self.controller.copy_for_opening(attachment)
-        if target is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
-
-    def _paste_wording(self, indicator_id: str) -> None:
-        """「公式文言を貼り付け」: the preview dialog, then one stored action."""
-        controller = self.controller
-        if controller is None:
-            return
-        texts = self.prompts.paste_wording(controller.catalog, controller.catalog.indicator(indicator_id))
-        if texts:
-            controller.store_pasted(texts, origin="貼り付け")
-
-    def _waive_prerequisite(self, item_id: str, waived: bool) -> None:
-        if self.controller is not None:
-            self.controller.set_prerequisite_waived(item_id, waived)
-
-    def _remove_attachment(self, indicator_id: str, attachment: Attachment) -> None:
-        from desktop.attachment_files import visible_text
-
-        question = (
-            f"「{visible_text(attachment.name)}」を評価ファイルから削除します。元に戻せません。"
-        )
-        if self.prompts.confirm("添付ファイルの削除", question, "削除する"):
-            self.controller.remove_attachment(indicator_id, attachment.id)
 
     # --- what the controller reports -----------------------------------------------------------
     def _on_scored(self, tree) -> None:
@@ -574,8 +466,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
         self.panel.update_wordings(controller.tree, controller.layers)
 
     def _on_attachments_changed(self, indicator_id: str) -> None:
-        from desktop.store.errors import StoreError
-
         if self.current_indicator_id() == indicator_id:
             try:
                 self.panel.update_attachments(self.controller.attachments(indicator_id))
@@ -583,8 +473,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
                 self._report(exc)
 
     def _on_failure(self, exc) -> None:
-        from desktop.store.errors import LockLost
-
         if isinstance(exc, LockLost):
             self._lock_lost(str(exc))
             return
@@ -596,72 +484,6 @@ class MainWindow(FileHandling, KeyboardNavigation, QMainWindow):
             self.prompts.error(exc, title)
         else:
             self.statusBar().showMessage(f"{title or getattr(exc, 'title', 'エラー')}: {exc}")
-
-    def assign_sections(self, node_id: str | None = None) -> bool:
-        """担当課・担当者 for every indicator of a goal, group or grant (or one), in one step."""
-        from desktop.report.wording import node_title
-        from desktop.scoring import tree as T
-        from desktop.ui.bulk_assign_dialog import IndicatorChoice
-
-        controller = self.controller
-        node_id = node_id or self.navigation.current_node_id()
-        if controller is None or node_id is None:
-            return False
-        node = controller.tree.node(node_id)
-        indicators = [n for n in node.walk() if n.level == T.INDICATOR]
-        if not indicators:
-            return False
-        choices = [
-            IndicatorChoice(
-                n.id,
-                f"{n.label} {n.title}" if n.label else n.title,
-                controller.note(n.id).section,
-                controller.note(n.id).assignee,
-            )
-            for n in indicators
-        ]
-        place = node_title(controller.catalog, node)
-        assignment = self.prompts.bulk_assignment(place, choices, self._sections())
-        if assignment is None:
-            return False
-        count = len(assignment.indicator_ids)
-        return controller.set_notes(
-            assignment.indicator_ids, assignment.fields, f"{count}件の評価指標の担当を設定"
-        )
-
-    # ------------------------------------------------------------------------------------
-    # change history
-    # ------------------------------------------------------------------------------------
-    def show_history(self, target: str | None = None) -> None:
-        """編集 → 変更履歴: everything, or one sub-item's (or indicator's) changes."""
-        from desktop.history import history_rows
-        from desktop.report.wording import indicator_reference, target_reference
-        from desktop.store.errors import StoreError
-        from desktop.ui.history_dialog import HistoryDialog
-
-        if self.controller is None:
-            return
-        catalog = self.controller.catalog
-        try:
-            rows = history_rows(catalog, self.session.history())
-        except StoreError as exc:
-            self._report(exc)
-            return
-        names = {
-            indicator.id: f"{indicator_reference(catalog, indicator.id)} {indicator.title}"
-            for indicator in catalog.all_indicators()
-        }
-        dialog = HistoryDialog(
-            rows,
-            names,
-            target=target,
-            target_name=target_reference(catalog, target) if target else "",
-            parent=self,
-        )
-        dialog.place_chosen.connect(self.jump_to)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.history_dialog = dialog
-        dialog.show()
 
     # ------------------------------------------------------------------------------------
     # help

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
+from desktop.formats import year_label
 from desktop.ui.menus import MENU_EVALUATION, MENU_FILE, SECTION_EXCHANGE, SECTION_FEATURES
 
 if TYPE_CHECKING:
@@ -168,7 +169,7 @@ class NationalActions:
     def _seeded(self, fiscal_year: int) -> None:
         self.window.switch_year(fiscal_year)
         self.window.statusBar().showMessage(
-            f"令和{fiscal_year - 2018}年度の評価を国の評価結果から作りました（回答は要確認）"
+            f"{year_label(fiscal_year)}の評価を国の評価結果から作りました（回答は要確認）"
         )
 
     def _official_applied(self) -> None:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.formats import year_label
 from desktop.national import analysis as A
 from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
@@ -468,7 +469,7 @@ class NationalDialog(QDialog):
             )
             for h in history
         ]
-        headers = ("小項目", *(f"令和{y - 2018}年度" for y in years), "配点", "推移")
+        headers = ("小項目", *(year_label(y) for y in years), "配点", "推移")
         self.history_model.set_table(
             Table("3年間の推移", headers, rows, (False, *(True for _ in years), True, False))
         )
@@ -522,7 +523,7 @@ class NationalDialog(QDialog):
                 f"{self.dataset.year_label}の評価を開いてから反映してください。",
             )
             return False
-        if session.store.read_only:
+        if session.read_only:
             QMessageBox.information(
                 self, "国による評価結果", "読み取り専用で開いているため反映できません。"
             )
@@ -533,27 +534,16 @@ class NationalDialog(QDialog):
         return True
 
     def seed_target(self):
-        """The catalog to start: the year after the dataset's, else its own year, that the
-        open file does not hold yet (None when neither can be started)."""
-        from desktop.catalog import registry
+        """The catalog to start (desktop.national.seed.seed_target), or None."""
+        from desktop.national.seed import seed_target
 
-        have = (
-            {r.fiscal_year for r in self.store.evaluations()} if self.store is not None else set()
-        )
-        for year in (self.dataset.fiscal_year + 1, self.dataset.fiscal_year):
-            if year in have:
-                continue
-            try:
-                return registry.for_year(year)
-            except registry.UnknownCatalog:
-                continue
-        return None
+        held = {r.fiscal_year for r in self.store.evaluations()} if self.store else set()
+        return seed_target(self.dataset.fiscal_year, held)
 
     def seed_evaluation(self, *, confirm=None) -> int | None:
         """Start a year's evaluation from the municipality's official result (preview,
         backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
-        from desktop.national.seed import apply_seed, plan_seed
-        from desktop.store.records import Municipality
+        from desktop.national.seed import apply_seed, plan_seed, seeded_municipality
 
         title = "国の評価結果から評価を始める"
         if self.store is None or self.store.read_only:
@@ -588,10 +578,7 @@ class NationalDialog(QDialog):
         )
         if not accepted:
             return None
-        municipality = None
-        if own is None or not own.name:
-            insured = int(m.first_insured) if m.first_insured is not None else None
-            municipality = Municipality(m.name, m.insurer, m.prefecture, insured)
+        municipality = None if own is not None and own.name else seeded_municipality(m)
         apply_seed(self.store, plan, municipality=municipality)
         self.seeded.emit(target.fiscal_year)
         return target.fiscal_year

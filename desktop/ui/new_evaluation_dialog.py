@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.catalog.model import Catalog
 from desktop.prefectures import PREFECTURES
-from desktop.store.records import Municipality
+from desktop.records import Municipality
 from desktop.ui import formatting as fmt
 
 MAX_INSURED = 5_000_000

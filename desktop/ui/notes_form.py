@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.attachment_files import visible_text
 from desktop.catalog.model import Indicator
-from desktop.store.records import INDICATOR_STATUSES, Attachment, IndicatorNote
+from desktop.records import INDICATOR_STATUSES, Attachment, IndicatorNote
 from desktop.ui import formatting as fmt
 from desktop.ui.guarded_combo import GuardedComboBox
 

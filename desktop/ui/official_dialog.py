@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop.formats import fmt_points
 from desktop.report.official import OfficialResultError, enter_official_results, parse_points
 from desktop.report.wording import node_title
 from desktop.scoring import tree as T
@@ -43,16 +44,8 @@ INVALID_COLOUR = QColor("#c00000")
 NOT_A_NUMBER = "数値ではありません"
 
 
-def _fmt(value: float | int | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}"
-    return str(int(value))
-
-
 def _signed(value: float) -> str:
-    text = _fmt(abs(value))
+    text = fmt_points(abs(value))
     return f"+{text}" if value > 0 else (f"−{text}" if value < 0 else "±0")
 
 
@@ -103,7 +96,7 @@ class OfficialResultsModel(QAbstractItemModel):
                 self._add(group_row, indicator, f"{indicator.label} {indicator.title}", stored)
 
     def _add(self, parent: _Row, node: ScoreNode, title: str, stored) -> _Row:
-        row = _Row(node, title, parent, _fmt(stored.get(node.id)))
+        row = _Row(node, title, parent, fmt_points(stored.get(node.id)))
         parent.children.append(row)
         self._by_id[node.id] = row
         return row
@@ -242,7 +235,7 @@ class OfficialResultsDialog(QDialog):
         self.session = session
         self.setWindowTitle(f"国による評価結果の入力（{session.catalog.year_label}）")
         self.resize(980, 640)
-        self.stored = session.store.official_results(session.evaluation_id)
+        self.stored = session.official_results()
         self.model = OfficialResultsModel(session.catalog, session.score(), self.stored, self)
 
         intro = QLabel(

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.evaluation.errors import StoreError
 from desktop.report.losses import lines_by_indicator, lost_items
 from desktop.report.wording import node_title
-from desktop.store.errors import StoreError
 from desktop.text_limits import too_long_message
 
 GroupIdRole = Qt.ItemDataRole.UserRole + 1
@@ -74,7 +74,7 @@ class PlannedResponseEditor(QDialog):
         self.setWindowTitle(f"今後の対応の編集（{session.catalog.year_label}）")
         self.resize(980, 620)
         self.tree = session.score()
-        self.saved: dict[str, str] = session.store.planned_responses(session.evaluation_id)
+        self.saved: dict[str, str] = session.planned_responses()
         self.wordings = session.text_layers()
         self._current: str | None = None
 
@@ -190,7 +190,7 @@ class PlannedResponseEditor(QDialog):
             QMessageBox.warning(self, "今後の対応", message)
             return False
         try:
-            self.session.store.set_planned_response(self.session.evaluation_id, group_id, text)
+            self.session.set_planned_response(group_id, text)
         except StoreError as exc:
             QMessageBox.warning(self, exc.title, str(exc))
             return False

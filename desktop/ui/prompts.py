@@ -8,6 +8,7 @@ its whole loop without a modal dialog waiting for a click.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -23,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.dates import japanese_datetime
-from desktop.store.backup import BackupInfo
-from desktop.store.errors import FileLocked, StoreError
+from desktop.evaluation.errors import FileLocked, StoreError
+
+if TYPE_CHECKING:
+    from desktop.evaluation.document import BackupInfo
 
 EVALUATION_FILE_FILTER = "評価ファイル (*.sqlite *.db);;すべてのファイル (*)"
 

@@ -6,7 +6,7 @@ returns what the main window needs to refresh:
 * :func:`export_report` → the written path (or None);
 * :func:`show_gaps` → the (non-modal) gap dialog, whose double-clicks call ``on_jump``;
 * :func:`enter_official_results` → True when official results were saved;
-* :func:`carry_forward` → the new year's :class:`~desktop.session.Session` (or None);
+* :func:`carry_forward` → the new year's :class:`~desktop.evaluation.session.Session` (or None);
 * :func:`edit_planned_responses` → None (every save is already one action).
 
 The small ``ask_save_path`` / ``run_dialog`` / ``inform`` / ``warn`` functions are the
@@ -23,19 +23,21 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QVBoxLayout, QWidget
 
-from desktop.carryover import CarryError, plan_carry
-from desktop.carryover import carry_forward as carry_into_next_year
-from desktop.session import Session
-from desktop.store import EvaluationFile
-from desktop.store.errors import StoreError
+from desktop.evaluation.carryover import CarryError
+from desktop.evaluation.errors import StoreError
+from desktop.evaluation.session import Session
 from desktop.ui.carry_dialog import CarryDialog
 from desktop.ui.gap_view import GapView
 from desktop.ui.official_dialog import OfficialResultsDialog
 from desktop.ui.planned_response_editor import PlannedResponseEditor
+
+if TYPE_CHECKING:
+    from desktop.evaluation.document import Document
 
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 PDF_FILTER = "PDF (*.pdf)"
@@ -60,14 +62,14 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
             official_rows = compare(
                 session.catalog,
                 session.score(),
-                session.store.official_results(session.evaluation_id),
+                session.official_results(),
             )
             if path.suffix.lower() == ".pdf":
                 from desktop.ui.report_pdf import render_pdf
 
-                render_pdf(report, path, official_rows, evaluation_file=session.store.path)
+                render_pdf(report, path, official_rows, evaluation_file=session.path)
             else:
-                save_report_xlsx(report, path, official_rows, evaluation_file=session.store.path)
+                save_report_xlsx(report, path, official_rows, evaluation_file=session.path)
     except (ReportWriteError, StoreError) as exc:
         warn(parent, "出力できません", str(exc))
         return None
@@ -112,19 +114,19 @@ def enter_official_results(parent: QWidget | None, session: Session) -> bool:
     if session.read_only:
         inform(parent, OFFICIAL_TITLE, "読み取り専用で開いているため入力できません。")
         return False
-    before = session.store.official_results(session.evaluation_id)
+    before = session.official_results()
     if not run_dialog(OfficialResultsDialog(session, parent)):
         return False
-    return session.store.official_results(session.evaluation_id) != before
+    return session.official_results() != before
 
 
 def carry_forward(
-    parent: QWidget | None, store: EvaluationFile, current_session: Session | None
+    parent: QWidget | None, document: Document, current_session: Session | None
 ) -> Session | None:
     """前年度から引き継ぐ: confirm the plan, carry in one action, show the summary."""
     from_year = current_session.record.fiscal_year if current_session is not None else None
     try:
-        plan = plan_carry(store, from_year)
+        plan = document.plan_carry(from_year)
     except (CarryError, StoreError) as exc:
         warn(parent, CARRY_TITLE, str(exc))
         return None
@@ -132,7 +134,7 @@ def carry_forward(
         return None
     try:
         with _busy():
-            session, done = carry_into_next_year(store, plan.source.fiscal_year)
+            session, done = document.carry_forward(plan.source.fiscal_year)
     except (CarryError, StoreError) as exc:
         warn(parent, CARRY_TITLE, f"引き継げませんでした（ファイルは変わっていません）。\n\n{exc}")
         return None

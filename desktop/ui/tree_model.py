@@ -18,14 +18,14 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QFont
 
 from desktop.catalog.model import REFERENCE_MARK, Indicator
-from desktop.scoring import tree as T
-from desktop.scoring.tree import ScoreNode, ScoreTree
-from desktop.store.records import (
+from desktop.records import (
     INDICATOR_STATUSES,
     STATUS_IN_PROGRESS,
     STATUS_NOT_STARTED,
     IndicatorNote,
 )
+from desktop.scoring import tree as T
+from desktop.scoring.tree import ScoreNode, ScoreTree
 from desktop.ui import formatting as fmt
 
 _NO_PARENT = QModelIndex()  # the invisible root: Qt's default argument

@@ -1,7 +1,7 @@
 """Undo and redo of a saved change, itself written through the store and audited.
 
 A command is pushed *after* its action was saved (the store already returned the
-list of :class:`~desktop.store.records.Change`), so the first ``redo`` that
+list of :class:`~desktop.records.Change`), so the first ``redo`` that
 ``QUndoStack.push`` performs does nothing. Later undo/redo write the old or new
 values back as one action with the source 元に戻す / やり直し, so the audit log shows
 what happened and who did it.
@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QUndoCommand
 
-from desktop.store.records import (
+from desktop.records import (
     ACTION_ANSWER,
     ACTION_NOTE,
     ACTION_WORDING,

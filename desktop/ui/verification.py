@@ -3,8 +3,8 @@
 The window opens a file with the quick check only, so that the evaluation is on
 screen at once even when the file is large or on a slow shared drive. Right after,
 this job runs ``PRAGMA integrity_check`` and makes the opening backup through its
-own read-only connection (``desktop.store.backup.backup_file``, which never copies
-a damaged file over the good backups), and reports back on the GUI thread.
+own read-only connection (``desktop.evaluation.document.verify_and_back_up``, which
+never copies a damaged file over the good backups), and reports back on the GUI thread.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ class VerificationJob(QRunnable):
         self.signals = VerificationSignals()  # created on the GUI thread: slots run there
 
     def run(self) -> None:
-        from desktop.store.backup import backup_file
-        from desktop.store.errors import StoreError
+        from desktop.evaluation.document import verify_and_back_up
+        from desktop.evaluation.errors import StoreError
 
         try:
-            made = backup_file(self.path, "open")
+            made = verify_and_back_up(self.path)
         except StoreError as exc:
             self.signals.finished.emit(str(self.path), "", exc)
         except Exception as exc:  # never let a worker thread die silently
-            from desktop.store.errors import CannotOpen
+            from desktop.evaluation.errors import CannotOpen
 
             self.signals.finished.emit(str(self.path), "", CannotOpen(self.path, str(exc)))
         else:

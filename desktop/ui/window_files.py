@@ -1,8 +1,11 @@
 """The main window's file handling: open, new evaluation, years, backups, the lock.
 
 A mixin of :class:`desktop.ui.main_window.MainWindow`, kept apart so that each
-module has one job. The store and session modules are imported inside the methods:
-they are not needed to paint the first window (start-up speed).
+module has one job. What happens to the file (opening, the lock, the heartbeat,
+backups, restoring, a lost lock) is :class:`desktop.evaluation.document.Document`,
+held for the window by :class:`desktop.ui.document_controller.DocumentController`
+(its timer and background check); this mixin only asks the user and shows the outcome. The document module is imported
+inside the methods: it is not needed to paint the first window (start-up speed).
 """
 
 from __future__ import annotations
@@ -14,11 +17,12 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
 from desktop.dates import japanese_datetime
+from desktop.evaluation.errors import FileLocked, NoEvaluation, OtherMunicipality, StoreError
+from desktop.ui.document_controller import DocumentController
 
 if TYPE_CHECKING:
-    from desktop.store import EvaluationFile
+    from desktop.evaluation.document import Document
 
-HEARTBEAT_MS = 60_000  # the lock's heartbeat (and the check for the hourly backup)
 NO_EVALUATION_YET = "このファイルにはまだ評価がありません。新規評価を作成してください。"
 # Looking for a newer catalog revision reads every shipped catalog (about 80 ms the first
 # time): it waits this long after an evaluation is loaded, so that it is on screen first.
@@ -26,9 +30,29 @@ UPGRADE_CHECK_DELAY_MS = 200
 
 
 class FileHandling:
-    """Needs: store, path, user, prompts, ui_settings, heartbeat_timer, _use_session …"""
+    """Needs: document_controller, path, user, prompts, ui_settings, _use_session …"""
 
-    store: EvaluationFile | None
+    document_controller: DocumentController
+
+    def _connect_document_controller(self) -> None:
+        files = self.document_controller
+        files.lock_lost.connect(self._lock_lost)
+        files.damaged.connect(self._report)
+        files.message.connect(self.statusBar().showMessage)
+
+    @property
+    def document(self) -> Document | None:
+        """The open evaluation file, or None."""
+        return self.document_controller.document
+
+    @property
+    def heartbeat_timer(self):
+        return self.document_controller.heartbeat_timer
+
+    @property
+    def store(self):
+        """The open file itself (for the window's tests and its status line)."""
+        return self.document.store if self.document is not None else None
 
     # --- opening ------------------------------------------------------------------------
     def open_path(
@@ -59,8 +83,7 @@ class FileHandling:
             self._open_now(path, read_only=read_only, takeover=takeover, interactive=True)
 
     def _open_now(self, path: Path, *, read_only: bool, takeover: bool, interactive: bool) -> bool:
-        from desktop.store import EvaluationFile
-        from desktop.store.errors import FileLocked, NoEvaluation, StoreError
+        from desktop.evaluation.document import Document
         from desktop.ui.prompts import READ_ONLY, TAKE_OVER
 
         self.interactive = interactive
@@ -69,13 +92,8 @@ class FileHandling:
         try:
             # Writable: the quick check now, the full check and the opening backup just
             # after, off the GUI thread (see desktop.ui.verification).
-            store = EvaluationFile.open(
-                path,
-                user=self.user,
-                read_only=read_only,
-                takeover=takeover,
-                backup_on_open=False,
-                full_check=read_only,
+            document = Document.open(
+                path, user=self.user, read_only=read_only, takeover=takeover, check_later=True
             )
         except FileLocked as exc:
             # Without a person to ask (a screenshot), reading is the harmless choice.
@@ -85,90 +103,47 @@ class FileHandling:
                 return self._open_now(path, read_only=True, takeover=False, interactive=interactive)
             if choice == TAKE_OVER:
                 return self._open_now(path, read_only=False, takeover=True, interactive=interactive)
-            if self.store is None:
+            if self.document is None:
                 self._show_start("")
             return False
         except NoEvaluation as exc:  # an empty file opened read-only
             self._report(exc)
-            if self.store is None:
+            if self.document is None:
                 self._show_start(str(exc))
             return False
         except StoreError as exc:
             self._report(exc)
-            if self.store is None:
+            if self.document is None:
                 self._show_start(f"{exc.title}\n{exc}")
             return False
         if not read_only:
             self.read_only_reason = ""
-        self._adopt_store(store, path)
+        self._adopt(document)
         opened = self._open_session(None)
         if not read_only:
-            self._start_verification(path)
+            self.document_controller.start_verification()
         return opened
-
-    # --- the full check and the opening backup, in the background ---------------------------------------
-    def _start_verification(self, path: Path) -> None:
-        from PySide6.QtCore import QThreadPool
-
-        from desktop.ui.verification import VerificationJob
-
-        job = VerificationJob(path)
-        job.signals.finished.connect(self._verification_finished)
-        self.verification_pending = True
-        self._verification_job = job  # keeps its signals object alive until it reports
-        QThreadPool.globalInstance().start(job)
-
-    def _verification_finished(self, path: str, backup: str, error) -> None:
-        from desktop.store.errors import DamagedFile
-
-        self.verification_pending = False
-        if self.path is None or str(self.path) != path or self.store is None:
-            return  # another file is open by now
-        if isinstance(error, DamagedFile):
-            self._report(error)
-            self._lock_lost(
-                "整合性検査で問題が見つかったため、読み取り専用に切り替えました。"
-                "「ファイル → バックアップから復元」で直近のバックアップを戻してください。"
-            )
-        elif error is not None:
-            self.statusBar().showMessage(f"開いたときのバックアップを作れませんでした: {error}")
-        elif backup:
-            self.store.last_backup = Path(backup)
 
     def wait_for_verification(self, timeout_ms: int = 30_000) -> bool:
         """Block until the background check is done (closing the window; tests)."""
-        from PySide6.QtCore import QCoreApplication, QElapsedTimer, QThreadPool
+        return self.document_controller.wait_for_verification(timeout_ms)
 
-        QThreadPool.globalInstance().waitForDone(timeout_ms)
-        timer = QElapsedTimer()
-        timer.start()
-        while getattr(self, "verification_pending", False) and timer.elapsed() < timeout_ms:
-            QCoreApplication.processEvents()  # deliver the job's queued report
-        return not getattr(self, "verification_pending", False)
-
-    def _adopt_store(self, store: EvaluationFile, path: Path) -> None:
+    def _adopt(self, document: Document) -> None:
         self._close_file()
-        self.store = store
-        self.path = path
+        self.document_controller.adopt(document)
+        self.path = document.path
         if self.remember:
-            self.ui_settings.add_recent(path)
-        self.heartbeat_timer.start()
+            self.ui_settings.add_recent(document.path)
 
     def _close_file(self) -> None:
         """Save pending typing, forget the evaluation and close the file (releasing the lock)."""
         self._commit_pending()
         self._use_session(None)
-        self.heartbeat_timer.stop()
-        if self.store is not None:
-            self.store.close()
-        self.store = None
+        self.document_controller.close()
 
     def _open_session(self, fiscal_year: int | None) -> bool:
-        from desktop.session import Session
-        from desktop.store.errors import NoEvaluation, StoreError
-
         try:
-            session = Session.open(self.store, fiscal_year)
+            session = self.document.session(fiscal_year)
         except NoEvaluation:
             self._use_session(None)
             self._show_start(NO_EVALUATION_YET)
@@ -204,17 +179,17 @@ class FileHandling:
     def new_evaluation(self) -> bool:
         """新規評価: the dialog, then the evaluation in this file or in a new one."""
         from desktop.catalog import registry
-        from desktop.store.errors import StoreError
         from desktop.ui.new_evaluation_dialog import NewEvaluationDialog
 
         catalogs = registry.catalogs()
         if not catalogs:
             self.prompts.info("新規評価", "同梱の評価指標を読み込めませんでした。")
             return False
-        writable = self.store is not None and not self.store.read_only
+        document = self.document
+        writable = document is not None and not document.read_only
         try:
-            municipality = self.store.municipality() if self.store is not None else None
-            years = {r.fiscal_year for r in self.store.evaluations()} if writable else set()
+            municipality = document.municipality() if document is not None else None
+            years = document.fiscal_years() if writable else set()
         except StoreError as exc:
             self._report(exc)
             return False
@@ -236,14 +211,12 @@ class FileHandling:
 
     def create_evaluation(self, request) -> bool:
         """Create what a NewEvaluationRequest asks for, in this file or a new one."""
-        from desktop.session import create_evaluation
-        from desktop.store import EvaluationFile
-        from desktop.store.errors import StoreError
+        from desktop.evaluation.document import Document
 
         if request.target is not None and (self.path is None or request.target != self.path):
             try:
-                store = EvaluationFile.open(request.target, user=self.user)
-                existing = store.municipality()
+                document = Document.open(request.target, user=self.user)
+                existing = document.municipality()
             except StoreError as exc:
                 self._report(exc)
                 return False
@@ -252,7 +225,7 @@ class FileHandling:
                 and existing.name
                 and existing.name != request.municipality.name
             ):
-                store.close()
+                document.close()
                 self._report(
                     StoreError(
                         request.target,
@@ -262,11 +235,9 @@ class FileHandling:
                     title="新規評価を作成できません",
                 )
                 return False
-            self._adopt_store(store, Path(request.target))
+            self._adopt(document)
         try:
-            session = create_evaluation(
-                self.store, request.catalog, municipality=request.municipality
-            )
+            session = self.document.create_evaluation(request.catalog, request.municipality)
         except StoreError as exc:
             self._report(exc)
             self._open_session(None)
@@ -281,17 +252,17 @@ class FileHandling:
     def fill_year_menu(self) -> None:
         menu = self.menus.years
         menu.clear()
-        if self.store is None or self.session is None:
+        if self.document is None or self.session is None:
             menu.addAction("（評価がありません）").setEnabled(False)
             return
-        for record in self.store.evaluations():
+        for record in self.document.evaluations():
             action = menu.addAction(record.year_label)
             action.setCheckable(True)
             action.setChecked(record.fiscal_year == self.session.record.fiscal_year)
             action.triggered.connect(lambda _c=False, y=record.fiscal_year: self.switch_year(y))
 
     def switch_year(self, fiscal_year: int | None) -> bool:
-        if fiscal_year is None or self.store is None:
+        if fiscal_year is None or self.document is None:
             return False
         if self.session is not None and self.session.record.fiscal_year == fiscal_year:
             return True
@@ -300,9 +271,7 @@ class FileHandling:
 
     # --- backups ------------------------------------------------------------------------------------
     def restore_from_backup(self) -> bool:
-        from desktop.store.backup import list_backups
-        from desktop.store.errors import OtherMunicipality, StoreError
-        from desktop.store.restore import restore_backup
+        from desktop.evaluation.document import list_backups, restore
 
         if self.path is None:
             return False
@@ -327,11 +296,11 @@ class FileHandling:
         restored = True
         try:
             try:
-                restore_backup(path, chosen.path, user=self.user)
+                restore(path, chosen, user=self.user)
             except OtherMunicipality as exc:
                 if not self.prompts.confirm(exc.title, str(exc), "それでも復元する"):
                     raise
-                restore_backup(path, chosen.path, user=self.user, other_municipality=True)
+                restore(path, chosen, user=self.user, other_municipality=True)
         except OtherMunicipality:
             restored = False  # the user said no: nothing to report
         except StoreError as exc:
@@ -340,8 +309,8 @@ class FileHandling:
         reopened = self._open_now(
             path, read_only=False, takeover=False, interactive=self.interactive
         )
-        back_in_year = reopened and restored and year is not None and self.store is not None
-        if back_in_year and year in {r.fiscal_year for r in self.store.evaluations()}:
+        back_in_year = reopened and restored and year is not None and self.document is not None
+        if back_in_year and year in self.document.fiscal_years():
             self._open_session(year)
         if restored:
             self.statusBar().showMessage("バックアップから復元しました")
@@ -349,22 +318,8 @@ class FileHandling:
 
     # --- keeping the file safe: heartbeat, hourly backup, losing the lock --------------------------------
     def heartbeat(self) -> None:
-        from desktop.store.errors import StoreError
-
-        if self.store is None or self.store.read_only:
-            return
-        if not self.store.heartbeat():
-            self._lock_lost(
-                "ほかの人がこのファイルを引き継いだため、これ以降の変更は保存できません。"
-            )
-            return
-        try:
-            made = self.store.maybe_backup()
-        except StoreError as exc:
-            self.statusBar().showMessage(f"定期バックアップを作れませんでした: {exc}")
-            return
-        if made is not None:
-            self.statusBar().showMessage(f"バックアップしました {made.name}")
+        """Beat now (the timer does it every minute); a lost lock comes back as _lock_lost."""
+        self.document_controller.heartbeat()
 
     def _lock_lost(self, reason: str) -> None:
         """Someone took the file over: switch to read-only and say so."""
@@ -373,10 +328,7 @@ class FileHandling:
         indicator = self.current_indicator_id()
         self._drop_pending()  # nothing typed can be saved any more
         self._use_session(None)
-        self.heartbeat_timer.stop()
-        if self.store is not None:
-            self.store.close()  # the lock is someone else's now: close() leaves it alone
-            self.store = None
+        self.document_controller.close()  # the lock is someone else's now: it is left alone
         interactive, remember = self.interactive, self.remember
         self.read_only_reason = reason
         # Reopen quietly (no lock dialog: we know why), then put the user back in place.
@@ -419,8 +371,6 @@ class FileHandling:
         )
 
     def offer_upgrade(self) -> bool:
-        from desktop.store.errors import StoreError
-
         session = self.session
         if session is None or session.read_only:
             return False

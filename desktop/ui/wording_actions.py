@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.store.records import TEXT_PASTED
+from desktop.records import TEXT_PASTED
 
 SOURCE_FILTER = "PDF・テキスト (*.pdf *.txt);;すべてのファイル (*)"
 XLSX_FILTER = "Excel ブック (*.xlsx)"
@@ -85,7 +85,7 @@ def tell(parent, title: str, text: str, *, problem: bool = False) -> None:
 # --- the ministry's whole document -------------------------------------------------------------------
 def paste_document(parent, session) -> bool:
     """Read the ministry's PDF (or a text file), preview, then store 公式文言（貼り付け）."""
-    from desktop.store.errors import StoreError
+    from desktop.evaluation.errors import StoreError
     from desktop.wording.document import (
         SourceError,
         place_document,
@@ -149,7 +149,7 @@ def export_pack(parent, session) -> Path | None:
 
 
 def import_pack(parent, session) -> bool:
-    from desktop.store.errors import StoreError
+    from desktop.evaluation.errors import StoreError
     from desktop.wording.packs import PackError, apply_pack_import, plan_pack_import, read_pack
 
     path = ask_pack_path(parent, save=False)
@@ -170,7 +170,7 @@ def import_pack(parent, session) -> bool:
     if not confirm_preview(parent, "文言集の取り込み", plan.summary(), lines, "取り込む"):
         return False
     try:
-        session.store.backup("before-import")
+        session.backup("before-import")
         apply_pack_import(session, plan)
     except StoreError as exc:
         tell(parent, "文言集の取り込み", str(exc), problem=True)

@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QInputDialog, QMessageBox, QWidget
 
-from desktop.session import Session
-from desktop.store.errors import StoreError
+from desktop.evaluation.errors import StoreError
+from desktop.evaluation.session import Session
 
 XLSX_FILTER = "Excel ブック (*.xlsx)"
 
@@ -102,7 +102,7 @@ def import_workbook(parent: QWidget | None, session: Session) -> bool:
     if not changes:
         inform(parent, "取込", "反映する変更はありませんでした。")
         return False
-    backup = session.store.last_backup
+    backup = session.last_backup
     saved = f"\n取込前の状態は {backup} に保存してあります。" if backup else ""
     inform(
         parent,

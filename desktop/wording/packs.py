@@ -31,6 +31,7 @@ from desktop.catalog.wording import (
     SOURCE_MARKS,
     TextLayers,
 )
+from desktop.formats import reiwa_year, year_label
 from desktop.safe_save import SaveError, save_atomically
 from desktop.wording.limits import MAX_PACK_ROWS, MAX_TEXT_CHARS
 
@@ -290,7 +291,7 @@ class PackImportPlan:
 
 def check_pack_fits(pack: Pack, catalog: Catalog) -> None:
     if pack.catalog_id != catalog.id or pack.fiscal_year != catalog.fiscal_year:
-        year = f"令和{pack.fiscal_year - 2018}年度" if pack.fiscal_year > 2018 else "別の年度"
+        year = year_label(pack.fiscal_year) if reiwa_year(pack.fiscal_year) > 0 else "別の年度"
         raise PackError(
             f"{pack.name} は{year}の文言集です。開いている評価（{catalog.year_label} "
             f"{catalog.level_label}）には取り込めません。何も変更していません。"
@@ -314,7 +315,7 @@ def plan_pack_import(session, pack: Pack) -> PackImportPlan:
 
     catalog = session.catalog
     check_pack_fits(pack, catalog)
-    held = session.store.item_texts(session.evaluation_id)
+    held = session.item_texts()
     changes, unchanged, official_kept = [], 0, 0
     for target_id, text in pack.texts.items():
         target = catalog.part(target_id)[1] if catalog.has_part(target_id) else catalog.item(target_id)
@@ -333,7 +334,7 @@ def plan_pack_import(session, pack: Pack) -> PackImportPlan:
 
 
 def apply_pack_import(session, plan: PackImportPlan) -> list:
-    from desktop.store.records import TEXT_PACK, import_source
+    from desktop.records import TEXT_PACK, import_source
 
     return session.set_item_texts(
         {change.target_id: change.new for change in plan.changes},

@@ -23,25 +23,34 @@ at export, audited or not, so that nothing is ever overwritten silently.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 
 from desktop.catalog.model import EXTERNAL, Item
-from desktop.scoring.answers import AnswerError, describe_allowed, is_plain_number, normalize
-from desktop.session import Session
-from desktop.store.backup import list_backups
-from desktop.store.records import (
-    NOTE_FIELD_LABELS,
-    STATUS_IN_PROGRESS,
-    STATUS_NOT_STARTED,
+from desktop.evaluation.document import list_backups
+from desktop.evaluation.session import Session
+from desktop.records import (
     AuditEntry,
     Change,
     ChangeSet,
     import_source,
 )
+from desktop.scoring.answers import AnswerError, describe_allowed, is_plain_number, normalize
 from desktop.text_limits import too_long_message
 from desktop.workbook import reader
+from desktop.workbook.import_preview import (  # noqa: F401 (re-exported: callers import them from here)
+    FIELD_ANSWER,
+    INPUT_COLUMNS,
+    PREFER_DATABASE,
+    PREFER_LABELS,
+    PREFER_WORKBOOK,
+    UNANSWERED_WORDS,
+    ImportPreview,
+    ImportRejected,
+    PendingChange,
+    Problem,
+)
 from desktop.workbook.layout import (
     COL,
     KEY_COLUMNS,
@@ -67,106 +76,8 @@ from desktop.workbook.manifest import (
 from desktop.workbook.safe_text import clean
 from desktop.workbook.validation import answer_values
 
-PREFER_WORKBOOK = "workbook"
-PREFER_DATABASE = "database"
-PREFER_LABELS = {PREFER_WORKBOOK: "ブックの値", PREFER_DATABASE: "評価ファイルの値"}
-FIELD_ANSWER = "answer"
-UNANSWERED_WORDS = {"", "未回答"}
 BACKUP_REASON = "before-import"
 BATCH_BACKUP_SECONDS = 600
-# Columns a colleague may fill in; anything typed below the last exported row is refused.
-INPUT_COLUMNS = ("回答", *NOTE_COLUMNS)
-
-
-class ImportRejected(Exception):
-    """Nothing was imported; the message says why (Japanese)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    message: str
-    sheet: str | None = None
-    row: int | None = None
-
-    def __str__(self) -> str:
-        if self.sheet and self.row:
-            return f"シート「{self.sheet}」{self.row}行目: {self.message}"
-        if self.sheet:
-            return f"シート「{self.sheet}」: {self.message}"
-        return self.message
-
-
-@dataclass(frozen=True)
-class PendingChange:
-    """One value the workbook would change (a conflict when the database changed it too)."""
-
-    target: str  # item or part id (answers), indicator id (notes)
-    field: str  # "answer", or a note field: evidence / section / memo
-    sheet: str
-    row: int
-    where: str  # what the user reads: 推進交付金 目標Ⅰ 1-ア
-    exported: str | None  # the value when the workbook was exported
-    database: str | None  # the value in the evaluation file now
-    workbook: str | None  # the value in the workbook
-    conflict: bool = False
-    last_user: str | None = None  # who last changed it in the evaluation file
-    last_at: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.target}|{self.field}"
-
-    @property
-    def field_label(self) -> str:
-        return (
-            "回答" if self.field == FIELD_ANSWER else NOTE_FIELD_LABELS.get(self.field, self.field)
-        )
-
-    def show(self, value: str | None) -> str:
-        if self.field == FIELD_ANSWER:
-            return value if value is not None else "未回答"
-        return value if value else "（空欄）"
-
-    @property
-    def last_changed(self) -> str:
-        if not self.last_user:
-            return "—"
-        return f"{self.last_user}（{(self.last_at or '').replace('T', ' ')[:16]}）"
-
-
-@dataclass
-class ImportPreview:
-    path: Path
-    session: Session = field(repr=False, compare=False)
-    manifest: Manifest | None = None
-    changes: list[PendingChange] = field(default_factory=list)
-    conflicts: list[PendingChange] = field(default_factory=list)
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def file_name(self) -> str:
-        return self.path.name
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.changes or self.conflicts)
-
-    def describe(self) -> str:
-        manifest = self.manifest
-        if manifest is None:
-            return self.file_name
-        section = f"「{manifest.section}」" if manifest.section else ""
-        exported = manifest.exported_at.replace("T", " ")[:16]
-        return (
-            f"{self.file_name}（{manifest.kind_label}{section}、{manifest.municipality} "
-            f"{manifest.year_label}、"
-            f"{exported} {manifest.exported_by} が出力）"
-        )
 
 
 # --- preview ---------------------------------------------------------------------------------
@@ -446,9 +357,7 @@ class _Checker:
             self.candidates.append(self.pending(row, FIELD_ANSWER, exported, value, _where(row)))
 
     def item_of(self, row: ManifestRow) -> Item:
-        if self.catalog.has_part(row.target):
-            return self.catalog.part(row.target)[0]
-        return self.catalog.item(row.target)
+        return self.catalog.item_of_target(row.target)
 
     def parse_answer(
         self, item: Item, row: ManifestRow, cell: reader.CellValue | None
@@ -511,11 +420,10 @@ class _Checker:
 
     # --- against the evaluation file -------------------------------------------------------------
     def compare_with_database(self) -> None:
-        store, evaluation_id = self.session.store, self.session.evaluation_id
-        answers = store.answers(evaluation_id)
-        notes = store.indicator_notes(evaluation_id)
+        answers = self.session.answers()
+        notes = self.session.notes()
         last: dict[tuple[str | None, str | None], AuditEntry] = {}
-        for entry in store.history(evaluation_id):
+        for entry in self.session.audit_log():
             last[(entry.target, entry.field)] = entry
         for candidate in self.candidates:
             if candidate.field == FIELD_ANSWER:
@@ -565,39 +473,57 @@ def apply(
     if not selected:
         return []
     session = preview.session
-    store, evaluation_id = session.store, session.evaluation_id
     answers = {c.target: c.workbook for c in selected if c.field == FIELD_ANSWER}
-    values = session.validate_answers(answers)
+    plan = ImportPlan(preview, selected, session.validate_answers(answers))
     if backup:
-        _backup_before_import(store)
-    with store.transaction():  # the check and the writes land together
-        _refuse_if_changed_since_preview(preview, selected)
-        change_set = ChangeSet(answers=values)
-        for change in selected:
+        _backup_before_import(session)
+    return session.apply(plan)  # the check and the writes land together
+
+
+@dataclass
+class ImportPlan:
+    """The previewed changes the user chose, for :meth:`desktop.evaluation.session.Session.apply`."""
+
+    preview: ImportPreview
+    selected: list[PendingChange]
+    values: dict[str, str | None]  # the answers, validated
+    carried: bool = False
+
+    @property
+    def audit_source(self) -> str:
+        return import_source(self.preview.file_name)
+
+    def check(self, session: Session) -> None:
+        _refuse_if_changed_since_preview(self.preview, self.selected)
+
+    def change_set(self, session: Session) -> ChangeSet:
+        change_set = ChangeSet(answers=dict(self.values))
+        for change in self.selected:
             if change.field != FIELD_ANSWER:
                 change_set.notes.setdefault(change.target, {})[change.field] = change.workbook or ""
-        _mark_started(session, values, change_set)
-        return store.apply(evaluation_id, change_set, source=import_source(preview.file_name))
+        # As when answering on screen: an indicator that receives an answer becomes 入力中.
+        session.mark_in_progress(change_set)
+        return change_set
 
 
-def _backup_before_import(store) -> None:
+def _backup_before_import(session: Session) -> None:
     """A restore point before the import; one per batch of imports a few minutes apart.
 
     Backups rotate (the newest ten are kept): importing forty section workbooks
     with a backup each would push out every older restore point.
     """
-    newest = list_backups(store.path)[:1]
+    newest = list_backups(session.path)[:1]
     if newest and newest[0].reason == BACKUP_REASON:
         age = (datetime.now() - newest[0].created).total_seconds()
         if age < BATCH_BACKUP_SECONDS:
             return
-    store.backup(BACKUP_REASON)
+    session.backup(BACKUP_REASON)
 
 
 def _refuse_if_changed_since_preview(preview: ImportPreview, selected: list[PendingChange]) -> None:
     session = preview.session
-    answers = session.store.answers(session.evaluation_id)
-    notes = session.store.indicator_notes(session.evaluation_id)
+    answers = session.answers()
+    notes = session.notes()
     for change in selected:
         if change.field == FIELD_ANSWER:
             now = answers.get(change.target)
@@ -608,20 +534,6 @@ def _refuse_if_changed_since_preview(preview: ImportPreview, selected: list[Pend
             raise ImportRejected(
                 f"確認画面を表示した後で {change.where} が変更されました。何も取り込んでいません。もう一度取り込んでください。"
             )
-
-
-def _mark_started(session: Session, values: dict[str, str | None], change_set: ChangeSet) -> None:
-    """As when answering on screen: an indicator that receives an answer becomes 入力中."""
-    notes = session.store.indicator_notes(session.evaluation_id)
-    catalog = session.catalog
-    for target, value in values.items():
-        if value is None:
-            continue
-        item_id = catalog.part(target)[0].id if catalog.has_part(target) else target
-        indicator_id = catalog.indicator_of(item_id).id
-        note = notes.get(indicator_id)
-        if note is None or note.status == STATUS_NOT_STARTED:
-            change_set.notes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
 
 
 # --- helpers ------------------------------------------------------------------------------------

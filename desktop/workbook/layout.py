@@ -21,8 +21,8 @@ from desktop.catalog.model import (
     Item,
 )
 from desktop.catalog.wording import HINT, marked, wording_for
+from desktop.records import IndicatorNote
 from desktop.scoring.tree import BLOCKED, ScoreTree
-from desktop.store.records import IndicatorNote
 
 # --- sheet names (all ≤ 31 characters, Excel's limit) ------------------------------------
 SHEET_COVER = "表紙"

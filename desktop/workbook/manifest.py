@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field, fields
 
 from openpyxl.workbook import Workbook
 
+from desktop.formats import NamedFiscalYear
 from desktop.workbook.layout import SHEET_MANIFEST
 from desktop.workbook.safe_text import clean, write_text
 from desktop.workbook.styles import FONT
@@ -56,7 +57,7 @@ class ManifestRow:
 
 
 @dataclass(frozen=True)
-class Manifest:
+class Manifest(NamedFiscalYear):
     kind: str
     section: str
     catalog_id: str
@@ -80,10 +81,6 @@ class Manifest:
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def year_label(self) -> str:
-        return f"令和{self.fiscal_year - 2018}年度"
 
     def meta_items(self) -> list[tuple[str, str]]:
         items = []

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from openpyxl.workbook.protection import WorkbookProtection
 
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
 from desktop.workbook.layout import (
     ROW_INDICATOR,
@@ -46,12 +46,12 @@ HOW_TO = (
 
 def sections_in_use(session: Session) -> list[str]:
     """The 担当課 values assigned to at least one indicator, in sorted order."""
-    notes = session.store.indicator_notes(session.evaluation_id)
+    notes = session.notes()
     return sorted({note.section.strip() for note in notes.values() if note.section.strip()})
 
 
 def section_indicators(session: Session, section: str) -> set[str]:
-    notes = session.store.indicator_notes(session.evaluation_id)
+    notes = session.notes()
     return {
         indicator_id
         for indicator_id, note in notes.items()
@@ -121,4 +121,4 @@ def _protect(sheet) -> None:
 
 
 def export_section(session: Session, section: str, path: str | Path) -> Path:
-    return save_workbook(build_section(session, section), path, evaluation_file=session.store.path)
+    return save_workbook(build_section(session, section), path, evaluation_file=session.path)

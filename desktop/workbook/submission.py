@@ -16,11 +16,11 @@ from openpyxl import Workbook
 
 from desktop.catalog.model import Catalog
 from desktop.catalog.wording import TextLayers
+from desktop.evaluation.session import Session
+from desktop.formats import now_iso
+from desktop.records import IndicatorNote, Municipality
 from desktop.safe_save import SaveError, check_output_target, save_atomically
 from desktop.scoring.tree import ScoreTree
-from desktop.session import Session
-from desktop.store.evaluation_file import now_iso
-from desktop.store.records import IndicatorNote, Municipality
 from desktop.workbook import styles, totals
 from desktop.workbook.cover import NOTE_SCORES, NOTE_STATIC, write_cover
 from desktop.workbook.layout import (
@@ -63,19 +63,17 @@ class ExportSnapshot:
 
     @classmethod
     def take(cls, session: Session) -> ExportSnapshot:
-        store = session.store
-        newest = store.history(limit=1, newest_first=True)
         return cls(
             session=session,
             catalog=session.catalog,
             tree=session.score(),
-            notes=store.indicator_notes(session.evaluation_id),
+            notes=session.notes(),
             wordings=session.text_layers(),
-            carried=store.carried_items(session.evaluation_id),
+            carried=session.carried_items(),
             municipality=session.municipality() or Municipality(name=""),
             exported_at=now_iso(),
-            exported_by=store.user,
-            audit_high_water=newest[0].id if newest else 0,
+            exported_by=session.user,
+            audit_high_water=session.newest_audit_id(),
         )
 
     @property
@@ -263,7 +261,7 @@ def save_workbook(
 
 
 def export_submission(session: Session, path: str | Path) -> Path:
-    return save_workbook(build_submission(session), path, evaluation_file=session.store.path)
+    return save_workbook(build_submission(session), path, evaluation_file=session.path)
 
 
 def default_file_name(session: Session, section: str | None = None) -> str:

@@ -247,13 +247,13 @@ def test_sqlite_errors_while_saving_become_messages_the_user_can_act_on(
 ):
     store, evaluation_id = session_r8.store, session_r8.evaluation_id
     before = snapshot(store, evaluation_id)
-    real_audit = store._audit
+    real_audit = store._record
 
     def audit_fails(*args, **kwargs):
         real_audit(*args, **kwargs)  # the change and its audit row are written …
         raise _sqlite_error(code, message)  # … and then the disk gives up
 
-    monkeypatch.setattr(store, "_audit", audit_fails)
+    monkeypatch.setattr(store, "_record", audit_fails)
     with pytest.raises(expected) as caught:
         store.set_answers(evaluation_id, {A: "該当"})
     error = caught.value

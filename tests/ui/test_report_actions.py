@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from desktop.evaluation.document import Document
 from desktop.session import create_evaluation
 from desktop.store.records import Municipality
 from desktop.ui import report_actions
@@ -122,7 +123,7 @@ def test_carry_forward_confirmed_creates_the_new_year(qapp, store, r7_file, monk
         return True
 
     monkeypatch.setattr(report_actions, "run_dialog", answer)
-    session = report_actions.carry_forward(None, store, r7_file)
+    session = report_actions.carry_forward(None, Document(store, store.path), r7_file)
     assert session is not None and session.catalog.year_code == "R8"
     assert store.carried_items(session.evaluation_id) == {"suishin.I.process.features.a"}
     assert len(shown) == 2  # the plan, then the result
@@ -132,14 +133,14 @@ def test_carry_forward_confirmed_creates_the_new_year(qapp, store, r7_file, monk
 def test_carry_forward_cancelled_changes_nothing(qapp, store, r7_file, monkeypatch, quiet):
     audit = store.audit_count()
     monkeypatch.setattr(report_actions, "run_dialog", lambda dialog: False)
-    assert report_actions.carry_forward(None, store, r7_file) is None
+    assert report_actions.carry_forward(None, Document(store, store.path), r7_file) is None
     assert [r.fiscal_year for r in store.evaluations()] == [2025]
     assert store.audit_count() == audit
 
 
 def test_carry_forward_refusal_is_explained(qapp, store, session_r8, monkeypatch, quiet):
     monkeypatch.setattr(report_actions, "run_dialog", lambda dialog: True)
-    assert report_actions.carry_forward(None, store, session_r8) is None
+    assert report_actions.carry_forward(None, Document(store, store.path), session_r8) is None
     assert "令和9年度" in quiet["warn"][0]
 
 

@@ -169,11 +169,10 @@ def test_national_averages_are_printed_or_summed_from_the_children(details):
         "gb": (8.5, True),
         "total": (21.5 + 8.5, True),
     }
-    actual = {
-        node_id: (tree.node(node_id).national_avg_points, tree.node(node_id).national_avg_derived)
-        for node_id in expected
-    }
-    assert actual == pytest.approx(expected)
+    for node_id, (average, derived) in expected.items():
+        node = tree.node(node_id)
+        assert node.national_avg_points == pytest.approx(average), node_id
+        assert node.national_avg_derived is derived, node_id
     assert tree.node("misc").national_avg_points is None
 
 

@@ -122,14 +122,3 @@ def test_prefer_workbook_never_cuts_a_stored_text(filled, tmp_path, wb):
     with EvaluationFile.open(db, read_only=True) as store:
         evaluation = store.evaluation_for_year(None)
         assert store.indicator_note(evaluation.id, INDICATOR).memo == memo
-
-
-def test_the_window_refuses_a_long_wording_with_the_limit(qtbot, session_r8):
-    from desktop.ui.controller import EvaluationController
-
-    controller = EvaluationController(session_r8)
-    item = "suishin.I.process.features.b"
-    with qtbot.waitSignal(controller.failed) as failed:
-        assert controller.set_wording(item, "文" * (TEXT_LIMIT + 1)) is False
-    assert f"小項目の文言は {TEXT_LIMIT}文字までにしてください" in str(failed.args[0])
-    assert item not in session_r8.store.wordings(session_r8.evaluation_id)

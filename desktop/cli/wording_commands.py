@@ -58,10 +58,14 @@ def run_export(args: argparse.Namespace) -> int:
     session = open_session(args, read_only=True)
     try:
         try:
-            count = export_pack(session.catalog, session.text_layers(), Path(args.out))
+            count = export_pack(
+                session.catalog, session.text_layers(), Path(args.out), evaluation_file=session.path
+            )
         except PackError as exc:
             raise CommandError(str(exc)) from None
-        print(f"{session.catalog.year_label}の文言集（小項目 {count}件）を {args.out} に出力しました。")
+        print(
+            f"{session.catalog.year_label}の文言集（小項目 {count}件）を {args.out} に出力しました。"
+        )
     finally:
         session.close()
     return 0
@@ -141,7 +145,9 @@ def run_paste(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（--dry-run のため保存していません）")
             return 0
-        if not args.yes and not _confirm(f"{len(texts)}件を公式文言（貼り付け）として保存しますか？"):
+        if not args.yes and not _confirm(
+            f"{len(texts)}件を公式文言（貼り付け）として保存しますか？"
+        ):
             print("取りやめました。何も保存していません。")
             return 0
         name = Path(args.source).name

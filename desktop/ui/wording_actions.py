@@ -57,7 +57,9 @@ def confirm_preview(parent, title: str, summary: str, lines: list[str], ok_text:
 
 def ask_source_path(parent: QWidget | None) -> Path | None:
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    chosen, _ = QFileDialog.getOpenFileName(parent, "国の評価指標の資料を選ぶ", folder, SOURCE_FILTER)
+    chosen, _ = QFileDialog.getOpenFileName(
+        parent, "国の評価指標の資料を選ぶ", folder, SOURCE_FILTER
+    )
     return Path(chosen) if chosen else None
 
 
@@ -72,7 +74,9 @@ def ask_pack_path(parent: QWidget | None, *, save: bool, suggested: str = "") ->
     if not chosen:
         return None
     path = Path(chosen)
-    return path if not save or path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+    return (
+        path if not save or path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+    )
 
 
 def tell(parent, title: str, text: str, *, problem: bool = False) -> None:
@@ -120,7 +124,9 @@ def paste_document(parent, session) -> bool:
         "読み取りました。内容を確かめて保存してください（変更履歴に残ります）。"
     )
     lines = preview_lines(session.catalog, result.found, result.not_found)
-    if not confirm_preview(parent, "公式文言の読み込み", summary, lines, "公式文言（貼り付け）として保存する"):
+    if not confirm_preview(
+        parent, "公式文言の読み込み", summary, lines, "公式文言（貼り付け）として保存する"
+    ):
         return False
     try:
         session.set_item_texts(
@@ -141,7 +147,7 @@ def export_pack(parent, session) -> Path | None:
     if path is None:
         return None
     try:
-        export_pack(catalog, session.text_layers(), path)
+        export_pack(catalog, session.text_layers(), path, evaluation_file=session.path)
     except PackError as exc:
         tell(parent, "文言集の出力", str(exc), problem=True)
         return None

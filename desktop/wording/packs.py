@@ -90,7 +90,9 @@ def targets(catalog: Catalog) -> Iterator[Target]:
     if catalog.common is not None:
         goal = catalog.common
         for group in goal.groups:
-            yield from _indicator_targets(group.indicators, "両交付金に共通", goal.label, group.name)
+            yield from _indicator_targets(
+                group.indicators, "両交付金に共通", goal.label, group.name
+            )
     for frame in catalog.frames:
         grant = next((g.short_name for g in catalog.grants if g.id == frame.grant), "")
         yield from _indicator_targets(frame.indicators, grant, frame.name, frame.name)
@@ -107,7 +109,13 @@ def _indicator_targets(indicators, grant: str, goal: str, group: str) -> Iterato
 
 
 # --- export ---------------------------------------------------------------------------------
-def export_pack(catalog: Catalog, layers: TextLayers, path: str | Path) -> int:
+def export_pack(
+    catalog: Catalog,
+    layers: TextLayers,
+    path: str | Path,
+    *,
+    evaluation_file: str | Path | None = None,
+) -> int:
     """Write the pack of ``catalog``'s year with the texts we hold; returns the row count."""
     import openpyxl  # only when a pack is written: the window starts without openpyxl
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -175,7 +183,7 @@ def export_pack(catalog: Catalog, layers: TextLayers, path: str | Path) -> int:
         _text_cell(manifest, row, 1, key)
         _text_cell(manifest, row, 2, value)
     manifest.sheet_state = "hidden"
-    save_atomically(path, workbook.save, error=PackExportError)
+    save_atomically(path, workbook.save, error=PackExportError, evaluation_file=evaluation_file)
     return count
 
 
@@ -241,7 +249,9 @@ def read_pack(path: str | Path) -> Pack:
         text_cell = cells.get((row, TEXT_COLUMN))
         if id_cell is None:
             if text_cell is not None and str(text_cell.value or "").strip():
-                problems.append(f"{row}行目: ID の列が空です（行を追加せず、出力した行に記入してください）。")
+                problems.append(
+                    f"{row}行目: ID の列が空です（行を追加せず、出力した行に記入してください）。"
+                )
             continue
         target_id = str(id_cell.value).strip()
         if target_id in pack.rows:
@@ -251,7 +261,9 @@ def read_pack(path: str | Path) -> Pack:
         if text_cell is None:
             continue
         if text_cell.is_formula or text_cell.data_type not in ("s", "n"):
-            problems.append(f"{row}行目: 公式文言は文字で入力してください（数式などは取り込めません）。")
+            problems.append(
+                f"{row}行目: 公式文言は文字で入力してください（数式などは取り込めません）。"
+            )
             continue
         text = clean(text_cell.value).strip()
         if len(text) > MAX_TEXT_CHARS:
@@ -283,7 +295,9 @@ class PackImportPlan:
     official_kept: int  # rows whose item has shipped official wording (it always wins)
 
     def summary(self) -> str:
-        lines = [f"{self.file_name}: 公式文言の追加・変更 {len(self.changes)}件、変わらない {self.unchanged}件"]
+        lines = [
+            f"{self.file_name}: 公式文言の追加・変更 {len(self.changes)}件、変わらない {self.unchanged}件"
+        ]
         if self.official_kept:
             lines.append(f"同梱の公式文言がある {self.official_kept}件はそのまま表示します。")
         return "\n".join(lines)
@@ -318,7 +332,9 @@ def plan_pack_import(session, pack: Pack) -> PackImportPlan:
     held = session.item_texts()
     changes, unchanged, official_kept = [], 0, 0
     for target_id, text in pack.texts.items():
-        target = catalog.part(target_id)[1] if catalog.has_part(target_id) else catalog.item(target_id)
+        target = (
+            catalog.part(target_id)[1] if catalog.has_part(target_id) else catalog.item(target_id)
+        )
         if target.wording:
             official_kept += int(text != target.wording)
             unchanged += int(text == target.wording)
@@ -328,7 +344,9 @@ def plan_pack_import(session, pack: Pack) -> PackImportPlan:
             unchanged += 1
             continue
         changes.append(
-            TextChange(target_id, target_reference(catalog, target_id), old.text if old else None, text)
+            TextChange(
+                target_id, target_reference(catalog, target_id), old.text if old else None, text
+            )
         )
     return PackImportPlan(pack.name, changes, unchanged, official_kept)
 
@@ -374,7 +392,9 @@ def shared_pack_texts(catalog: Catalog) -> dict[str, str]:
             signature = tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
         except OSError:
             continue
-        for target_id, text in _folder_texts(str(folder), signature, catalog.id, catalog.fiscal_year):
+        for target_id, text in _folder_texts(
+            str(folder), signature, catalog.id, catalog.fiscal_year
+        ):
             if catalog.has_item(target_id) or catalog.has_part(target_id):
                 texts[target_id] = text
     return texts

@@ -107,3 +107,9 @@ def test_an_ordinary_export_still_works(cli, made, tmp_path):
     out.write_bytes(b"an older export")
     assert cli("export", "--db", db, "--out", out)[0] == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+def test_a_wording_pack_over_its_own_evaluation_is_refused(cli, made):
+    db = made("文言.xlsx")
+    err = assert_refused(cli, db, "wording", "export", "--db", db, "--out", db)
+    assert "開いている評価ファイルそのもの" in err

@@ -29,6 +29,7 @@ from pathlib import Path
 from desktop.catalog import registry
 from desktop.catalog.loader import load_catalog_text
 from desktop.catalog.model import ALL_OF, CHECK, EXTERNAL, MET, NOT_MET, OPTION_RULES, Catalog
+from desktop.evaluation.session import Session, catalog_source_text, create_evaluation
 from desktop.hashing import content_hash
 from desktop.records import (
     ACTION_ANSWER,
@@ -37,7 +38,6 @@ from desktop.records import (
     ChangeSet,
     Municipality,
 )
-from desktop.evaluation.session import Session, catalog_source_text, create_evaluation
 from desktop.store import EvaluationFile
 
 MUNICIPALITY = Municipality(name="北塩原村", code="073059", prefecture="福島県", insured=1000)

@@ -250,3 +250,16 @@ def half_file(db_path, r8) -> Path:
     """A file holding a half-answered R8 evaluation (every other self-assessed item)."""
     half_answered(db_path, r8)
     return db_path
+
+
+@pytest.fixture
+def fresh_r8_window(make_window, db_path, r8):
+    """The main window on a new, unanswered R8 evaluation."""
+    from desktop.session import create_evaluation
+    from desktop.store import EvaluationFile
+
+    with EvaluationFile.open(db_path) as store:
+        create_evaluation(store, r8)
+    window = make_window()
+    assert window.open_path(db_path)
+    return window

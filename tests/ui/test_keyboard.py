@@ -16,15 +16,8 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def window(make_window, db_path, r8):
-    from desktop.session import create_evaluation
-    from desktop.store import EvaluationFile
-
-    with EvaluationFile.open(db_path) as store:
-        create_evaluation(store, r8)
-    window = make_window()
-    assert window.open_path(db_path)
-    return window
+def window(fresh_r8_window):
+    return fresh_r8_window
 
 
 def focused():

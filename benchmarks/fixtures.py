@@ -12,7 +12,7 @@ shipped catalog texts unchanged; R1–R5 pin the R6 text and R9–R10 the R8 tex
 only their header (id, title, fiscal year) rewritten, so each snapshot is a catalog
 of realistic size that the loader validates like any other. Every evaluation is
 created and answered through :class:`desktop.store.EvaluationFile` and
-:class:`desktop.session.Session`; only the bulk of the audit history (rows that
+:class:`desktop.evaluation.session.Session`; only the bulk of the audit history (rows that
 record earlier answer changes and notes) is inserted with one ``executemany``, in
 the audit table's own format, because writing 100,000 single actions would take
 minutes. The finished file is then opened read-only and every year scored, as proof

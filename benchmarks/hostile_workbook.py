@@ -37,7 +37,7 @@ FIRST_PADDED_ROW = 2000
 
 def measure(db: str, workdir: str) -> dict:
     """The parent: build the workbooks, then import each one in a fresh process."""
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
     from desktop.workbook import reader
     from desktop.workbook.submission import export_submission
@@ -76,7 +76,7 @@ def measure(db: str, workdir: str) -> dict:
 
 def import_once(db: str, workbook: str) -> dict:
     """The child: one ``preview_import``, timed, and this process's peak memory."""
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
     from desktop.workbook.importer import preview_import
 

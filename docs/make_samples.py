@@ -24,9 +24,9 @@ ROOT = DOCS.parent
 sys.path.insert(0, str(ROOT))
 
 from desktop.catalog import registry  # noqa: E402
-from desktop.session import create_evaluation  # noqa: E402
+from desktop.evaluation.session import create_evaluation  # noqa: E402
+from desktop.records import Municipality  # noqa: E402
 from desktop.store import EvaluationFile  # noqa: E402
-from desktop.store.records import Municipality  # noqa: E402
 
 MUNICIPALITY = Municipality(name="架空町", code="999999", prefecture="見本県", insured=3200)
 PERSON = "見本 花子"

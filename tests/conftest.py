@@ -74,8 +74,8 @@ def store(db_path):
 
 @pytest.fixture
 def session_r8(store, r8):
-    from desktop.session import create_evaluation
-    from desktop.store.records import Municipality
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import Municipality
 
     return create_evaluation(
         store,

@@ -130,14 +130,7 @@ def test_sessions_are_used_through_their_methods_not_their_store(package):
     assert offenders == []
 
 
-# The old home of desktop.records, kept as a re-export while older branches merge in:
-# naming it loads no database code, so it does not count as reaching the store.
-RECORDS_SHIM = ("desktop.store.records",)
-
-
 def _is_store(module: str) -> bool:
-    if module.startswith(RECORDS_SHIM):
-        return False
     return module == "desktop.store" or module.startswith("desktop.store.")
 
 

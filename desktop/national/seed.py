@@ -4,7 +4,7 @@ Serves municipalities that never used the app last year: the official points of 
 previous year (or of the same year) become answers of the new evaluation through the
 catalog crosswalk — a full-points column → 該当, zero → 非該当, tiers and counts → the
 option reached (なし when none). Only one-to-one ``same`` mappings carry, exactly as in
-carrying forward (:mod:`desktop.carryover`); every seeded answer is written
+carrying forward (:mod:`desktop.evaluation.carryover`); every seeded answer is written
 ``carried=True`` and so shows 「前年度から引継ぎ・要確認」 until someone confirms it.
 """
 

@@ -34,7 +34,7 @@ def test_percentiles_and_summary():
 
 
 def test_half_answered_file_holds_every_other_self_assessed_item(tmp_path, r8):
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
 
     path = fixtures.make_half_answered(tmp_path / "half.sqlite", r8)
@@ -51,7 +51,7 @@ def test_half_answered_file_holds_every_other_self_assessed_item(tmp_path, r8):
 
 
 def test_large_file_has_the_years_and_audit_rows_asked_for(tmp_path):
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
 
     path = tmp_path / "large.sqlite"
@@ -72,7 +72,7 @@ def test_large_file_has_the_years_and_audit_rows_asked_for(tmp_path):
 
 def test_derived_catalog_text_only_changes_the_header(r6):
     from desktop.catalog.loader import load_catalog_text
-    from desktop.session import catalog_source_text
+    from desktop.evaluation.session import catalog_source_text
 
     text = catalog_source_text(r6)
     derived = fixtures.derived_catalog_text(text, 2020)

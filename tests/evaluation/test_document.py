@@ -151,7 +151,7 @@ def test_an_empty_file_has_no_evaluation_yet(db_path):
 def test_the_application_layer_loads_no_qt():
     code = (
         "import sys\n"
-        "import desktop.evaluation.document, desktop.evaluation.errors, desktop.carryover\n"
+        "import desktop.evaluation.document, desktop.evaluation.errors, desktop.evaluation.carryover\n"
         "assert not [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))]\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -8,9 +8,9 @@ import pytest
 
 from desktop import paths
 from desktop.catalog import registry
+from desktop.evaluation.session import create_evaluation
 from desktop.national.library import NationalLibrary
 from desktop.national.reader import read_national
-from desktop.session import create_evaluation
 from desktop.store import EvaluationFile
 from tests.national.synthetic import make_workbook
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from desktop.cli import main
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.store import EvaluationFile
 from tests.national.synthetic import expected_total, make_workbook
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from desktop.catalog import registry
+from desktop.evaluation.session import Session
 from desktop.national.reader import read_national
 from desktop.national.seed import apply_seed, official_answers, plan_seed
-from desktop.session import Session
+from desktop.records import Municipality
 from desktop.store import EvaluationFile
-from desktop.store.records import Municipality
 
 
 def test_official_points_become_answers(national_r7):

@@ -6,6 +6,7 @@ import openpyxl
 
 from desktop import paths
 from desktop.catalog import registry
+from desktop.evaluation.session import create_evaluation
 from desktop.national.analysis import rank_of
 from desktop.national.library import NationalLibrary
 from desktop.national.reader import read_national
@@ -13,7 +14,6 @@ from desktop.national.standing import histogram_bins, session_standing
 from desktop.report.html import report_html
 from desktop.report.model import build_report
 from desktop.report.xlsx import NATIONAL_SHEET, build_workbook
-from desktop.session import create_evaluation
 from desktop.store import EvaluationFile
 
 

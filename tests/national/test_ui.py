@@ -126,7 +126,7 @@ def test_start_next_year_from_the_official_result(window, qtbot, tmp_path):
     munis = make_municipalities(catalog, 30, 5)
     info = make_workbook(tmp_path / "r7.xlsx", year=2025, count=30, municipalities=munis)
     db = tmp_path / "new-town.sqlite"
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
 
     with EvaluationFile.open(db, user="t") as store:  # the app's empty default file, R7 only
         create_evaluation(store, catalog)

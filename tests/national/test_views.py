@@ -5,12 +5,12 @@ from __future__ import annotations
 import openpyxl
 
 from desktop.catalog import registry
+from desktop.evaluation.session import create_evaluation
 from desktop.national.analysis import item_rates, peers
 from desktop.national.reader import read_national
 from desktop.national.views import gap_table, official_values, peer_table, save_table_xlsx
 from desktop.report.gaps import session_gaps
 from desktop.report.official import enter_official_results
-from desktop.session import create_evaluation
 from desktop.store import EvaluationFile
 from tests.national.synthetic import expected_total
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.carryover import CARRIED_MARK, CarryError, carry_forward, plan_carry
 from desktop.catalog.crosswalk import SAME, Crosswalk, Mapping
-from desktop.session import Session, create_evaluation
-from desktop.store.records import SOURCE_CARRY, STATUS_FINAL, STATUS_IN_PROGRESS, Municipality
+from desktop.evaluation.carryover import CARRIED_MARK, CarryError, carry_forward, plan_carry
+from desktop.evaluation.session import Session, create_evaluation
+from desktop.records import SOURCE_CARRY, STATUS_FINAL, STATUS_IN_PROGRESS, Municipality
 
 R7_ANSWERS = {
     # same id, same meaning: carried

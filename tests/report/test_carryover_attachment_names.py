@@ -7,8 +7,8 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from desktop.carryover import carry_forward
-from desktop.session import create_evaluation
+from desktop.evaluation.carryover import carry_forward
+from desktop.evaluation.session import create_evaluation
 from desktop.store import EvaluationFile
 
 INDICATOR = "suishin.I.process.features"

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 
 from desktop.cli import main
-from desktop.session import Session, create_evaluation
+from desktop.evaluation.session import Session, create_evaluation
+from desktop.records import Municipality
 from desktop.store import EvaluationFile
-from desktop.store.records import Municipality
 
 
 @pytest.fixture

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from desktop.carryover import carry_forward
+from desktop.evaluation.carryover import carry_forward
+from desktop.evaluation.session import create_evaluation
+from desktop.records import Municipality
 from desktop.report.comparison import (
     allocation_note,
     allocation_notes,
@@ -11,8 +13,6 @@ from desktop.report.comparison import (
     previous_record,
 )
 from desktop.report.model import ROW_FRAME, ROW_GOAL_TOTAL, ROW_GROUP, build_report
-from desktop.session import create_evaluation
-from desktop.store.records import Municipality
 
 
 def make_r7(store, r7):

@@ -9,13 +9,13 @@ import openpyxl
 import pytest
 
 from desktop.cli import main
+from desktop.evaluation.session import Session, create_evaluation
+from desktop.records import ACTION_EFFORT, ACTION_LABELS, Municipality
 from desktop.report.gaps import session_gaps
 from desktop.report.model import build_report
 from desktop.report.xlsx import GAPS_SHEET, save_report_xlsx
-from desktop.session import Session, create_evaluation
 from desktop.store import EvaluationFile
 from desktop.store.errors import InvalidInput
-from desktop.store.records import ACTION_EFFORT, ACTION_LABELS, Municipality
 
 UNMET = "shien.II.process.supporters.a"
 STATE_SCORED = "suishin.I.activity.score-rank.tier"  # 国が算定 (活動指標)

@@ -42,7 +42,7 @@ def test_report_and_carryover_do_not_import_qt():
         "import sys\n"
         "import desktop.report.model, desktop.report.xlsx, desktop.report.html\n"
         "import desktop.report.gaps, desktop.report.official, desktop.report.comparison\n"
-        "import desktop.report.pdf_unicode, desktop.carryover\n"
+        "import desktop.report.pdf_unicode, desktop.evaluation.carryover\n"
         "import desktop.cli.report_commands, desktop.cli.year_commands\n"
         "print(sorted(m for m in sys.modules if m.startswith('PySide6')))\n"
     )

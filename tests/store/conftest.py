@@ -175,9 +175,9 @@ def driver():
 @pytest.fixture
 def evaluation_file(db_path, r8):
     """``evaluation_file()``: a closed R8 evaluation file at ``db_path`` with a few answers."""
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import Municipality
     from desktop.store import EvaluationFile
-    from desktop.store.records import Municipality
 
     def make(answers: dict[str, str] | None = None) -> Path:
         with EvaluationFile.open(db_path) as store:

@@ -36,7 +36,7 @@ def answer_plan(session) -> list[str]:
 
 
 def run_answers(db: str) -> int:
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
 
     store = EvaluationFile.open(db, backup_on_open=False)
@@ -53,7 +53,7 @@ def run_answers(db: str) -> int:
 
 
 def run_hold(db: str) -> int:
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
 
     store = EvaluationFile.open(db, backup_on_open=False)

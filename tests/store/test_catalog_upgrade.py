@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.store import EvaluationFile
 from desktop.store import backup as backups
 from desktop.store.errors import InvalidInput, ReadOnlySession

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
+from desktop.records import Municipality
 from desktop.store import EvaluationFile
 from desktop.store.errors import InvalidInput, NoEvaluation
-from desktop.store.records import Municipality
 
 A = "suishin.I.process.features.a"
 INDICATOR = "suishin.I.process.features"
@@ -45,7 +45,7 @@ def test_one_evaluation_per_year_pinned_to_its_catalog(session_r8, r8):
     )
     assert store.catalog_text(record.catalog_hash).startswith("#")
     with pytest.raises(InvalidInput) as caught:
-        from desktop.session import create_evaluation
+        from desktop.evaluation.session import create_evaluation
 
         create_evaluation(store, r8)
     assert "令和8年度の評価はこのファイルにすでにあります" in str(caught.value)

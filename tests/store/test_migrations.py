@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from desktop.session import Session
+from desktop.evaluation.session import Session
 from desktop.store import EvaluationFile, schema
 from desktop.store import backup as backups
 from desktop.store.errors import MigrationFailed

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from desktop.cli import main
+from desktop.records import Municipality
 from desktop.store import EvaluationFile
 from desktop.store.errors import OtherMunicipality
-from desktop.store.records import Municipality
 from desktop.store.restore import restore_backup
 
 OURS = Municipality(name="北塩原村", code="073059")  # what the evaluation_file fixture makes
@@ -15,7 +15,7 @@ OURS = Municipality(name="北塩原村", code="073059")  # what the evaluation_f
 
 @pytest.fixture
 def make_file(tmp_path, r8):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
 
     def make(name: str, municipality: Municipality):
         path = tmp_path / name

@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from desktop.records import ChangeSet
 from desktop.store import EvaluationFile, database
 from desktop.store.errors import (
     Busy,
@@ -25,7 +26,6 @@ from desktop.store.errors import (
     SaveFailed,
     StoreError,
 )
-from desktop.store.records import ChangeSet
 
 A = "suishin.I.process.features.a"
 B = "suishin.I.process.features.b"
@@ -141,8 +141,8 @@ def test_a_database_failure_in_the_last_part_of_apply_leaves_nothing_written(
 
 
 def test_session_create_evaluation_is_one_action(store, r8, monkeypatch):
-    from desktop.session import create_evaluation
-    from desktop.store.records import Municipality
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import Municipality
 
     def fails(*args, **kwargs):
         raise sqlite3.IntegrityError("FOREIGN KEY constraint failed")

@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QStyle, QStyleOptionButton
 
-from desktop.store.records import Municipality
+from desktop.records import Municipality
 
 
 class ScriptedPrompts:
@@ -136,7 +136,7 @@ HOKUSHIOBARA = Municipality(name="北塩原村", code="073059", prefecture="福�
 
 def half_answered(path: Path, catalog) -> dict[str, str]:
     """An R8 evaluation in ``path`` with every other self-assessed item answered."""
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     answers: dict[str, str] = {}
@@ -255,7 +255,7 @@ def half_file(db_path, r8) -> Path:
 @pytest.fixture
 def fresh_r8_window(make_window, db_path, r8):
     """The main window on a new, unanswered R8 evaluation."""
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path) as store:

@@ -32,7 +32,7 @@ def plant(db_path: Path, file_name: str, content: bytes = b"payload") -> None:
 
 @pytest.fixture
 def crafted(db_path, r8):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path) as store:

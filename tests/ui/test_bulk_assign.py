@@ -12,7 +12,7 @@ GOAL = "suishin.I"
 
 @pytest.fixture
 def window(make_window, db_path, r8):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path) as store:

@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from PySide6.QtCore import Qt
 
-from desktop.session import Session, create_evaluation
+from desktop.evaluation.session import Session, create_evaluation
 from desktop.store import EvaluationFile
 from desktop.workbook.layout import COL, SHEET_MANIFEST
 from desktop.workbook.manifest import read_manifest

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.session import create_evaluation
+from desktop.evaluation.session import create_evaluation
 from desktop.store import EvaluationFile
 from desktop.store.errors import Busy
 from desktop.store.lock import lock_path
@@ -21,7 +21,7 @@ ISSUES_A = "shien.III.process.issues-and-measures.a"
 
 
 def make_file(path: Path, catalog, answers=None, municipality=None) -> None:
-    from desktop.store.records import Municipality
+    from desktop.records import Municipality
 
     with EvaluationFile.open(path, user="準備") as store:
         session = create_evaluation(
@@ -382,8 +382,8 @@ def test_damage_found_after_opening_switches_to_read_only(make_window, db_path, 
 
 
 def test_restoring_another_municipalitys_backup_asks_first(make_window, db_path, r8, probe):
+    from desktop.records import Municipality
     from desktop.store.backup import backup_file, list_backups
-    from desktop.store.records import Municipality
 
     make_file(db_path, r8, {ISSUES_A: "該当"})
     other = db_path.with_name("会津若松市.sqlite")

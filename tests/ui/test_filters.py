@@ -35,7 +35,7 @@ def all_indicators(window) -> list[str]:
 
 
 def prepare(db_path, r8, *, answers=None, notes=None, wordings=None, carried=None):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
 
     with EvaluationFile.open(db_path) as store:
         session = create_evaluation(store, r8)

@@ -14,7 +14,7 @@ FEATURES = "suishin.I.process.features"
 
 @pytest.fixture
 def window(make_window, db_path, r8):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path, user="山田") as store:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from desktop.catalog.model import Item
-from desktop.store.records import SOURCE_UNDO
+from desktop.records import SOURCE_UNDO
 from desktop.ui.dashboard_model import POINTS, PROJECTED
 from desktop.ui.item_rows import AllOfRow, CheckRow, ExternalRow, OptionRow, PartRow, wording_text
 from desktop.ui.tree_model import COL_SCORE
@@ -17,7 +17,7 @@ FRAME_ITEM = "suishin.outcome-frame.efforts.points"
 
 
 def new_window(make_window, db_path, r8):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path) as store:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from desktop.store.records import SOURCE_REDO, SOURCE_UNDO
+from desktop.records import SOURCE_REDO, SOURCE_UNDO
 from desktop.ui.dashboard_model import POINTS, PROJECTED
 from desktop.ui.main_window import PAGE_START, PAGE_WORK
 from desktop.ui.tree_model import COL_DONE, COL_SCORE, COL_STATUS

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.records import IndicatorNote
 from desktop.scoring import score
-from desktop.store.records import IndicatorNote
 from desktop.ui.dashboard_model import (
     BAR,
     BAR_ROLE,

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 
 from desktop.evaluation.document import Document
-from desktop.session import create_evaluation
-from desktop.store.records import Municipality
+from desktop.evaluation.session import create_evaluation
+from desktop.records import Municipality
 from desktop.ui import report_actions
 from desktop.ui.carry_dialog import CarryDialog, plan_html
 from desktop.ui.planned_response_editor import PlannedResponseEditor
@@ -101,7 +101,7 @@ def test_enter_official_results_reports_whether_something_was_saved(qapp, sessio
 
 # --- carrying --------------------------------------------------------------------------------------
 def test_carry_dialog_lists_what_happens(qtbot, store, r7_file):
-    from desktop.carryover import plan_carry
+    from desktop.evaluation.carryover import plan_carry
 
     plan = plan_carry(store, 2025)
     dialog = CarryDialog(plan)

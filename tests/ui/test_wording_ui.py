@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 
+from desktop.records import TEXT_PASTED
 from desktop.store import EvaluationFile
-from desktop.store.records import TEXT_PASTED
 
 from .test_filters import visible_indicators
 
@@ -32,7 +32,7 @@ PASTED_BLOCK = """2 介護保険事業計画の進捗状況(介護サービス�
 
 
 def new_window(make_window, db_path, r8, setup=None):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(db_path) as store:

@@ -23,7 +23,7 @@ def run(capsys, *argv):
 
 
 def _answers(path):
-    from desktop.session import Session
+    from desktop.evaluation.session import Session
     from desktop.store import EvaluationFile
 
     with EvaluationFile.open(path, read_only=True) as store:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.store.records import import_source
+from desktop.records import import_source
 from desktop.workbook.importer import (
     PREFER_DATABASE,
     PREFER_WORKBOOK,

@@ -24,10 +24,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import get_column_letter
 
+from desktop.evaluation.session import Session, create_evaluation
+from desktop.records import STATUS_IN_PROGRESS, STATUS_NOT_STARTED, Municipality
 from desktop.scoring.answers import AnswerError
-from desktop.session import Session, create_evaluation
 from desktop.store import EvaluationFile
-from desktop.store.records import STATUS_IN_PROGRESS, STATUS_NOT_STARTED, Municipality
 from desktop.workbook.importer import FIELD_ANSWER, ImportRejected, apply, preview_import
 from desktop.workbook.layout import COL, ROW_INDICATOR, ROW_ITEM, ROW_PART, SHEET_MANIFEST
 from desktop.workbook.manifest import read_manifest

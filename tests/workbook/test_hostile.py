@@ -186,9 +186,9 @@ def test_input_below_the_last_row(exported, tmp_path, rejected):
 
 
 def test_another_catalog_year(r7, tmp_path, filled, rejected):
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import Municipality
     from desktop.store import EvaluationFile
-    from desktop.store.records import Municipality
     from desktop.workbook.submission import export_submission
 
     with EvaluationFile.open(tmp_path / "r7.sqlite") as other:

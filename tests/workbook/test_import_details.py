@@ -5,7 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
-from desktop.store.records import STATUS_FINAL, STATUS_IN_PROGRESS, STATUS_NOT_STARTED
+from desktop.records import STATUS_FINAL, STATUS_IN_PROGRESS, STATUS_NOT_STARTED
 from desktop.workbook.importer import (
     PREFER_DATABASE,
     PREFER_WORKBOOK,
@@ -465,7 +465,7 @@ def test_a_note_for_an_indicator_without_notes_is_applied(filled, exported, wb, 
 
 def test_who_changed_it_is_taken_from_this_year_only(filled, exported, wb, tmp_path, r7):
     """The same sub-item id changed later in another year's evaluation in the same file."""
-    from desktop.session import create_evaluation
+    from desktop.evaluation.session import create_evaluation
 
     edited = wb.edit(exported, tmp_path / "years.xlsx", {(TARGET, "回答"): "該当"})
     _as(filled, "佐藤").answer(TARGET, "非該当")

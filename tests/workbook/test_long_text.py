@@ -38,8 +38,8 @@ def test_the_session_refuses_a_long_note_and_keeps_the_old_one(filled, field):
 
 
 def test_a_long_municipality_name_is_refused_before_anything_is_written(store, r8):
-    from desktop.session import create_evaluation
-    from desktop.store.records import Municipality
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import Municipality
 
     with pytest.raises(InvalidInput) as raised:
         create_evaluation(store, r8, municipality=Municipality(name="市" * (TEXT_LIMIT + 1)))

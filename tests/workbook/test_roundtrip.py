@@ -5,8 +5,8 @@ from __future__ import annotations
 import openpyxl
 import pytest
 
+from desktop.records import STATUS_IN_PROGRESS, import_source
 from desktop.scoring import score
-from desktop.store.records import STATUS_IN_PROGRESS, import_source
 from desktop.workbook.importer import FIELD_ANSWER, ImportRejected, apply, preview_import
 from desktop.workbook.layout import COL
 

@@ -106,6 +106,37 @@ def _rate(value: float | None) -> str:
 EffortSetter = Callable[[str, str | None], bool]
 
 
+# Roles that carry a field of the gap itself, whatever the column.
+GAP_FIELD_ROLES = {
+    ItemIdRole: "item_id",
+    GrantRole: "grant",
+    HighShareRole: "high_share",
+    UnansweredRole: "unanswered",
+    StateScoredRole: "state_scored",
+}
+
+
+def _share(gap: Gap) -> str:
+    rate = gap.national_rate_pct
+    return "—" if rate is None else f"{rate:.1f}%"
+
+
+# What each column shows (the rank column shows the row's place instead).
+DISPLAYED = {
+    COL_REFERENCE: lambda gap: gap.reference,
+    # with the indicator's number and full title: out of context here
+    COL_TEXT: lambda gap: gap.lost.text,
+    COL_GAIN: lambda gap: f"+{gap.gain}点",
+    COL_SHARE: _share,
+    COL_GROUP_RATE: lambda gap: f"{_rate(gap.group_rate_before)} → {_rate(gap.group_rate_after)}",
+    COL_TOTAL: lambda gap: f"{gap.total_before} → {gap.total_after}点（/{gap.total_max}）",
+    COL_NOTE: lambda gap: gap.note,
+    COL_INDICATOR: lambda gap: gap.indicator_title,
+    COL_SECTION: lambda gap: gap.section,
+    COL_EFFORT: lambda gap: gap.effort,
+}
+
+
 class GapTableModel(QAbstractTableModel):
     def __init__(
         self, gaps: list[Gap] | None = None, parent=None, set_effort: EffortSetter | None = None
@@ -189,16 +220,8 @@ class GapTableModel(QAbstractTableModel):
             return self._display(gap, index.row(), column)
         if role == SortRole:
             return self._sort_value(gap, index.row(), column)
-        if role == ItemIdRole:
-            return gap.item_id
-        if role == GrantRole:
-            return gap.grant
-        if role == HighShareRole:
-            return gap.high_share
-        if role == UnansweredRole:
-            return gap.unanswered
-        if role == StateScoredRole:
-            return gap.state_scored
+        if role in GAP_FIELD_ROLES:
+            return getattr(gap, GAP_FIELD_ROLES[role])
         if role == Qt.ItemDataRole.EditRole and column == COL_EFFORT:
             return gap.effort_mark
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -240,28 +263,8 @@ class GapTableModel(QAbstractTableModel):
     def _display(gap: Gap, row: int, column: int) -> str:
         if column == COL_RANK:
             return str(row + 1)
-        if column == COL_REFERENCE:
-            return gap.reference
-        if column == COL_TEXT:
-            return gap.lost.text  # with the indicator's number and full title: out of context here
-        if column == COL_GAIN:
-            return f"+{gap.gain}点"
-        if column == COL_SHARE:
-            rate = gap.national_rate_pct
-            return "—" if rate is None else f"{rate:.1f}%"
-        if column == COL_GROUP_RATE:
-            return f"{_rate(gap.group_rate_before)} → {_rate(gap.group_rate_after)}"
-        if column == COL_TOTAL:
-            return f"{gap.total_before} → {gap.total_after}点（/{gap.total_max}）"
-        if column == COL_NOTE:
-            return gap.note
-        if column == COL_INDICATOR:
-            return gap.indicator_title
-        if column == COL_SECTION:
-            return gap.section
-        if column == COL_EFFORT:
-            return gap.effort
-        return ""
+        shown = DISPLAYED.get(column)
+        return "" if shown is None else shown(gap)
 
     @staticmethod
     def _sort_value(gap: Gap, row: int, column: int):

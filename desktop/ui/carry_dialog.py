@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QLabel, QTextBrowser, QVBoxLayout
 
 from desktop.evaluation.carryover import CARRIED_MARK, CarryPlan
+from desktop.ui.dialog_buttons import action_buttons
 
 SECTIONS = (
     ("new", "新設（回答が必要）"),
@@ -78,14 +79,8 @@ class CarryDialog(QDialog):
         self.summary = QTextBrowser(self)
         self.summary.setHtml(plan_html(plan))
 
-        buttons = QDialogButtonBox(self)
-        if done:
-            buttons.addButton("閉じる", QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
-        else:
-            buttons.addButton("引き継ぐ", QDialogButtonBox.ButtonRole.AcceptRole).setDefault(True)
-            buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, act = action_buttons(self, "閉じる" if done else "引き継ぐ", cancel=not done)
+        act.setDefault(True)
 
         layout = QVBoxLayout(self)
         layout.addWidget(message)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -33,6 +32,7 @@ from desktop.catalog.model import Catalog
 from desktop.prefectures import PREFECTURES
 from desktop.records import Municipality
 from desktop.ui import formatting as fmt
+from desktop.ui.dialog_buttons import action_buttons
 
 MAX_INSURED = 5_000_000
 
@@ -130,12 +130,8 @@ class NewEvaluationDialog(QDialog):
         target.addWidget(self.path_label)
         form.addRow("保存先", target)
 
-        buttons = QDialogButtonBox()
-        self.create_button = buttons.addButton("作成する", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons, self.create_button = action_buttons(self, "作成する")
         self.create_button.setObjectName("create")
-        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)

@@ -16,7 +16,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -29,6 +28,7 @@ from desktop.report.official import OfficialResultError, enter_official_results,
 from desktop.report.wording import node_title
 from desktop.scoring import tree as T
 from desktop.scoring.tree import ScoreNode, ScoreTree
+from desktop.ui.dialog_buttons import action_buttons
 
 COL_TITLE = 0
 COL_MAX = 1
@@ -257,11 +257,7 @@ class OfficialResultsDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.view.expandToDepth(1)
         self.summary = QLabel(self)
-        buttons = QDialogButtonBox(self)
-        buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _save = action_buttons(self, "保存")
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.catalog.model import Catalog, Indicator
 from desktop.ui import formatting as fmt
+from desktop.ui.dialog_buttons import action_buttons
 from desktop.wording.paste import place_block
 
 COL_LABEL, COL_TEXT, COL_NOTE = 0, 1, 2
@@ -74,13 +74,7 @@ class PasteDialog(QDialog):
         splitter.addWidget(preview)
         splitter.setStretchFactor(1, 2)
 
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton(
-            "公式文言（貼り付け）として保存する", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.save_button = action_buttons(self, "公式文言（貼り付け）として保存する")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(splitter, 1)

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractListModel, QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -28,6 +27,7 @@ from desktop.evaluation.errors import StoreError
 from desktop.report.losses import lines_by_indicator, lost_items
 from desktop.report.wording import node_title
 from desktop.text_limits import too_long_message
+from desktop.ui.dialog_buttons import action_buttons
 
 GroupIdRole = Qt.ItemDataRole.UserRole + 1
 
@@ -111,9 +111,7 @@ class PlannedResponseEditor(QDialog):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 640])
 
-        buttons = QDialogButtonBox(self)
-        buttons.addButton("閉じる", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
+        buttons, _close = action_buttons(self, "閉じる", cancel=False)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QListWidget,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop.dates import japanese_datetime
 from desktop.evaluation.errors import FileLocked, StoreError
+from desktop.ui.dialog_buttons import action_buttons
 
 if TYPE_CHECKING:
     from desktop.evaluation.document import BackupInfo
@@ -142,11 +142,7 @@ class BackupChooser(QDialog):
             self.list.addItem(entry)
         if backups:
             self.list.setCurrentRow(0)
-        buttons = QDialogButtonBox()
-        self.restore_button = buttons.addButton("復元する…", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.restore_button = action_buttons(self, "復元する…")
         self.restore_button.setEnabled(bool(backups))
         layout = QVBoxLayout(self)
         layout.addWidget(

@@ -11,7 +11,6 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QLabel,
     QMessageBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.records import TEXT_PASTED
+from desktop.ui.dialog_buttons import action_buttons
 
 SOURCE_FILTER = "PDF・テキスト (*.pdf *.txt);;すべてのファイル (*)"
 XLSX_FILTER = "Excel ブック (*.xlsx)"
@@ -35,11 +35,7 @@ class WordingPreviewDialog(QDialog):
         text = QPlainTextEdit("\n".join(lines))
         text.setObjectName("wordingPreview")
         text.setReadOnly(True)
-        buttons = QDialogButtonBox()
-        self.ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("キャンセル", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok = action_buttons(self, ok_text)
         layout = QVBoxLayout(self)
         label = QLabel(summary)
         label.setWordWrap(True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHeaderView,
     QLabel,
     QStyle,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui import formatting as fmt
 from desktop.ui.dashboard_model import BAR, BAR_ROLE, DashboardModel
+from desktop.ui.row_views import read_only_rows
 
 
 class RateBarDelegate(QStyledItemDelegate):
@@ -85,9 +85,7 @@ class DashboardView(QWidget):
         self.table.verticalHeader().hide()
         self.table.setShowGrid(False)
         self.table.setAlternatingRowColors(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table, single=True)
         self.table.setWordWrap(False)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         rows = self.table.verticalHeader()

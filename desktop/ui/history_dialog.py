@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     Signal,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from desktop.history import HistoryRow, matches
 from desktop.ui.filter_change import change_row_filter
+from desktop.ui.row_views import read_only_rows
 
 _NO_PARENT = QModelIndex()
 COLUMNS = ("日時", "変更した人", "内容", "場所", "変更前", "変更後")
@@ -150,8 +150,7 @@ class HistoryDialog(QDialog):
         self.table = QTableView()
         self.table.setObjectName("historyTable")
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.table)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().hide()

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.scoring.effect import ScoreEffect, signed
+from desktop.ui.row_views import read_only_rows
 from desktop.workbook.importer import (
     FIELD_ANSWER,
     PREFER_DATABASE,
@@ -303,8 +304,7 @@ class ImportPreviewDialog(QDialog):
     def _table(self, model) -> QTableView:
         view = QTableView(self)
         view.setModel(model)
-        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(view)
         view.verticalHeader().setVisible(False)
         header = view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)

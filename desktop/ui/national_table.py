@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from desktop.national.views import Table
+from desktop.ui.row_views import read_only_rows
 
 SortRole = Qt.ItemDataRole.UserRole + 1
 MARKED = QBrush(QColor("#fde2e1"))  # the municipality itself, as in the histogram
@@ -64,8 +65,7 @@ def make_table_view(model: NationalTableModel, object_name: str) -> QTableView:
     view.setObjectName(object_name)
     view.setModel(proxy)
     view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    read_only_rows(view)
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setSortIndicatorShown(True)

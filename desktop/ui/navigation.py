@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QGridLayout,
     QHeaderView,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from desktop.scoring import tree as T
 from desktop.ui.guarded_combo import GuardedComboBox
+from desktop.ui.row_views import read_only_rows
 from desktop.ui.tree_filter import ScoreFilterProxy
 from desktop.ui.tree_model import (
     COL_DONE,
@@ -75,9 +75,7 @@ class NavigationPane(QWidget):
         self.view.setModel(self.proxy)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        read_only_rows(self.view, single=True)
         self.view.setAllColumnsShowFocus(True)
         self.view.setIndentation(self.fontMetrics().averageCharWidth() * 2)
         header = self.view.header()

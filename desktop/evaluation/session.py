@@ -190,11 +190,13 @@ class Session:
     def score_with(self, raw: dict[str, str | None]) -> ScoreTree:
         """What the totals would be with these answers too (None clears); nothing is saved.
 
-        Import previews show this before anything is written.
+        Import previews show this before anything is written, and the window paints it
+        while an answer is being saved.
         """
         answers: dict[str, str | None] = dict(self.answers())
         answers.update(self.validate_answers(raw))
-        return score(self.catalog, {k: v for k, v in answers.items() if v is not None})
+        present = {k: v for k, v in answers.items() if v is not None}
+        return score(self.catalog, present, self.waived_prerequisites())
 
     # --- answering -------------------------------------------------------------
     def validate_answers(self, raw: dict[str, str | None]) -> dict[str, str | None]:

@@ -65,6 +65,16 @@ def test_an_inferred_prerequisite_can_be_switched_off_and_scoring_honours_it(ses
     assert session_r8.score().node(HEARING_C).points == 0
 
 
+def test_a_preview_of_answers_honours_a_switched_off_prerequisite(session_r8):
+    """What an import preview or a click shows is what saving will score."""
+    session_r8.set_prerequisite_waived(HEARING_C, True)
+    preview = session_r8.score_with({HEARING_C: "該当"})
+    assert preview.node(HEARING_C).points == 5
+    assert session_r8.answers().get(HEARING_C) is None  # a preview writes nothing
+    session_r8.set_answers({HEARING_C: "該当"})
+    assert session_r8.score().root.points == preview.root.points
+
+
 def test_a_prerequisite_that_is_not_inferred_cannot_be_switched_off(session_r8):
     with pytest.raises(InvalidInput):
         session_r8.set_prerequisite_waived(PROGRESS_B, True)

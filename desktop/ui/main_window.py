@@ -24,9 +24,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -287,6 +288,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self.panel.clear()
         controller = EvaluationController(session, self)
         controller.scored.connect(self._on_scored)
+        controller.paint_now.connect(self._paint_totals)
         controller.notes_changed.connect(self._on_notes_changed)
         controller.wordings_changed.connect(self._on_wordings_changed)
         controller.attachments_changed.connect(self._on_attachments_changed)
@@ -451,6 +453,14 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self.dashboard_model.update(tree)
         self.panel.update_tree(tree, controller.layers, controller.waived)
         self._update_total()
+
+    def _paint_totals(self) -> None:
+        """Paint what the new totals changed now (the controller is about to save).
+
+        Only the pending update request is delivered: Qt paints the dirty regions, as it
+        would on the next turn of the event loop, without a full repaint of any view.
+        """
+        QApplication.sendPostedEvents(self, QEvent.Type.UpdateRequest)
 
     def _on_notes_changed(self, indicator_ids: set[str]) -> None:
         controller = self.controller

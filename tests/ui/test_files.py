@@ -9,13 +9,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
 
 from desktop.evaluation.session import create_evaluation
 from desktop.store import EvaluationFile
 from desktop.store.errors import Busy
 from desktop.store.lock import lock_path
+from desktop.ui.dashboard_model import POINTS
 from desktop.ui.main_window import PAGE_START, PAGE_WORK, READ_ONLY_MARK
 from desktop.ui.prompts import READ_ONLY, TAKE_OVER
+from desktop.ui.tree_model import COL_SCORE
 
 ISSUES_A = "shien.III.process.issues-and-measures.a"
 
@@ -165,13 +169,65 @@ def test_a_failed_save_is_reported_and_the_screen_shows_the_file(
     def busy(*_args, **_kwargs):
         raise Busy(db_path)
 
+    indicator = window.controller.catalog.indicator_of(ISSUES_A).id
+    before = probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
     monkeypatch.setattr(window.controller.session, "set_answers", busy)
     row = window.panel.row_for(ISSUES_A)
     probe.click(row.met)
     assert window.prompts.errors[-1][0] == "ファイルが使用中です"
     assert not row.met.isChecked()  # the box shows what the file holds
+    # The totals shown while saving are taken back.
+    after = probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
+    assert after == before
     assert ISSUES_A not in probe.stored(db_path).answers
     assert window.undo_group.activeStack().count() == 0
+
+
+def test_the_new_totals_are_painted_before_the_answer_is_saved(
+    make_window, db_path, r8, monkeypatch, probe
+):
+    """The save's fsync can take long on a network drive: the user sees the totals first."""
+    make_file(db_path, r8)
+    window = make_window()
+    window.open_path(db_path)
+    window.jump_to(ISSUES_A)
+    indicator = window.controller.catalog.indicator_of(ISSUES_A).id
+    session = window.controller.session
+    save = session.set_answers
+    seen_when_saving = []
+
+    def shown():
+        return probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
+
+    class Paints(QObject):
+        """What the totals were each time the viewport painted."""
+
+        def __init__(self):
+            super().__init__()
+            self.showing = []
+
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                self.showing.append(shown())
+            return False
+
+    tree_paints, dash_paints = Paints(), Paints()
+    window.navigation.view.viewport().installEventFilter(tree_paints)
+    window.dashboard.table.viewport().installEventFilter(dash_paints)
+    QApplication.processEvents()
+    old = shown()
+
+    def saving(raw, **kwargs):
+        seen_when_saving.append((shown(), list(tree_paints.showing), list(dash_paints.showing)))
+        return save(raw, **kwargs)
+
+    monkeypatch.setattr(session, "set_answers", saving)
+    probe.click(window.panel.row_for(ISSUES_A).met)
+    new, tree_painted, dash_painted = seen_when_saving[0]
+    assert new == shown() and new[0] != old[0] and new[1] != old[1]
+    # Both views had painted the new totals before the save began.
+    assert new in tree_painted and new in dash_painted
+    assert probe.stored(db_path).answers[ISSUES_A] == "該当"
 
 
 # --- remembering ------------------------------------------------------------------------------------

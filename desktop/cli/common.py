@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop import formats
@@ -56,13 +58,12 @@ def open_document(args: argparse.Namespace, *, read_only: bool) -> Document:
     )
 
 
-def open_session(args: argparse.Namespace, *, read_only: bool) -> Session:
-    document = open_document(args, read_only=read_only)
-    try:
-        return document.session(getattr(args, "year", None))
-    except BaseException:
-        document.close()
-        raise
+@contextmanager
+def open_session(args: argparse.Namespace, *, read_only: bool) -> Iterator[Session]:
+    """The evaluation of ``--year`` in ``--db``, for a ``with`` block that closes the file."""
+    # The session works on the document's store: closing the document closes the session.
+    with open_document(args, read_only=read_only) as document:
+        yield document.session(getattr(args, "year", None))
 
 
 def print_json(data) -> None:

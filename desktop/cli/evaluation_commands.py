@@ -116,8 +116,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 # --- show ---------------------------------------------------------------------------
 def run_show(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
@@ -128,8 +127,6 @@ def run_show(args: argparse.Namespace) -> int:
             print(header_line(session))
             for line in render_tree(tree.root):
                 print(line)
-    finally:
-        session.close()
     return 0
 
 
@@ -184,8 +181,7 @@ def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:
 
 # --- answer -------------------------------------------------------------------------
 def run_answer(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         try:
             changes = session.answer(args.id, args.value, source="コマンド")
         except KeyError:
@@ -202,8 +198,6 @@ def run_answer(args: argparse.Namespace) -> int:
             f"{args.id}: {answer}（{node.points}/{node.max_points}点） 合計 {tree.root.points}点"
             f"（見込み {tree.root.projected_points}点）— {saved}"
         )
-    finally:
-        session.close()
     return 0
 
 
@@ -215,8 +209,7 @@ def _item_of(session: Session, target_id: str) -> str:
 
 # --- score ----------------------------------------------------------------------------
 def run_score(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         tree = session.score()
         if args.json:
             print_json(score_json(session, tree))
@@ -224,8 +217,6 @@ def run_score(args: argparse.Namespace) -> int:
             print(header_line(session))
             for line in score_table(tree):
                 print(line)
-    finally:
-        session.close()
     return 0
 
 
@@ -317,8 +308,7 @@ def run_note(args: argparse.Namespace) -> int:
         raise CommandError(
             "--memo・--evidence・--section・--assignee・--status のどれかを指定してください。"
         )
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         indicator_id = args.id
         if session.catalog.has_item(indicator_id):
             indicator_id = session.catalog.indicator_of(indicator_id).id
@@ -333,15 +323,12 @@ def run_note(args: argparse.Namespace) -> int:
                 )
         else:
             print("変更はありません。")
-    finally:
-        session.close()
     return 0
 
 
 # --- history ------------------------------------------------------------------------
 def run_history(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         entries = session.audit_log()
         if args.json:
             print_json(
@@ -364,6 +351,4 @@ def run_history(args: argparse.Namespace) -> int:
                     f"{entry.at.replace('T', ' ')[:19]}  {entry.user}  {entry.action_label}{field}  "
                     f"{entry.target or ''}  {old} → {new}{source}"
                 )
-    finally:
-        session.close()
     return 0

@@ -55,8 +55,7 @@ def register(subparsers) -> None:
 def run_export(args: argparse.Namespace) -> int:
     from desktop.wording.packs import PackError, export_pack
 
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         try:
             count = export_pack(
                 session.catalog, session.text_layers(), Path(args.out), evaluation_file=session.path
@@ -66,16 +65,13 @@ def run_export(args: argparse.Namespace) -> int:
         print(
             f"{session.catalog.year_label}の文言集（小項目 {count}件）を {args.out} に出力しました。"
         )
-    finally:
-        session.close()
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from desktop.wording.packs import PackError, apply_pack_import, plan_pack_import, read_pack
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         try:
             plan = plan_pack_import(session, read_pack(args.pack))
         except PackError as exc:
@@ -96,8 +92,6 @@ def run_import(args: argparse.Namespace) -> int:
         session.backup("before-import")
         changes = apply_pack_import(session, plan)
         print(f"公式文言 {len(changes)}件を取り込みました（文言集: {plan.file_name}）。")
-    finally:
-        session.close()
     return 0
 
 
@@ -112,8 +106,7 @@ def run_paste(args: argparse.Namespace) -> int:
     )
     from desktop.wording.paste import place_block
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         catalog = session.catalog
         try:
             text = read_source(args.source)
@@ -155,8 +148,6 @@ def run_paste(args: argparse.Namespace) -> int:
             texts, kind=TEXT_PASTED, origin=name, source=f"公式文言の貼り付け: {name}"
         )
         print(f"公式文言（貼り付け） {len(changes)}件を保存しました。")
-    finally:
-        session.close()
     return 0
 
 

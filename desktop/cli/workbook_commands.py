@@ -52,8 +52,7 @@ def run_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     # Before the file is even opened (the writer checks again): never over the evaluation.
     check_output_target(out, evaluation_file=db_path(args), error=CommandError)
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         try:
             if args.section is not None:
                 section = args.section.strip()
@@ -81,16 +80,13 @@ def run_export(args: argparse.Namespace) -> int:
                 print(f"提出用ブックを {out} に出力しました。")
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-    finally:
-        session.close()
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from desktop.workbook.importer import ImportRejected, apply, preview_import
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         preview = preview_import(session, args.workbook)
         for line in preview_lines(preview):
             print(line)
@@ -123,8 +119,6 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"取込前の状態は {backup} に保存してあります。")
         tree = session.score()
         print(f"合計 {tree.root.points}点（見込み {tree.root.projected_points}点）")
-    finally:
-        session.close()
     return 0
 
 

@@ -123,8 +123,7 @@ def run_official(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{args.node_id} の得点（POINTS）を指定してください。入力を消すときは --clear を付けます。"
         )
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         try:
             changes = enter_official_results(
                 session, {args.node_id: None if args.clear else args.points}
@@ -139,8 +138,6 @@ def run_official(args: argparse.Namespace) -> int:
                 session.official_results(),
             )
         }
-    finally:
-        session.close()
     if not changes:
         print("変更はありません。")
     elif args.clear:
@@ -157,13 +154,8 @@ def run_official(args: argparse.Namespace) -> int:
 def _list_official(args: argparse.Namespace) -> int:
     from desktop.report.official import compare
 
-    session = open_session(args, read_only=True)
-    try:
-        rows = compare(
-            session.catalog, session.score(), session.official_results()
-        )
-    finally:
-        session.close()
+    with open_session(args, read_only=True) as session:
+        rows = compare(session.catalog, session.score(), session.official_results())
     if args.json:
         print_json(
             [
@@ -206,11 +198,8 @@ def _signed(value: float) -> str:
 def run_gaps(args: argparse.Namespace) -> int:
     from desktop.report.gaps import session_gaps
 
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         gaps = session_gaps(session, include_state_scored=args.state_scored)
-    finally:
-        session.close()
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         print_json(

@@ -13,7 +13,6 @@ from desktop.cli.common import (
     CommandError,
     add_db,
     add_year,
-    db_path,
     fmt_points,
     fmt_rate,
     open_document,
@@ -88,7 +87,6 @@ def register(subparsers) -> None:
 def run_carry(args: argparse.Namespace) -> int:
     from desktop.evaluation.carryover import CarryError
 
-    db_path(args)
     with open_document(args, read_only=args.dry_run) as document:
         try:
             if args.dry_run:

@@ -13,6 +13,7 @@ from pathlib import Path
 from desktop import formats
 from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
+from desktop.records import Municipality
 
 
 class CommandError(Exception):
@@ -64,6 +65,29 @@ def open_session(args: argparse.Namespace, *, read_only: bool) -> Iterator[Sessi
     # The session works on the document's store: closing the document closes the session.
     with open_document(args, read_only=read_only) as document:
         yield document.session(getattr(args, "year", None))
+
+
+def open_for_new_evaluation(args: argparse.Namespace, municipality: Municipality) -> Document:
+    """The ``--db`` file, created if need be, to add an evaluation of ``municipality`` to."""
+    path = db_path(args)
+    document = Document.open(path, user=args.user, takeover=args.takeover)
+    existing = document.municipality()
+    if existing is not None and existing.name and existing.name != municipality.name:
+        document.close()
+        raise CommandError(
+            f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
+        )
+    return document
+
+
+def confirm(question: str) -> bool:
+    """The user's yes to ``question``; with no one at the terminal, refuse rather than guess."""
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
+        )
+    answer = input(f"{question} [y/N]: ").strip().lower()
+    return answer in ("y", "yes", "はい")
 
 
 def print_json(data) -> None:

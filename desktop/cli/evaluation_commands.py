@@ -12,12 +12,12 @@ from desktop.cli.common import (
     db_path,
     fmt_points,
     fmt_rate,
+    open_for_new_evaluation,
     open_session,
     print_json,
     table_row,
 )
 from desktop.cli.parser import positive_int
-from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
 from desktop.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 from desktop.scoring.answers import AnswerError
@@ -100,12 +100,7 @@ def run_new(args: argparse.Namespace) -> int:
     )
     if not municipality.name:
         raise CommandError("--municipality に市町村名を指定してください。")
-    with Document.open(path, user=args.user, takeover=args.takeover) as document:
-        existing = document.municipality()
-        if existing is not None and existing.name and existing.name != municipality.name:
-            raise CommandError(
-                f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
-            )
+    with open_for_new_evaluation(args, municipality) as document:
         document.create_evaluation(catalog, municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"

@@ -14,7 +14,14 @@ from __future__ import annotations
 import argparse
 from contextlib import contextmanager
 
-from desktop.cli.common import CommandError, add_db, db_path, fmt_points, print_json
+from desktop.cli.common import (
+    CommandError,
+    add_db,
+    db_path,
+    fmt_points,
+    open_for_new_evaluation,
+    print_json,
+)
 from desktop.cli.parser import positive_int, year
 
 
@@ -278,7 +285,6 @@ def add_from_national(new) -> None:
 
 
 def run_new_from_national(args: argparse.Namespace, catalog) -> int:
-    from desktop.evaluation.document import Document
     from desktop.national.analysis import find_municipality
     from desktop.national.seed import apply_seed, plan_seed
     from desktop.records import Municipality
@@ -304,12 +310,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
             prefecture=args.prefecture or found.prefecture,
             insured=args.insured if args.insured is not None else _int(found.first_insured),
         )
-        with Document.open(path, user=args.user, takeover=args.takeover) as document:
-            existing = document.municipality()
-            if existing is not None and existing.name and existing.name != municipality.name:
-                raise CommandError(
-                    f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
-                )
+        with open_for_new_evaluation(args, municipality) as document:
             apply_seed(document.store, plan, municipality=municipality)
     print(
         f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました（{catalog.id} 第{catalog.revision}版）。"

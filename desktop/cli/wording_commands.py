@@ -11,10 +11,9 @@ and ask before writing unless ``--yes`` is given.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, open_session
+from desktop.cli.common import CommandError, add_db, add_year, confirm, open_session
 
 
 def register(subparsers) -> None:
@@ -86,7 +85,7 @@ def run_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（--dry-run のため反映していません）")
             return 0
-        if not args.yes and not _confirm("この内容で取り込みますか？"):
+        if not args.yes and not confirm("この内容で取り込みますか？"):
             print("取り込みを取りやめました。何も反映していません。")
             return 0
         session.backup("before-import")
@@ -138,7 +137,7 @@ def run_paste(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（--dry-run のため保存していません）")
             return 0
-        if not args.yes and not _confirm(
+        if not args.yes and not confirm(
             f"{len(texts)}件を公式文言（貼り付け）として保存しますか？"
         ):
             print("取りやめました。何も保存していません。")
@@ -149,12 +148,3 @@ def run_paste(args: argparse.Namespace) -> int:
         )
         print(f"公式文言（貼り付け） {len(changes)}件を保存しました。")
     return 0
-
-
-def _confirm(question: str) -> bool:
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
-        )
-    answer = input(f"{question} [y/N]: ").strip().lower()
-    return answer in ("y", "yes", "はい")

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.cli.common import CommandError, add_db, add_year, confirm, db_path, open_session
 from desktop.safe_save import check_output_target
 from desktop.scoring.answers import AnswerError
 
@@ -105,7 +105,7 @@ def run_import(args: argparse.Namespace) -> int:
                 f"競合が {len(preview.conflicts)} 件あります（上の一覧）。"
                 "--prefer workbook（ブックの値を使う）または --prefer database（評価ファイルの値を残す）を指定してください。何も反映していません。"
             )
-        if not args.yes and not _confirm(preview):
+        if not args.yes and not confirm("この内容で取り込みますか？"):
             print("取り込みを取りやめました。何も反映していません。")
             return 0
         decisions = {conflict.key: args.prefer for conflict in preview.conflicts}
@@ -120,15 +120,6 @@ def run_import(args: argparse.Namespace) -> int:
         tree = session.score()
         print(f"合計 {tree.root.points}点（見込み {tree.root.projected_points}点）")
     return 0
-
-
-def _confirm(preview) -> bool:
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
-        )
-    answer = input("この内容で取り込みますか？ [y/N]: ").strip().lower()
-    return answer in ("y", "yes", "はい")
 
 
 def preview_lines(preview) -> list[str]:

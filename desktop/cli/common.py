@@ -6,11 +6,12 @@ import argparse
 import json
 import sys
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from desktop import formats
+from desktop.cli.parser import year
 from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
 from desktop.records import Municipality
@@ -18,6 +19,26 @@ from desktop.records import Municipality
 
 class CommandError(Exception):
     """A problem with what the user asked for; printed as one line, exit status 1."""
+
+
+def add_command(
+    subparsers,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    with_year: bool = True,
+    with_json: bool = False,
+) -> argparse.ArgumentParser:
+    """A command working from the ``--db`` file, with ``--year`` and ``--json`` if asked."""
+    parser = subparsers.add_parser(name, help=help)
+    add_db(parser)
+    if with_year:
+        add_year(parser)
+    if with_json:
+        add_json(parser)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
@@ -30,15 +51,16 @@ def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
 
 
 def add_year(parser: argparse.ArgumentParser) -> None:
-    from desktop.cli.parser import year
+    add_year_option(parser, "--year", metavar="R8", help="年度（例: R8、令和8年度。省略時は最新）")
 
-    parser.add_argument(
-        "--year",
-        type=year,
-        default=None,
-        metavar="R8",
-        help="年度（例: R8、令和8年度。省略時は最新）",
-    )
+
+def add_year_option(parser: argparse.ArgumentParser, option: str, **details) -> None:
+    """An option naming a fiscal year (R8, 令和8年度, 2026); None when not given."""
+    parser.add_argument(option, type=year, default=None, **details)
+
+
+def add_json(parser: argparse.ArgumentParser, help: str = "JSON で出力する") -> None:
+    parser.add_argument("--json", action="store_true", help=help)
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -7,8 +7,7 @@ import argparse
 from desktop.catalog import registry
 from desktop.cli.common import (
     CommandError,
-    add_db,
-    add_year,
+    add_command,
     db_path,
     fmt_points,
     fmt_rate,
@@ -25,8 +24,9 @@ from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
 
 
 def register(subparsers) -> None:
-    new = subparsers.add_parser("new", help="評価ファイルに新しい年度の評価を作る")
-    add_db(new)
+    new = add_command(
+        subparsers, "new", run_new, help="評価ファイルに新しい年度の評価を作る", with_year=False
+    )
     new.add_argument(
         "--catalog", required=True, metavar="ID", help="評価指標の ID（例: municipal-r8）"
     )
@@ -39,32 +39,22 @@ def register(subparsers) -> None:
     from desktop.cli.national_commands import add_from_national
 
     add_from_national(new)
-    new.set_defaults(handler=run_new)
 
-    show = subparsers.add_parser("show", help="評価を木構造で出力する")
-    add_db(show)
-    add_year(show)
-    show.add_argument("--json", action="store_true", help="JSON で出力する")
-    show.set_defaults(handler=run_show)
+    add_command(subparsers, "show", run_show, help="評価を木構造で出力する", with_json=True)
 
-    answer = subparsers.add_parser("answer", help="小項目に回答する")
-    add_db(answer)
-    add_year(answer)
+    answer = add_command(subparsers, "answer", run_answer, help="小項目に回答する")
     answer.add_argument("id", metavar="ID", help="小項目の ID")
     answer.add_argument(
         "value", metavar="VALUE", help="該当・非該当（yes/no）、選択肢（例: ウ）、なし、未回答"
     )
-    answer.set_defaults(handler=run_answer)
 
-    score = subparsers.add_parser("score", help="得点を集計する（自己評価と見込み）")
-    add_db(score)
-    add_year(score)
-    score.add_argument("--json", action="store_true", help="JSON で出力する")
-    score.set_defaults(handler=run_score)
+    add_command(
+        subparsers, "score", run_score, help="得点を集計する（自己評価と見込み）", with_json=True
+    )
 
-    note = subparsers.add_parser("note", help="評価指標の備考・根拠資料・担当・状況を記録する")
-    add_db(note)
-    add_year(note)
+    note = add_command(
+        subparsers, "note", run_note, help="評価指標の備考・根拠資料・担当・状況を記録する"
+    )
     note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
     note.add_argument(
         "--memo", metavar="TEXT", help="備考（- で始まるときは --memo=-x のようにも書ける）"
@@ -73,13 +63,10 @@ def register(subparsers) -> None:
     note.add_argument("--section", metavar="TEXT", help="担当課")
     note.add_argument("--assignee", metavar="TEXT", help="担当者")
     note.add_argument("--status", metavar="S", help=f"状況（{'・'.join(INDICATOR_STATUSES)}）")
-    note.set_defaults(handler=run_note)
 
-    history = subparsers.add_parser("history", help="変更履歴（監査ログ）を表示する")
-    add_db(history)
-    add_year(history)
-    history.add_argument("--json", action="store_true", help="JSON で出力する")
-    history.set_defaults(handler=run_history)
+    add_command(
+        subparsers, "history", run_history, help="変更履歴（監査ログ）を表示する", with_json=True
+    )
 
 
 # --- new --------------------------------------------------------------------------

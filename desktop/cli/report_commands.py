@@ -5,25 +5,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.cli.common import CommandError, add_command, db_path, open_session
 from desktop.safe_save import check_output_target
 
 FORMATS = (".xlsx", ".pdf")
 
 
 def register(subparsers) -> None:
-    report = subparsers.add_parser(
-        "report", help="評価結果（公表資料）を Excel（.xlsx）または PDF（.pdf）に出力する"
+    report = add_command(
+        subparsers,
+        "report",
+        run_report,
+        help="評価結果（公表資料）を Excel（.xlsx）または PDF（.pdf）に出力する",
     )
-    add_db(report)
-    add_year(report)
     report.add_argument(
         "--out",
         required=True,
         metavar="X.xlsx|X.pdf",
         help="出力するファイル（拡張子で形式を選ぶ）",
     )
-    report.set_defaults(handler=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:

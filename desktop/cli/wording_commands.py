@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, confirm, open_session
+from desktop.cli.common import CommandError, add_command, confirm, open_session
 
 
 def register(subparsers) -> None:
@@ -22,33 +22,30 @@ def register(subparsers) -> None:
     )
     commands = wording.add_subparsers(dest="wording_command", metavar="SUBCOMMAND", required=True)
 
-    export = commands.add_parser("export", help="その年度のすべての小項目の文言集を出力する")
-    add_db(export)
-    add_year(export)
+    export = add_command(
+        commands, "export", run_export, help="その年度のすべての小項目の文言集を出力する"
+    )
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="出力するファイル")
-    export.set_defaults(handler=run_export)
 
-    imp = commands.add_parser("import", help="文言集の公式文言を取り込む（変更内容を表示してから）")
-    add_db(imp)
-    add_year(imp)
+    imp = add_command(
+        commands, "import", run_import, help="文言集の公式文言を取り込む（変更内容を表示してから）"
+    )
     imp.add_argument("pack", metavar="FILE.xlsx", help="取り込む文言集")
     imp.add_argument("--dry-run", action="store_true", help="変更内容を表示するだけで反映しない")
     imp.add_argument("--yes", action="store_true", help="確認せずに反映する")
-    imp.set_defaults(handler=run_import)
 
-    paste = commands.add_parser(
+    paste = add_command(
+        commands,
         "paste",
+        run_paste,
         help="国の評価指標の文（テキストか PDF）を小項目に分けて公式文言（貼り付け）として保存する",
     )
-    add_db(paste)
-    add_year(paste)
     paste.add_argument(
         "--indicator", metavar="ID", help="この評価指標の部分だけ（省略時は資料全体から探す）"
     )
     paste.add_argument("source", metavar="FILE", help="テキストファイルまたは PDF")
     paste.add_argument("--dry-run", action="store_true", help="分け方を表示するだけで保存しない")
     paste.add_argument("--yes", action="store_true", help="確認せずに保存する")
-    paste.set_defaults(handler=run_paste)
 
 
 def run_export(args: argparse.Namespace) -> int:

@@ -11,28 +11,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, confirm, db_path, open_session
+from desktop.cli.common import CommandError, add_command, confirm, db_path, open_session
 from desktop.safe_save import check_output_target
 from desktop.scoring.answers import AnswerError
 
 
 def register(subparsers) -> None:
-    export = subparsers.add_parser(
-        "export", help="提出用ブック（Excel）を出力する。--section で担当課用ブック"
+    export = add_command(
+        subparsers,
+        "export",
+        run_export,
+        help="提出用ブック（Excel）を出力する。--section で担当課用ブック",
     )
-    add_db(export)
-    add_year(export)
     export.add_argument("--out", required=True, metavar="X.xlsx", help="出力するファイル")
     export.add_argument(
         "--section", metavar="NAME", help="この担当課の評価指標だけの担当課用ブックを出力する"
     )
-    export.set_defaults(handler=run_export)
 
-    imp = subparsers.add_parser(
-        "import", help="記入済みのブックを取り込む（変更内容を表示してから反映）"
+    imp = add_command(
+        subparsers,
+        "import",
+        run_import,
+        help="記入済みのブックを取り込む（変更内容を表示してから反映）",
     )
-    add_db(imp)
-    add_year(imp)
     imp.add_argument("workbook", metavar="X.xlsx", help="取り込むブック")
     imp.add_argument("--dry-run", action="store_true", help="変更内容を表示するだけで反映しない")
     imp.add_argument("--yes", action="store_true", help="確認せずに反映する")
@@ -42,7 +43,6 @@ def register(subparsers) -> None:
         help="競合（出力後に評価ファイルでもブックでも変更された値）すべてに使う値: "
         "workbook＝ブックの値、database＝評価ファイルの値",
     )
-    imp.set_defaults(handler=run_import)
 
 
 def run_export(args: argparse.Namespace) -> int:

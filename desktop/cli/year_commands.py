@@ -11,50 +11,47 @@ import argparse
 
 from desktop.cli.common import (
     CommandError,
-    add_db,
-    add_year,
+    add_command,
+    add_json,
+    add_year_option,
     fmt_points,
     fmt_rate,
     open_document,
     open_session,
     print_json,
 )
-from desktop.cli.parser import positive_int, year
+from desktop.cli.parser import positive_int
 
 
 def register(subparsers) -> None:
-    carry = subparsers.add_parser(
-        "carry", help="前年度の評価から新しい年度の評価を作る（対応表に沿って回答などを引き継ぐ）"
+    carry = add_command(
+        subparsers,
+        "carry",
+        run_carry,
+        help="前年度の評価から新しい年度の評価を作る（対応表に沿って回答などを引き継ぐ）",
+        with_year=False,
     )
-    add_db(carry)
-    carry.add_argument(
+    add_year_option(
+        carry,
         "--from",
         dest="from_year",
-        type=year,
-        default=None,
         metavar="R7",
         help="引き継ぎ元の年度（省略時はファイル内の最新）",
     )
-    carry.add_argument(
-        "--to",
-        dest="to_year",
-        type=year,
-        default=None,
-        metavar="R8",
-        help="作る年度（省略時は引き継ぎ元の翌年度）",
+    add_year_option(
+        carry, "--to", dest="to_year", metavar="R8", help="作る年度（省略時は引き継ぎ元の翌年度）"
     )
     carry.add_argument(
         "--dry-run", action="store_true", help="書き込まずに、引き継ぐ内容と要確認の項目を表示する"
     )
-    carry.add_argument("--json", action="store_true", help="JSON で出力する")
-    carry.set_defaults(handler=run_carry)
+    add_json(carry)
 
-    official = subparsers.add_parser(
+    official = add_command(
+        subparsers,
         "official",
+        run_official,
         help="国による評価結果を目標・指標群・評価指標ごとに入力する（引数なしで一覧と差）",
     )
-    add_db(official)
-    add_year(official)
     official.add_argument(
         "node_id",
         nargs="?",
@@ -63,15 +60,15 @@ def register(subparsers) -> None:
     )
     official.add_argument("points", nargs="?", metavar="POINTS", help="国による評価結果の得点")
     official.add_argument("--clear", action="store_true", help="NODE_ID の入力を消す")
-    official.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
-    official.set_defaults(handler=run_official)
+    add_json(official, help="一覧を JSON で出力する")
 
-    gaps = subparsers.add_parser(
-        "gaps", help="伸びしろ: 未該当の小項目を、加点と全国該当率の順に一覧する"
+    gaps = add_command(
+        subparsers,
+        "gaps",
+        run_gaps,
+        help="伸びしろ: 未該当の小項目を、加点と全国該当率の順に一覧する",
+        with_json=True,
     )
-    add_db(gaps)
-    add_year(gaps)
-    gaps.add_argument("--json", action="store_true", help="JSON で出力する")
     gaps.add_argument(
         "--limit", type=positive_int, default=None, metavar="N", help="上位 N 件だけ表示する"
     )
@@ -80,7 +77,6 @@ def register(subparsers) -> None:
         action="store_true",
         help="国が採点する小項目も含める（実現性は設定がなければ「不可」）",
     )
-    gaps.set_defaults(handler=run_gaps)
 
 
 # --- carry -------------------------------------------------------------------------------

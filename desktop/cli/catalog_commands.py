@@ -7,12 +7,12 @@ import itertools
 import sys
 
 from desktop.catalog import registry
-from desktop.cli.common import print_json
+from desktop.cli.common import add_json, print_json
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("catalogs", help="同梱の評価指標の一覧と検証")
-    parser.add_argument("--json", action="store_true", help="JSON で出力する")
+    add_json(parser)
     parser.set_defaults(handler=run)
 
 

@@ -6,15 +6,39 @@ import argparse
 import json
 import sys
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from desktop import formats
+from desktop.cli.parser import year
 from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
+from desktop.records import Municipality
 
 
 class CommandError(Exception):
     """A problem with what the user asked for; printed as one line, exit status 1."""
+
+
+def add_command(
+    subparsers,
+    name: str,
+    handler: Callable[[argparse.Namespace], int],
+    *,
+    help: str,
+    with_year: bool = True,
+    with_json: bool = False,
+) -> argparse.ArgumentParser:
+    """A command working from the ``--db`` file, with ``--year`` and ``--json`` if asked."""
+    parser = subparsers.add_parser(name, help=help)
+    add_db(parser)
+    if with_year:
+        add_year(parser)
+    if with_json:
+        add_json(parser)
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
@@ -27,15 +51,16 @@ def add_db(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
 
 
 def add_year(parser: argparse.ArgumentParser) -> None:
-    from desktop.cli.parser import year
+    add_year_option(parser, "--year", metavar="R8", help="年度（例: R8、令和8年度。省略時は最新）")
 
-    parser.add_argument(
-        "--year",
-        type=year,
-        default=None,
-        metavar="R8",
-        help="年度（例: R8、令和8年度。省略時は最新）",
-    )
+
+def add_year_option(parser: argparse.ArgumentParser, option: str, **details) -> None:
+    """An option naming a fiscal year (R8, 令和8年度, 2026); None when not given."""
+    parser.add_argument(option, type=year, default=None, **details)
+
+
+def add_json(parser: argparse.ArgumentParser, help: str = "JSON で出力する") -> None:
+    parser.add_argument("--json", action="store_true", help=help)
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -56,13 +81,35 @@ def open_document(args: argparse.Namespace, *, read_only: bool) -> Document:
     )
 
 
-def open_session(args: argparse.Namespace, *, read_only: bool) -> Session:
-    document = open_document(args, read_only=read_only)
-    try:
-        return document.session(getattr(args, "year", None))
-    except BaseException:
+@contextmanager
+def open_session(args: argparse.Namespace, *, read_only: bool) -> Iterator[Session]:
+    """The evaluation of ``--year`` in ``--db``, for a ``with`` block that closes the file."""
+    # The session works on the document's store: closing the document closes the session.
+    with open_document(args, read_only=read_only) as document:
+        yield document.session(getattr(args, "year", None))
+
+
+def open_for_new_evaluation(args: argparse.Namespace, municipality: Municipality) -> Document:
+    """The ``--db`` file, created if need be, to add an evaluation of ``municipality`` to."""
+    path = db_path(args)
+    document = Document.open(path, user=args.user, takeover=args.takeover)
+    existing = document.municipality()
+    if existing is not None and existing.name and existing.name != municipality.name:
         document.close()
-        raise
+        raise CommandError(
+            f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
+        )
+    return document
+
+
+def confirm(question: str) -> bool:
+    """The user's yes to ``question``; with no one at the terminal, refuse rather than guess."""
+    if not sys.stdin.isatty():
+        raise CommandError(
+            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
+        )
+    answer = input(f"{question} [y/N]: ").strip().lower()
+    return answer in ("y", "yes", "はい")
 
 
 def print_json(data) -> None:

@@ -7,17 +7,16 @@ import argparse
 from desktop.catalog import registry
 from desktop.cli.common import (
     CommandError,
-    add_db,
-    add_year,
+    add_command,
     db_path,
     fmt_points,
     fmt_rate,
+    open_for_new_evaluation,
     open_session,
     print_json,
     table_row,
 )
 from desktop.cli.parser import positive_int
-from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
 from desktop.records import INDICATOR_STATUSES, NOTE_FIELD_LABELS, Municipality
 from desktop.scoring.answers import AnswerError
@@ -25,8 +24,9 @@ from desktop.scoring.tree import GROUP, ScoreNode, ScoreTree
 
 
 def register(subparsers) -> None:
-    new = subparsers.add_parser("new", help="評価ファイルに新しい年度の評価を作る")
-    add_db(new)
+    new = add_command(
+        subparsers, "new", run_new, help="評価ファイルに新しい年度の評価を作る", with_year=False
+    )
     new.add_argument(
         "--catalog", required=True, metavar="ID", help="評価指標の ID（例: municipal-r8）"
     )
@@ -39,32 +39,22 @@ def register(subparsers) -> None:
     from desktop.cli.national_commands import add_from_national
 
     add_from_national(new)
-    new.set_defaults(handler=run_new)
 
-    show = subparsers.add_parser("show", help="評価を木構造で出力する")
-    add_db(show)
-    add_year(show)
-    show.add_argument("--json", action="store_true", help="JSON で出力する")
-    show.set_defaults(handler=run_show)
+    add_command(subparsers, "show", run_show, help="評価を木構造で出力する", with_json=True)
 
-    answer = subparsers.add_parser("answer", help="小項目に回答する")
-    add_db(answer)
-    add_year(answer)
+    answer = add_command(subparsers, "answer", run_answer, help="小項目に回答する")
     answer.add_argument("id", metavar="ID", help="小項目の ID")
     answer.add_argument(
         "value", metavar="VALUE", help="該当・非該当（yes/no）、選択肢（例: ウ）、なし、未回答"
     )
-    answer.set_defaults(handler=run_answer)
 
-    score = subparsers.add_parser("score", help="得点を集計する（自己評価と見込み）")
-    add_db(score)
-    add_year(score)
-    score.add_argument("--json", action="store_true", help="JSON で出力する")
-    score.set_defaults(handler=run_score)
+    add_command(
+        subparsers, "score", run_score, help="得点を集計する（自己評価と見込み）", with_json=True
+    )
 
-    note = subparsers.add_parser("note", help="評価指標の備考・根拠資料・担当・状況を記録する")
-    add_db(note)
-    add_year(note)
+    note = add_command(
+        subparsers, "note", run_note, help="評価指標の備考・根拠資料・担当・状況を記録する"
+    )
     note.add_argument("id", metavar="ID", help="評価指標の ID（小項目の ID でも可）")
     note.add_argument(
         "--memo", metavar="TEXT", help="備考（- で始まるときは --memo=-x のようにも書ける）"
@@ -73,13 +63,10 @@ def register(subparsers) -> None:
     note.add_argument("--section", metavar="TEXT", help="担当課")
     note.add_argument("--assignee", metavar="TEXT", help="担当者")
     note.add_argument("--status", metavar="S", help=f"状況（{'・'.join(INDICATOR_STATUSES)}）")
-    note.set_defaults(handler=run_note)
 
-    history = subparsers.add_parser("history", help="変更履歴（監査ログ）を表示する")
-    add_db(history)
-    add_year(history)
-    history.add_argument("--json", action="store_true", help="JSON で出力する")
-    history.set_defaults(handler=run_history)
+    add_command(
+        subparsers, "history", run_history, help="変更履歴（監査ログ）を表示する", with_json=True
+    )
 
 
 # --- new --------------------------------------------------------------------------
@@ -100,12 +87,7 @@ def run_new(args: argparse.Namespace) -> int:
     )
     if not municipality.name:
         raise CommandError("--municipality に市町村名を指定してください。")
-    with Document.open(path, user=args.user, takeover=args.takeover) as document:
-        existing = document.municipality()
-        if existing is not None and existing.name and existing.name != municipality.name:
-            raise CommandError(
-                f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
-            )
+    with open_for_new_evaluation(args, municipality) as document:
         document.create_evaluation(catalog, municipality)
         print(
             f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました"
@@ -116,8 +98,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 # --- show ---------------------------------------------------------------------------
 def run_show(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         tree = session.score()
         data = tree.root.to_dict()
         data.update(evaluation_header(session))
@@ -128,8 +109,6 @@ def run_show(args: argparse.Namespace) -> int:
             print(header_line(session))
             for line in render_tree(tree.root):
                 print(line)
-    finally:
-        session.close()
     return 0
 
 
@@ -184,8 +163,7 @@ def render_tree(node: ScoreNode, depth: int = 0) -> list[str]:
 
 # --- answer -------------------------------------------------------------------------
 def run_answer(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         try:
             changes = session.answer(args.id, args.value, source="コマンド")
         except KeyError:
@@ -202,8 +180,6 @@ def run_answer(args: argparse.Namespace) -> int:
             f"{args.id}: {answer}（{node.points}/{node.max_points}点） 合計 {tree.root.points}点"
             f"（見込み {tree.root.projected_points}点）— {saved}"
         )
-    finally:
-        session.close()
     return 0
 
 
@@ -215,8 +191,7 @@ def _item_of(session: Session, target_id: str) -> str:
 
 # --- score ----------------------------------------------------------------------------
 def run_score(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         tree = session.score()
         if args.json:
             print_json(score_json(session, tree))
@@ -224,8 +199,6 @@ def run_score(args: argparse.Namespace) -> int:
             print(header_line(session))
             for line in score_table(tree):
                 print(line)
-    finally:
-        session.close()
     return 0
 
 
@@ -317,8 +290,7 @@ def run_note(args: argparse.Namespace) -> int:
         raise CommandError(
             "--memo・--evidence・--section・--assignee・--status のどれかを指定してください。"
         )
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         indicator_id = args.id
         if session.catalog.has_item(indicator_id):
             indicator_id = session.catalog.indicator_of(indicator_id).id
@@ -333,15 +305,12 @@ def run_note(args: argparse.Namespace) -> int:
                 )
         else:
             print("変更はありません。")
-    finally:
-        session.close()
     return 0
 
 
 # --- history ------------------------------------------------------------------------
 def run_history(args: argparse.Namespace) -> int:
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         entries = session.audit_log()
         if args.json:
             print_json(
@@ -364,6 +333,4 @@ def run_history(args: argparse.Namespace) -> int:
                     f"{entry.at.replace('T', ' ')[:19]}  {entry.user}  {entry.action_label}{field}  "
                     f"{entry.target or ''}  {old} → {new}{source}"
                 )
-    finally:
-        session.close()
     return 0

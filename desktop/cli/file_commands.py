@@ -5,21 +5,24 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, db_path
+from desktop.cli.common import CommandError, add_command, db_path
 from desktop.evaluation.document import back_up, backup_folder, list_backups, restore
 from desktop.evaluation.errors import OtherMunicipality
 
 
 def register(subparsers) -> None:
-    backup = subparsers.add_parser("backup", help="評価ファイルのバックアップを作る")
-    add_db(backup)
-    backup.add_argument("--list", action="store_true", help="作らずに、あるバックアップを一覧する")
-    backup.set_defaults(handler=run_backup)
-
-    restore = subparsers.add_parser(
-        "restore", help="バックアップから復元する（先に現在の状態を保存）"
+    backup = add_command(
+        subparsers, "backup", run_backup, help="評価ファイルのバックアップを作る", with_year=False
     )
-    add_db(restore)
+    backup.add_argument("--list", action="store_true", help="作らずに、あるバックアップを一覧する")
+
+    restore = add_command(
+        subparsers,
+        "restore",
+        run_restore,
+        help="バックアップから復元する（先に現在の状態を保存）",
+        with_year=False,
+    )
     restore.add_argument(
         "backup",
         metavar="BACKUP",
@@ -30,7 +33,6 @@ def register(subparsers) -> None:
         action="store_true",
         help="別の市町村のバックアップでも、確認済みとして復元する",
     )
-    restore.set_defaults(handler=run_restore)
 
 
 def run_backup(args: argparse.Namespace) -> int:

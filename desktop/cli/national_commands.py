@@ -14,8 +14,17 @@ from __future__ import annotations
 import argparse
 from contextlib import contextmanager
 
-from desktop.cli.common import CommandError, add_db, db_path, fmt_points, print_json
-from desktop.cli.parser import positive_int, year
+from desktop.cli.common import (
+    CommandError,
+    add_command,
+    add_json,
+    add_year_option,
+    db_path,
+    fmt_points,
+    open_for_new_evaluation,
+    print_json,
+)
+from desktop.cli.parser import positive_int
 
 
 def register(subparsers) -> None:
@@ -28,26 +37,38 @@ def register(subparsers) -> None:
     )
     national.set_defaults(handler=lambda args: _usage(national))
 
-    imp = commands.add_parser("import", help="全国集計結果（市町村分）の Excel を確かめて取り込む")
-    add_db(imp)
+    imp = add_command(
+        commands,
+        "import",
+        run_import,
+        help="全国集計結果（市町村分）の Excel を確かめて取り込む",
+        with_year=False,
+    )
     imp.add_argument("xlsx", metavar="XLSX", help="厚生労働省の全国集計結果（市町村分）の .xlsx")
     imp.add_argument(
         "--dry-run", action="store_true", help="確かめるだけで保存しない（置き換える内容を表示）"
     )
-    imp.set_defaults(handler=run_import)
 
-    rank = commands.add_parser("rank", help="市町村の全国順位・都道府県内順位・規模区分内順位")
-    _common(rank)
+    rank = _add_dataset_command(
+        commands, "rank", run_rank, help="市町村の全国順位・都道府県内順位・規模区分内順位"
+    )
     _who(rank)
-    rank.set_defaults(handler=run_rank)
 
-    pref = commands.add_parser("prefecture", help="都道府県の市町村一覧・平均・大きく下回る市町村")
-    _common(pref)
+    pref = _add_dataset_command(
+        commands,
+        "prefecture",
+        run_prefecture,
+        help="都道府県の市町村一覧・平均・大きく下回る市町村",
+    )
     pref.add_argument("name", metavar="NAME", help="都道府県名（例: 福島県）")
-    pref.set_defaults(handler=run_prefecture)
 
-    amount = commands.add_parser("amount", help="交付見込額の試算（基本配分枠の按分）")
-    _common(amount, default_year="R6")
+    amount = _add_dataset_command(
+        commands,
+        "amount",
+        run_amount,
+        help="交付見込額の試算（基本配分枠の按分）",
+        default_year="R6",
+    )
     _who(amount)
     amount.add_argument(
         "--frame-suishin", type=positive_int, metavar="千円", help="推進交付金の基本配分枠（千円）"
@@ -55,7 +76,6 @@ def register(subparsers) -> None:
     amount.add_argument(
         "--frame-shien", type=positive_int, metavar="千円", help="支援交付金の基本配分枠（千円）"
     )
-    amount.set_defaults(handler=run_amount)
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:
@@ -63,16 +83,16 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _common(parser, default_year: str = "R8") -> None:
-    add_db(parser)
-    parser.add_argument(
-        "--year",
-        type=year,
-        default=None,
-        metavar=default_year,
-        help="年度（省略時は取り込んだ最新の年度）",
+def _add_dataset_command(
+    commands, name: str, handler, *, help: str, default_year: str = "R8"
+) -> argparse.ArgumentParser:
+    """A command on the stored national dataset: its --year is a year imported, not evaluated."""
+    parser = add_command(commands, name, handler, help=help, with_year=False)
+    add_year_option(
+        parser, "--year", metavar=default_year, help="年度（省略時は取り込んだ最新の年度）"
     )
-    parser.add_argument("--json", action="store_true", help="JSON で出力する")
+    add_json(parser)
+    return parser
 
 
 def _who(parser) -> None:
@@ -257,10 +277,9 @@ def run_amount(args: argparse.Namespace) -> int:
 # --- new … --from-national -----------------------------------------------------------------
 def add_from_national(new) -> None:
     """Options of ``hyoka-desk new`` that seed answers from the national dataset."""
-    new.add_argument(
+    add_year_option(
+        new,
         "--from-national",
-        type=year,
-        default=None,
         metavar="R7",
         help="全国集計結果のこの年度の国の評価結果から回答を始める（要確認として入る）",
     )
@@ -278,7 +297,6 @@ def add_from_national(new) -> None:
 
 
 def run_new_from_national(args: argparse.Namespace, catalog) -> int:
-    from desktop.evaluation.document import Document
     from desktop.national.analysis import find_municipality
     from desktop.national.seed import apply_seed, plan_seed
     from desktop.records import Municipality
@@ -304,12 +322,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
             prefecture=args.prefecture or found.prefecture,
             insured=args.insured if args.insured is not None else _int(found.first_insured),
         )
-        with Document.open(path, user=args.user, takeover=args.takeover) as document:
-            existing = document.municipality()
-            if existing is not None and existing.name and existing.name != municipality.name:
-                raise CommandError(
-                    f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
-                )
+        with open_for_new_evaluation(args, municipality) as document:
             apply_seed(document.store, plan, municipality=municipality)
     print(
         f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました（{catalog.id} 第{catalog.revision}版）。"

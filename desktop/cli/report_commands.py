@@ -5,25 +5,25 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.cli.common import CommandError, add_command, db_path, open_session
 from desktop.safe_save import check_output_target
 
 FORMATS = (".xlsx", ".pdf")
 
 
 def register(subparsers) -> None:
-    report = subparsers.add_parser(
-        "report", help="評価結果（公表資料）を Excel（.xlsx）または PDF（.pdf）に出力する"
+    report = add_command(
+        subparsers,
+        "report",
+        run_report,
+        help="評価結果（公表資料）を Excel（.xlsx）または PDF（.pdf）に出力する",
     )
-    add_db(report)
-    add_year(report)
     report.add_argument(
         "--out",
         required=True,
         metavar="X.xlsx|X.pdf",
         help="出力するファイル（拡張子で形式を選ぶ）",
     )
-    report.set_defaults(handler=run_report)
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -37,11 +37,8 @@ def run_report(args: argparse.Namespace) -> int:
         raise CommandError(f"出力先のフォルダ {out.parent} がありません。")
     # Before the file is even opened (the writer checks again): never over the evaluation.
     check_output_target(out, evaluation_file=db_path(args), error=CommandError)
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         written = export(session, out)
-    finally:
-        session.close()
     print(f"{session.catalog.year_label}の評価結果を {written} に出力しました。")
     return 0
 
@@ -53,9 +50,7 @@ def export(session, out: Path) -> Path:
     from desktop.report.xlsx import ReportWriteError, save_report_xlsx
 
     report = build_report(session)
-    official_rows = compare(
-        session.catalog, session.score(), session.official_results()
-    )
+    official_rows = compare(session.catalog, session.score(), session.official_results())
     try:
         if out.suffix.lower() == ".pdf":
             return _export_pdf(report, out, official_rows, session.path)

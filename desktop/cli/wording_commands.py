@@ -11,10 +11,9 @@ and ask before writing unless ``--yes`` is given.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, open_session
+from desktop.cli.common import CommandError, add_command, confirm, open_session
 
 
 def register(subparsers) -> None:
@@ -23,40 +22,36 @@ def register(subparsers) -> None:
     )
     commands = wording.add_subparsers(dest="wording_command", metavar="SUBCOMMAND", required=True)
 
-    export = commands.add_parser("export", help="その年度のすべての小項目の文言集を出力する")
-    add_db(export)
-    add_year(export)
+    export = add_command(
+        commands, "export", run_export, help="その年度のすべての小項目の文言集を出力する"
+    )
     export.add_argument("--out", required=True, metavar="FILE.xlsx", help="出力するファイル")
-    export.set_defaults(handler=run_export)
 
-    imp = commands.add_parser("import", help="文言集の公式文言を取り込む（変更内容を表示してから）")
-    add_db(imp)
-    add_year(imp)
+    imp = add_command(
+        commands, "import", run_import, help="文言集の公式文言を取り込む（変更内容を表示してから）"
+    )
     imp.add_argument("pack", metavar="FILE.xlsx", help="取り込む文言集")
     imp.add_argument("--dry-run", action="store_true", help="変更内容を表示するだけで反映しない")
     imp.add_argument("--yes", action="store_true", help="確認せずに反映する")
-    imp.set_defaults(handler=run_import)
 
-    paste = commands.add_parser(
+    paste = add_command(
+        commands,
         "paste",
+        run_paste,
         help="国の評価指標の文（テキストか PDF）を小項目に分けて公式文言（貼り付け）として保存する",
     )
-    add_db(paste)
-    add_year(paste)
     paste.add_argument(
         "--indicator", metavar="ID", help="この評価指標の部分だけ（省略時は資料全体から探す）"
     )
     paste.add_argument("source", metavar="FILE", help="テキストファイルまたは PDF")
     paste.add_argument("--dry-run", action="store_true", help="分け方を表示するだけで保存しない")
     paste.add_argument("--yes", action="store_true", help="確認せずに保存する")
-    paste.set_defaults(handler=run_paste)
 
 
 def run_export(args: argparse.Namespace) -> int:
     from desktop.wording.packs import PackError, export_pack
 
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         try:
             count = export_pack(
                 session.catalog, session.text_layers(), Path(args.out), evaluation_file=session.path
@@ -66,16 +61,13 @@ def run_export(args: argparse.Namespace) -> int:
         print(
             f"{session.catalog.year_label}の文言集（小項目 {count}件）を {args.out} に出力しました。"
         )
-    finally:
-        session.close()
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from desktop.wording.packs import PackError, apply_pack_import, plan_pack_import, read_pack
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         try:
             plan = plan_pack_import(session, read_pack(args.pack))
         except PackError as exc:
@@ -90,14 +82,12 @@ def run_import(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（--dry-run のため反映していません）")
             return 0
-        if not args.yes and not _confirm("この内容で取り込みますか？"):
+        if not args.yes and not confirm("この内容で取り込みますか？"):
             print("取り込みを取りやめました。何も反映していません。")
             return 0
         session.backup("before-import")
         changes = apply_pack_import(session, plan)
         print(f"公式文言 {len(changes)}件を取り込みました（文言集: {plan.file_name}）。")
-    finally:
-        session.close()
     return 0
 
 
@@ -112,8 +102,7 @@ def run_paste(args: argparse.Namespace) -> int:
     )
     from desktop.wording.paste import place_block
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         catalog = session.catalog
         try:
             text = read_source(args.source)
@@ -145,7 +134,7 @@ def run_paste(args: argparse.Namespace) -> int:
         if args.dry_run:
             print("（--dry-run のため保存していません）")
             return 0
-        if not args.yes and not _confirm(
+        if not args.yes and not confirm(
             f"{len(texts)}件を公式文言（貼り付け）として保存しますか？"
         ):
             print("取りやめました。何も保存していません。")
@@ -155,15 +144,4 @@ def run_paste(args: argparse.Namespace) -> int:
             texts, kind=TEXT_PASTED, origin=name, source=f"公式文言の貼り付け: {name}"
         )
         print(f"公式文言（貼り付け） {len(changes)}件を保存しました。")
-    finally:
-        session.close()
     return 0
-
-
-def _confirm(question: str) -> bool:
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
-        )
-    answer = input(f"{question} [y/N]: ").strip().lower()
-    return answer in ("y", "yes", "はい")

@@ -11,28 +11,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import CommandError, add_db, add_year, db_path, open_session
+from desktop.cli.common import CommandError, add_command, confirm, db_path, open_session
 from desktop.safe_save import check_output_target
 from desktop.scoring.answers import AnswerError
 
 
 def register(subparsers) -> None:
-    export = subparsers.add_parser(
-        "export", help="提出用ブック（Excel）を出力する。--section で担当課用ブック"
+    export = add_command(
+        subparsers,
+        "export",
+        run_export,
+        help="提出用ブック（Excel）を出力する。--section で担当課用ブック",
     )
-    add_db(export)
-    add_year(export)
     export.add_argument("--out", required=True, metavar="X.xlsx", help="出力するファイル")
     export.add_argument(
         "--section", metavar="NAME", help="この担当課の評価指標だけの担当課用ブックを出力する"
     )
-    export.set_defaults(handler=run_export)
 
-    imp = subparsers.add_parser(
-        "import", help="記入済みのブックを取り込む（変更内容を表示してから反映）"
+    imp = add_command(
+        subparsers,
+        "import",
+        run_import,
+        help="記入済みのブックを取り込む（変更内容を表示してから反映）",
     )
-    add_db(imp)
-    add_year(imp)
     imp.add_argument("workbook", metavar="X.xlsx", help="取り込むブック")
     imp.add_argument("--dry-run", action="store_true", help="変更内容を表示するだけで反映しない")
     imp.add_argument("--yes", action="store_true", help="確認せずに反映する")
@@ -42,7 +43,6 @@ def register(subparsers) -> None:
         help="競合（出力後に評価ファイルでもブックでも変更された値）すべてに使う値: "
         "workbook＝ブックの値、database＝評価ファイルの値",
     )
-    imp.set_defaults(handler=run_import)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -52,8 +52,7 @@ def run_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     # Before the file is even opened (the writer checks again): never over the evaluation.
     check_output_target(out, evaluation_file=db_path(args), error=CommandError)
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         try:
             if args.section is not None:
                 section = args.section.strip()
@@ -81,16 +80,13 @@ def run_export(args: argparse.Namespace) -> int:
                 print(f"提出用ブックを {out} に出力しました。")
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-    finally:
-        session.close()
     return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
     from desktop.workbook.importer import ImportRejected, apply, preview_import
 
-    session = open_session(args, read_only=args.dry_run)
-    try:
+    with open_session(args, read_only=args.dry_run) as session:
         preview = preview_import(session, args.workbook)
         for line in preview_lines(preview):
             print(line)
@@ -109,7 +105,7 @@ def run_import(args: argparse.Namespace) -> int:
                 f"競合が {len(preview.conflicts)} 件あります（上の一覧）。"
                 "--prefer workbook（ブックの値を使う）または --prefer database（評価ファイルの値を残す）を指定してください。何も反映していません。"
             )
-        if not args.yes and not _confirm(preview):
+        if not args.yes and not confirm("この内容で取り込みますか？"):
             print("取り込みを取りやめました。何も反映していません。")
             return 0
         decisions = {conflict.key: args.prefer for conflict in preview.conflicts}
@@ -123,18 +119,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"取込前の状態は {backup} に保存してあります。")
         tree = session.score()
         print(f"合計 {tree.root.points}点（見込み {tree.root.projected_points}点）")
-    finally:
-        session.close()
     return 0
-
-
-def _confirm(preview) -> bool:
-    if not sys.stdin.isatty():
-        raise CommandError(
-            "確認できないため反映していません。内容を確かめて --yes を付けて実行してください。"
-        )
-    answer = input("この内容で取り込みますか？ [y/N]: ").strip().lower()
-    return answer in ("y", "yes", "はい")
 
 
 def preview_lines(preview) -> list[str]:

@@ -11,51 +11,47 @@ import argparse
 
 from desktop.cli.common import (
     CommandError,
-    add_db,
-    add_year,
-    db_path,
+    add_command,
+    add_json,
+    add_year_option,
     fmt_points,
     fmt_rate,
     open_document,
     open_session,
     print_json,
 )
-from desktop.cli.parser import positive_int, year
+from desktop.cli.parser import positive_int
 
 
 def register(subparsers) -> None:
-    carry = subparsers.add_parser(
-        "carry", help="前年度の評価から新しい年度の評価を作る（対応表に沿って回答などを引き継ぐ）"
+    carry = add_command(
+        subparsers,
+        "carry",
+        run_carry,
+        help="前年度の評価から新しい年度の評価を作る（対応表に沿って回答などを引き継ぐ）",
+        with_year=False,
     )
-    add_db(carry)
-    carry.add_argument(
+    add_year_option(
+        carry,
         "--from",
         dest="from_year",
-        type=year,
-        default=None,
         metavar="R7",
         help="引き継ぎ元の年度（省略時はファイル内の最新）",
     )
-    carry.add_argument(
-        "--to",
-        dest="to_year",
-        type=year,
-        default=None,
-        metavar="R8",
-        help="作る年度（省略時は引き継ぎ元の翌年度）",
+    add_year_option(
+        carry, "--to", dest="to_year", metavar="R8", help="作る年度（省略時は引き継ぎ元の翌年度）"
     )
     carry.add_argument(
         "--dry-run", action="store_true", help="書き込まずに、引き継ぐ内容と要確認の項目を表示する"
     )
-    carry.add_argument("--json", action="store_true", help="JSON で出力する")
-    carry.set_defaults(handler=run_carry)
+    add_json(carry)
 
-    official = subparsers.add_parser(
+    official = add_command(
+        subparsers,
         "official",
+        run_official,
         help="国による評価結果を目標・指標群・評価指標ごとに入力する（引数なしで一覧と差）",
     )
-    add_db(official)
-    add_year(official)
     official.add_argument(
         "node_id",
         nargs="?",
@@ -64,15 +60,15 @@ def register(subparsers) -> None:
     )
     official.add_argument("points", nargs="?", metavar="POINTS", help="国による評価結果の得点")
     official.add_argument("--clear", action="store_true", help="NODE_ID の入力を消す")
-    official.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
-    official.set_defaults(handler=run_official)
+    add_json(official, help="一覧を JSON で出力する")
 
-    gaps = subparsers.add_parser(
-        "gaps", help="伸びしろ: 未該当の小項目を、加点と全国該当率の順に一覧する"
+    gaps = add_command(
+        subparsers,
+        "gaps",
+        run_gaps,
+        help="伸びしろ: 未該当の小項目を、加点と全国該当率の順に一覧する",
+        with_json=True,
     )
-    add_db(gaps)
-    add_year(gaps)
-    gaps.add_argument("--json", action="store_true", help="JSON で出力する")
     gaps.add_argument(
         "--limit", type=positive_int, default=None, metavar="N", help="上位 N 件だけ表示する"
     )
@@ -81,14 +77,12 @@ def register(subparsers) -> None:
         action="store_true",
         help="国が採点する小項目も含める（実現性は設定がなければ「不可」）",
     )
-    gaps.set_defaults(handler=run_gaps)
 
 
 # --- carry -------------------------------------------------------------------------------
 def run_carry(args: argparse.Namespace) -> int:
     from desktop.evaluation.carryover import CarryError
 
-    db_path(args)
     with open_document(args, read_only=args.dry_run) as document:
         try:
             if args.dry_run:
@@ -123,8 +117,7 @@ def run_official(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{args.node_id} の得点（POINTS）を指定してください。入力を消すときは --clear を付けます。"
         )
-    session = open_session(args, read_only=False)
-    try:
+    with open_session(args, read_only=False) as session:
         try:
             changes = enter_official_results(
                 session, {args.node_id: None if args.clear else args.points}
@@ -139,8 +132,6 @@ def run_official(args: argparse.Namespace) -> int:
                 session.official_results(),
             )
         }
-    finally:
-        session.close()
     if not changes:
         print("変更はありません。")
     elif args.clear:
@@ -157,13 +148,8 @@ def run_official(args: argparse.Namespace) -> int:
 def _list_official(args: argparse.Namespace) -> int:
     from desktop.report.official import compare
 
-    session = open_session(args, read_only=True)
-    try:
-        rows = compare(
-            session.catalog, session.score(), session.official_results()
-        )
-    finally:
-        session.close()
+    with open_session(args, read_only=True) as session:
+        rows = compare(session.catalog, session.score(), session.official_results())
     if args.json:
         print_json(
             [
@@ -206,11 +192,8 @@ def _signed(value: float) -> str:
 def run_gaps(args: argparse.Namespace) -> int:
     from desktop.report.gaps import session_gaps
 
-    session = open_session(args, read_only=True)
-    try:
+    with open_session(args, read_only=True) as session:
         gaps = session_gaps(session, include_state_scored=args.state_scored)
-    finally:
-        session.close()
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         print_json(

@@ -310,7 +310,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
                 raise CommandError(
                     f"{path} は {existing.name} の評価ファイルです。別の市町村の評価は別のファイルに作ってください。"
                 )
-            apply_seed(document.store, plan, municipality=municipality)
+            apply_seed(document, plan, municipality=municipality)
     print(
         f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました（{catalog.id} 第{catalog.revision}版）。"
     )

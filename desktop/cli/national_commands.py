@@ -323,7 +323,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
             insured=args.insured if args.insured is not None else _int(found.first_insured),
         )
         with open_for_new_evaluation(args, municipality) as document:
-            apply_seed(document.store, plan, municipality=municipality)
+            apply_seed(document, plan, municipality=municipality)
     print(
         f"{path} に {municipality.name} の{catalog.year_label}の評価を作成しました（{catalog.id} 第{catalog.revision}版）。"
     )

@@ -32,7 +32,7 @@ from desktop.store.restore import restore_backup
 
 if TYPE_CHECKING:
     from desktop.catalog.model import Catalog
-    from desktop.evaluation.session import Session
+    from desktop.evaluation.session import Plan, Session
     from desktop.records import EvaluationRecord, Municipality
 
 BackupInfo = backups.BackupInfo
@@ -141,6 +141,21 @@ class Document:
         from desktop.evaluation.session import create_evaluation
 
         return create_evaluation(self.store, catalog, municipality=municipality)
+
+    def start_evaluation(
+        self, catalog: Catalog, plan: Plan, *, municipality: Municipality | None = None
+    ) -> Session:
+        """Create ``catalog``'s evaluation and write ``plan`` into it, as one action (starting
+        from the national result is such a plan). A file that already holds evaluations is
+        backed up first: a new year is a big change, as when carrying one forward."""
+        from desktop.evaluation.session import create_evaluation
+
+        if self.store.evaluations():
+            self.store.backup("before-carry")  # listed as 前年度からの引継ぎの前
+        with self.store.transaction():
+            session = create_evaluation(self.store, catalog, municipality=municipality)
+            session.apply(plan)
+        return session
 
     def record_changes_as(self, user: str | None) -> None:
         """The name the change history records from now on (the computer's user when None)."""

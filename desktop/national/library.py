@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +28,74 @@ from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
 
 SCHEMA_VERSION = 1
+
+
+def _as_is(value):
+    return value
+
+
+def _compact_json(value) -> str:
+    return json.dumps(value, separators=(",", ":"))
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A stored column: its SQLite type, how a field's value is stored, and how it is read
+    back (``read=None``: stored for queries only, not a field of the record)."""
+
+    sql_type: type
+    store: Callable = _as_is
+    read: Callable | None = _as_is
+
+
+# Each table's columns are named once here: the schema, the writes and the reads follow
+# them (a record's field names are its column names).
+_DATASET_COLUMNS = {
+    "fiscal_year": _Column(int),
+    "catalog_id": _Column(str),
+    "catalog_revision": _Column(int),
+    "catalog_hash": _Column(str),
+    "layout": _Column(str),
+    "source_name": _Column(str),
+    "source_sha256": _Column(str),
+    "imported_at": _Column(str),
+    "count": _Column(int, read=None),  # lists the years without counting their rows
+    "columns": _Column(
+        str, lambda keys: json.dumps(list(keys)), lambda text: tuple(json.loads(text))
+    ),
+    "checks": _Column(str, lambda checks: json.dumps(checks, ensure_ascii=False), json.loads),
+    "band_derived": _Column(int, int, bool),
+}
+_MUNICIPALITY_COLUMNS = {
+    "serial": _Column(int),
+    "prefecture_no": _Column(int),
+    "prefecture": _Column(str),
+    "name": _Column(str),
+    "insurer": _Column(str),
+    "population": _Column(float),
+    "first_insured": _Column(float),
+    "band": _Column(int),
+    "kaso": _Column(int, int, bool),
+    "row": _Column(int),
+    "points": _Column(str, _compact_json, json.loads),
+    "totals": _Column(str, _compact_json, json.loads),
+}
+
+
+def _sql_types(columns: dict[str, _Column]) -> dict[str, type]:
+    return {name: column.sql_type for name, column in columns.items()}
+
+
+def _stored(record, columns: dict[str, _Column]) -> dict:
+    return {name: column.store(getattr(record, name)) for name, column in columns.items()}
+
+
+def _fields(row: dict, columns: dict[str, _Column]) -> dict:
+    return {
+        name: column.read(row[name])
+        for name, column in columns.items()
+        if column.read is not None
+    }
 
 
 @dataclass(frozen=True)
@@ -123,39 +192,10 @@ class NationalLibrary:
     def _create_schema(self) -> None:
         with self.db.atomic():
             self.db["datasets"].create(
-                {
-                    "fiscal_year": int,
-                    "catalog_id": str,
-                    "catalog_revision": int,
-                    "catalog_hash": str,
-                    "layout": str,
-                    "source_name": str,
-                    "source_sha256": str,
-                    "imported_at": str,
-                    "count": int,
-                    "columns": str,
-                    "checks": str,
-                    "band_derived": int,
-                },
-                pk="fiscal_year",
-                if_not_exists=True,
+                _sql_types(_DATASET_COLUMNS), pk="fiscal_year", if_not_exists=True
             )
             self.db["municipalities"].create(
-                {
-                    "fiscal_year": int,
-                    "serial": int,
-                    "prefecture_no": int,
-                    "prefecture": str,
-                    "name": str,
-                    "insurer": str,
-                    "population": float,
-                    "first_insured": float,
-                    "band": int,
-                    "kaso": int,
-                    "row": int,
-                    "points": str,
-                    "totals": str,
-                },
+                {"fiscal_year": int, **_sql_types(_MUNICIPALITY_COLUMNS)},
                 pk=("fiscal_year", "serial"),
                 foreign_keys=[("fiscal_year", "datasets", "fiscal_year")],
                 if_not_exists=True,
@@ -201,42 +241,13 @@ class NationalLibrary:
             raise NationalFileError(
                 f"{year_label(fiscal_year)}の全国集計結果は取り込まれていません（取込済み: {known}）。"
             )
-        head = rows[0]
-        columns = tuple(json.loads(head["columns"]))
-        municipalities = []
-        for row in self.db.query(
-            "SELECT * FROM municipalities WHERE fiscal_year = ? ORDER BY serial", [fiscal_year]
-        ):
-            municipalities.append(
-                NationalMunicipality(
-                    serial=row["serial"],
-                    prefecture_no=row["prefecture_no"],
-                    prefecture=row["prefecture"],
-                    name=row["name"],
-                    insurer=row["insurer"],
-                    population=row["population"],
-                    first_insured=row["first_insured"],
-                    band=row["band"],
-                    kaso=bool(row["kaso"]),
-                    row=row["row"],
-                    points=json.loads(row["points"]),
-                    totals=json.loads(row["totals"]),
-                )
+        municipalities = [
+            NationalMunicipality(**_fields(row, _MUNICIPALITY_COLUMNS))
+            for row in self.db.query(
+                "SELECT * FROM municipalities WHERE fiscal_year = ? ORDER BY serial", [fiscal_year]
             )
-        return NationalDataset(
-            fiscal_year=fiscal_year,
-            catalog_id=head["catalog_id"],
-            catalog_revision=head["catalog_revision"],
-            catalog_hash=head["catalog_hash"],
-            layout=head["layout"],
-            source_name=head["source_name"],
-            source_sha256=head["source_sha256"],
-            columns=columns,
-            municipalities=municipalities,
-            checks=json.loads(head["checks"]),
-            band_derived=bool(head["band_derived"]),
-            imported_at=head["imported_at"],
-        )
+        ]
+        return NationalDataset(**_fields(rows[0], _DATASET_COLUMNS), municipalities=municipalities)
 
     def entered_frames(self, fiscal_year: int) -> dict[str, float]:
         """基本配分枠 (千円) the user entered for a year."""
@@ -324,41 +335,14 @@ class NationalLibrary:
             )
             self.db.execute("DELETE FROM datasets WHERE fiscal_year = ?", [dataset.fiscal_year])
             self.db["datasets"].insert(
-                {
-                    "fiscal_year": dataset.fiscal_year,
-                    "catalog_id": dataset.catalog_id,
-                    "catalog_revision": dataset.catalog_revision,
-                    "catalog_hash": dataset.catalog_hash,
-                    "layout": dataset.layout,
-                    "source_name": dataset.source_name,
-                    "source_sha256": dataset.source_sha256,
-                    "imported_at": imported_at,
-                    "count": dataset.count,
-                    "columns": json.dumps(list(dataset.columns)),
-                    "checks": json.dumps(dataset.checks, ensure_ascii=False),
-                    "band_derived": int(dataset.band_derived),
-                }
+                {**_stored(dataset, _DATASET_COLUMNS), "imported_at": imported_at}
             )
+            names = ["fiscal_year", *_MUNICIPALITY_COLUMNS]
             self.db.conn.executemany(
-                "INSERT INTO municipalities (fiscal_year, serial, prefecture_no, prefecture, name, insurer,"
-                " population, first_insured, band, kaso, row, points, totals)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                f"INSERT INTO municipalities ({', '.join(names)})"
+                f" VALUES ({', '.join('?' * len(names))})",
                 [
-                    (
-                        dataset.fiscal_year,
-                        m.serial,
-                        m.prefecture_no,
-                        m.prefecture,
-                        m.name,
-                        m.insurer,
-                        m.population,
-                        m.first_insured,
-                        m.band,
-                        int(m.kaso),
-                        m.row,
-                        json.dumps(m.points, separators=(",", ":")),
-                        json.dumps(m.totals, separators=(",", ":")),
-                    )
+                    (dataset.fiscal_year, *_stored(m, _MUNICIPALITY_COLUMNS).values())
                     for m in dataset.municipalities
                 ],
             )

@@ -108,6 +108,18 @@ class _Column:
     address: tuple | None = None  # (grant, goal code, group kind, number, mark) of a score column
 
 
+@dataclass
+class _Sheet:
+    """Where the parts of the results sheet are: found once, before any catalog is tried."""
+
+    rows: list[list]
+    grant_row: int  # the row naming the two grants
+    left: dict[str, int]  # municipality field (serial, name, …) → column
+    stat_rows: dict[str, int]  # statistic (max, …) → row
+    columns: list[_Column]
+    total_column: int  # 推進・支援合計
+
+
 def read_national(
     path: str | Path,
     *,
@@ -462,37 +474,21 @@ def parse_rows(
         raise NationalFileError(
             f"{year_label(best_year)}の評価指標と列が合いません: {problems[0]}{more}。{found_year}"
         )
-    return _build(
-        rows,
-        catalog,
-        specs,
-        columns,
-        total_column,
-        left,
-        stat_rows,
-        grant_row,
-        source_name,
-        source_sha256,
-        year_known=year is not None,
-    )
+    sheet = _Sheet(rows, grant_row, left, stat_rows, columns, total_column)
+    return _build(sheet, catalog, specs, source_name, source_sha256, year_known=year is not None)
 
 
 def _build(
-    rows,
+    sheet: _Sheet,
     catalog: Catalog,
     specs: CatalogColumns,
-    columns,
-    total_column,
-    left,
-    stat_rows,
-    grant_row,
-    source_name,
-    source_sha256,
+    source_name: str,
+    source_sha256: str,
     *,
     year_known: bool,
 ) -> NationalDataset:
+    rows, left, columns, total_column = sheet.rows, sheet.left, sheet.columns, sheet.total_column
     score_columns = [c for c in columns if c.spec is not None]
-    [c for c in columns if c.subtotal is not None]
     keys = tuple(spec.key for spec in specs.specs)
     key_index = {key: i for i, key in enumerate(keys)}
     # The first column of each key supplies the points; a second (目標Ⅳ under 支援) must agree.
@@ -505,7 +501,7 @@ def _build(
         else:
             primary[key] = column.index
     take = [primary[key] for key in keys]
-    header_end = max([grant_row + 7, *list(stat_rows.values())])
+    header_end = max([sheet.grant_row + 7, *list(sheet.stat_rows.values())])
     municipalities: list[NationalMunicipality] = []
     serials: dict[int, int] = {}
     need = max(take + [c for c, _f in duplicates] + [total_column]) + 1
@@ -573,7 +569,9 @@ def _build(
     )
     from desktop.national.checks import run_checks
 
-    dataset.checks = run_checks(dataset, catalog, rows, columns, stat_rows, key_index, primary)
+    dataset.checks = run_checks(
+        dataset, catalog, rows, columns, sheet.stat_rows, key_index, primary
+    )
     return dataset
 
 

@@ -158,21 +158,15 @@ def seeded_municipality(found: NationalMunicipality) -> Municipality:
     return Municipality(found.name, found.insurer, found.prefecture, insured)
 
 
-def apply_seed(store, plan: SeedPlan, *, municipality=None):
-    """Create ``plan.target``'s evaluation in ``store`` with the seeded answers (one action,
-    after a safety backup of a file that already holds evaluations, as carrying does)."""
-    from desktop.evaluation.session import create_evaluation
-
-    if store.read_only:
+def apply_seed(document, plan: SeedPlan, *, municipality=None):
+    """Create ``plan.target``'s evaluation in the open ``document`` with the seeded answers
+    (one action, after a safety backup of a file that already holds evaluations, as
+    carrying does); returns its session."""
+    if document.read_only:
         raise NationalFileError("読み取り専用で開いているため、評価を作れません。")
-    if any(r.fiscal_year == plan.target.fiscal_year for r in store.evaluations()):
+    if plan.target.fiscal_year in document.fiscal_years():
         raise NationalFileError(f"{plan.target.year_label}の評価はこのファイルにすでにあります。")
-    if store.evaluations():
-        store.backup("before-carry")  # shown as 前年度からの引継ぎの前: the same kind of start
-    with store.transaction():
-        session = create_evaluation(store, plan.target, municipality=municipality)
-        session.apply(_SeedWrite(plan))
-    return session
+    return document.start_evaluation(plan.target, _SeedWrite(plan), municipality=municipality)
 
 
 @dataclass

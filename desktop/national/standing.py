@@ -22,6 +22,21 @@ from desktop.national.frames import frames_for
 
 BIN_WIDTH = 50  # points per histogram bar: 16 bars over 800 points fit a page and a sheet
 GRANT_SHORT_NAMES = {"suishin": "推進", "shien": "支援"}
+# The ranks and the distribution, as :func:`~desktop.national.analysis.standing` names them.
+_STANDING_FIGURES = (
+    "rank",
+    "of",
+    "prefecture_rank",
+    "prefecture_of",
+    "band_rank",
+    "band_of",
+    "kaso_rank",
+    "kaso_of",
+    "mean",
+    "median",
+    "q1",
+    "q3",
+)
 
 
 @dataclass(frozen=True)
@@ -139,25 +154,14 @@ def build_standing(
         year_label=dataset.year_label,
         name=municipality.display_name,
         total=municipality.total,
-        rank=figures["rank"],
-        of=figures["of"],
         prefecture=municipality.prefecture,
-        prefecture_rank=figures["prefecture_rank"],
-        prefecture_of=figures["prefecture_of"],
         band=municipality.band,
-        band_rank=figures["band_rank"],
-        band_of=figures["band_of"],
         kaso=bool(municipality.kaso),
-        kaso_rank=figures["kaso_rank"],
-        kaso_of=figures["kaso_of"],
-        mean=figures["mean"],
-        median=figures["median"],
-        q1=figures["q1"],
-        q3=figures["q3"],
         bins=histogram_bins(
             [m.total for m in dataset.municipalities], municipality.total, catalog.total_max
         ),
         per_point=per_point,
+        **{name: figures[name] for name in _STANDING_FIGURES},
     )
 
 

@@ -80,29 +80,37 @@ def is_readable_text(text: str) -> bool:
     return True
 
 
-class NotADatabase(StoreError):
-    title = "評価ファイルではありません"
+class _FileError(StoreError):
+    """An error told by its class's ``message``, in which ``{path}`` is the file, ``{name}``
+    its name and ``{detail}`` the technical detail in brackets (empty without one)."""
 
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} は交付金評価デスクの評価ファイル（SQLite）ではありません。"
-            "ファイルは変更していません。正しいファイルを選ぶか、新規評価を作成してください。",
-        )
-
-
-class DamagedFile(StoreError):
-    title = "評価ファイルが破損しています"
+    message: str
 
     def __init__(self, path, detail: str = ""):
-        extra = f"（{detail}）" if detail else ""
         super().__init__(
             path,
-            f"{path} は破損しています{extra}。ファイルは変更していません。"
-            "「バックアップから復元」（コマンドでは hyoka-desk restore）で、"
-            f"{Path(str(path)).name}.backups フォルダにある直近のバックアップを戻してください。",
+            self.message.format(
+                path=path, name=Path(str(path)).name, detail=f"（{detail}）" if detail else ""
+            ),
             detail=detail or None,
         )
+
+
+class NotADatabase(_FileError):
+    title = "評価ファイルではありません"
+    message = (
+        "{path} は交付金評価デスクの評価ファイル（SQLite）ではありません。"
+        "ファイルは変更していません。正しいファイルを選ぶか、新規評価を作成してください。"
+    )
+
+
+class DamagedFile(_FileError):
+    title = "評価ファイルが破損しています"
+    message = (
+        "{path} は破損しています{detail}。ファイルは変更していません。"
+        "「バックアップから復元」（コマンドでは hyoka-desk restore）で、"
+        "{name}.backups フォルダにある直近のバックアップを戻してください。"
+    )
 
 
 class TooNew(StoreError):
@@ -119,18 +127,13 @@ class TooNew(StoreError):
         )
 
 
-class ReadOnlyFile(StoreError):
+class ReadOnlyFile(_FileError):
     title = "書き込めないファイルです"
-
-    def __init__(self, path, detail: str = ""):
-        extra = f"（{detail}）" if detail else ""
-        super().__init__(
-            path,
-            f"{path} に書き込めません{extra}。ファイルやフォルダが読み取り専用か、権限がありません。"
-            "ファイルは変更していません。"
-            "読み取り専用で開くか、書き込める場所にコピーしてから開いてください。",
-            detail=detail or None,
-        )
+    message = (
+        "{path} に書き込めません{detail}。ファイルやフォルダが読み取り専用か、権限がありません。"
+        "ファイルは変更していません。"
+        "読み取り専用で開くか、書き込める場所にコピーしてから開いてください。"
+    )
 
 
 class CannotOpen(StoreError):
@@ -177,25 +180,17 @@ class FileLocked(StoreError):
         super().__init__(path, message)
 
 
-class Busy(StoreError):
+class Busy(_FileError):
     title = "ファイルが使用中です"
-
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} はほかのプログラムが書き込み中のため、いま保存できません。"
-            "しばらく待ってからもう一度操作してください。入力した内容はまだ保存されていません。",
-        )
+    message = (
+        "{path} はほかのプログラムが書き込み中のため、いま保存できません。"
+        "しばらく待ってからもう一度操作してください。入力した内容はまだ保存されていません。"
+    )
 
 
-class ReadOnlySession(StoreError):
+class ReadOnlySession(_FileError):
     title = "読み取り専用です"
-
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} は読み取り専用で開いているため、変更を保存できません。",
-        )
+    message = "{path} は読み取り専用で開いているため、変更を保存できません。"
 
 
 class NoEvaluation(StoreError):
@@ -247,16 +242,13 @@ class FileUnavailable(StoreError):
         )
 
 
-class InterruptedSave(StoreError):
+class InterruptedSave(_FileError):
     title = "前回の保存が途中で終わっています"
-
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} は前回の保存が途中で終わったままです（異常終了や電源断の可能性）。"
-            "書き込みできる状態で一度開くと、保存前の状態に自動で戻ります。"
-            "読み取り専用では開けません。",
-        )
+    message = (
+        "{path} は前回の保存が途中で終わったままです（異常終了や電源断の可能性）。"
+        "書き込みできる状態で一度開くと、保存前の状態に自動で戻ります。"
+        "読み取り専用では開けません。"
+    )
 
 
 class MigrationFailed(StoreError):
@@ -273,16 +265,12 @@ class MigrationFailed(StoreError):
         )
 
 
-class SaveFailed(StoreError):
+class SaveFailed(_FileError):
     title = "保存できませんでした"
-
-    def __init__(self, path, detail: str):
-        super().__init__(
-            path,
-            f"{path} に保存できませんでした。直前の操作は保存されていませんが、"
-            "それまでの内容は無事です。",
-            detail=detail,
-        )
+    message = (
+        "{path} に保存できませんでした。直前の操作は保存されていませんが、"
+        "それまでの内容は無事です。"
+    )
 
 
 class LockLost(StoreError):
@@ -306,16 +294,13 @@ class HeldOpen(StoreError):
         super().__init__(path, f"{held_open_message(path)}ファイルは変更していません。")
 
 
-class OpenElsewhere(StoreError):
+class OpenElsewhere(_FileError):
     title = "ほかのプログラムが使用中です"
-
-    def __init__(self, path):
-        super().__init__(
-            path,
-            f"{path} は、ほかのプログラム（SQLite の編集ツールなど）が開いているか、"
-            "そのプログラムの形式（WAL）のまま残っています。ファイルは変更していません。"
-            "そのプログラムを閉じてから開き直してください。",
-        )
+    message = (
+        "{path} は、ほかのプログラム（SQLite の編集ツールなど）が開いているか、"
+        "そのプログラムの形式（WAL）のまま残っています。ファイルは変更していません。"
+        "そのプログラムを閉じてから開き直してください。"
+    )
 
 
 class OtherMunicipality(StoreError):

@@ -153,7 +153,7 @@ class NationalActions:
 
         window = self.window
         try:
-            dialog = NationalDialog(window, self.library_path(), window.session, window.store)
+            dialog = NationalDialog(window, self.library_path(), window.session, window.document)
         except NationalFileError as exc:
             QMessageBox.information(window, "全国の評価結果と比べる", str(exc))
             return None

@@ -51,13 +51,13 @@ class NationalDialog(QDialog):
     official_applied = Signal()
     seeded = Signal(int)  # the fiscal year of the evaluation just created
 
-    def __init__(self, parent, library_path: Path, session=None, store=None):
+    def __init__(self, parent, library_path: Path, session=None, document=None):
         super().__init__(parent)
         self.setObjectName("nationalDialog")
         self.setWindowTitle("全国の評価結果と比べる")
         self.library_path = library_path
         self.session = session
-        self.store = store  # the open evaluation file, for starting a year from the result
+        self.document = document  # the open evaluation file, for starting a year from the result
         self.dataset = None
         self.catalog = None
         self.municipality = None
@@ -321,8 +321,8 @@ class NationalDialog(QDialog):
             self._refresh()
 
     def _pick_key(self) -> str | None:
-        store = self.store if self.store is not None else getattr(self.session, "store", None)
-        path = getattr(store, "path", None)
+        source = self.document if self.document is not None else self.session
+        path = getattr(source, "path", None)
         return str(Path(path).resolve()) if path else None
 
     def select_municipality(self, serial: int) -> None:
@@ -537,7 +537,7 @@ class NationalDialog(QDialog):
         """The catalog to start (desktop.national.seed.seed_target), or None."""
         from desktop.national.seed import seed_target
 
-        held = {r.fiscal_year for r in self.store.evaluations()} if self.store else set()
+        held = self.document.fiscal_years() if self.document is not None else set()
         return seed_target(self.dataset.fiscal_year, held)
 
     def seed_evaluation(self, *, confirm=None) -> int | None:
@@ -546,7 +546,7 @@ class NationalDialog(QDialog):
         from desktop.national.seed import apply_seed, plan_seed, seeded_municipality
 
         title = "国の評価結果から評価を始める"
-        if self.store is None or self.store.read_only:
+        if self.document is None or self.document.read_only:
             QMessageBox.information(
                 self, title, "書き込める評価ファイルを開いてから使ってください。"
             )
@@ -560,7 +560,7 @@ class NationalDialog(QDialog):
             )
             return None
         m = self.municipality
-        own = self.store.municipality()
+        own = self.document.municipality()
         if own is not None and own.name and own.name != m.name:
             QMessageBox.information(
                 self,
@@ -579,7 +579,7 @@ class NationalDialog(QDialog):
         if not accepted:
             return None
         municipality = None if own is not None and own.name else seeded_municipality(m)
-        apply_seed(self.store, plan, municipality=municipality)
+        apply_seed(self.document, plan, municipality=municipality)
         self.seeded.emit(target.fiscal_year)
         return target.fiscal_year
 

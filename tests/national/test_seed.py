@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from desktop.catalog import registry
+from desktop.evaluation.document import Document
 from desktop.evaluation.session import Session
 from desktop.national.reader import read_national
 from desktop.national.seed import apply_seed, official_answers, plan_seed
@@ -30,14 +31,13 @@ def test_seeding_r8_from_r7_through_the_crosswalk(tmp_path, national_r7):
     plan = plan_seed(target, dataset, m)
     assert plan.answers
     assert all(target.has_item(i) or target.has_part(i) for i in plan.answers)
-    with EvaluationFile.open(tmp_path / "town.sqlite", user="テスト") as store:
+    with Document.open(tmp_path / "town.sqlite", user="テスト") as document:
         session = apply_seed(
-            store, plan, municipality=Municipality(m.name, m.insurer, m.prefecture)
+            document, plan, municipality=Municipality(m.name, m.insurer, m.prefecture)
         )
-        stored = store.answers(session.evaluation_id)
-        assert stored == plan.answers
+        assert session.answers() == plan.answers
         # Marked like carried answers: 要確認 until confirmed.
-        assert store.carried_items(session.evaluation_id) == set(plan.answers)
+        assert session.carried_items() == set(plan.answers)
     with EvaluationFile.open(tmp_path / "town.sqlite", user="テスト", read_only=True) as store:
         session = Session.open(store, 2026)
         tree = session.score()

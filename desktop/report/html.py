@@ -18,15 +18,7 @@ from html import escape
 
 from desktop.formats import fmt_points
 from desktop.national.standing import NationalStanding
-from desktop.report.model import (
-    ROW_FRAME,
-    ROW_GOAL_TOTAL,
-    ROW_GRANT_TOTAL,
-    ROW_GROUP,
-    ROW_TOTAL,
-    Report,
-    ReportRow,
-)
+from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 
 ESTIMATE_COLOUR = "#fff2cc"
@@ -112,11 +104,11 @@ def _columns(report: Report) -> list[tuple[str, str, Callable[[ReportRow], str],
 
 
 def _row_colour(row: ReportRow) -> str | None:
-    if row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL):
+    if row.is_total:
         return TOTAL_COLOUR
     if row.figure.official:
         return OFFICIAL_COLOUR
-    if row.is_estimate and row.kind in (ROW_GROUP, ROW_FRAME):
+    if row.shows_estimate:
         return ESTIMATE_COLOUR
     return None
 
@@ -136,7 +128,7 @@ def _header_html(columns) -> str:
 def _figure_row(columns, row: ReportRow, show_goal: bool) -> str:
     colour = _row_colour(row)
     attributes = f' bgcolor="{colour}"' if colour else ""
-    bold = row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
+    bold = row.is_total
     cells = []
     for index, (_header, width, cell, numeric) in enumerate(columns):
         if index == 0:

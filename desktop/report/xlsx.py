@@ -32,15 +32,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.national.standing import NationalStanding
-from desktop.report.model import (
-    ROW_FRAME,
-    ROW_GOAL_TOTAL,
-    ROW_GRANT_TOTAL,
-    ROW_GROUP,
-    ROW_TOTAL,
-    Report,
-    ReportRow,
-)
+from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 from desktop.safe_save import SaveError, save_atomically
 from desktop.workbook.text_fit import fit_row_heights
@@ -277,13 +269,7 @@ def _band(sheet: Worksheet, row: int, text: str, width: int, fill: PatternFill) 
 def _write_row(
     sheet: Worksheet, row: int, columns: list[Column], report_row: ReportRow, show_goal: bool
 ) -> None:
-    is_total = report_row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
-    font = Font(
-        name=FONT_NAME,
-        size=10,
-        bold=is_total,
-        italic=report_row.is_estimate and report_row.kind in (ROW_GROUP, ROW_FRAME),
-    )
+    font = Font(name=FONT_NAME, size=10, bold=report_row.is_total, italic=report_row.shows_estimate)
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row, index)
         value = column.value(report_row)
@@ -296,11 +282,11 @@ def _write_row(
         cell.font = font
         cell.border = _BORDER
         cell.alignment = _WRAP_TOP
-        if is_total:
+        if report_row.is_total:
             cell.fill = _TOTAL_FILL
         elif report_row.figure.official:
             cell.fill = _OFFICIAL_FILL
-        elif report_row.is_estimate:
+        elif report_row.shows_estimate:
             cell.fill = _ESTIMATE_FILL
 
 

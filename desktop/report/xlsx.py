@@ -61,6 +61,40 @@ class ReportWriteError(SaveError):
     """The report could not be saved; the message says where and what to do."""
 
 
+def report_saver(
+    write: Callable[[Report, list[OfficialDifference] | None, str], None],
+    *,
+    opened_in: str = "Excel など",
+) -> Callable[..., Path]:
+    """The save function of one format of the report (the xlsx here, the PDF in the UI).
+
+    ``write(report, official_rows, file)`` fills a temporary file, which replaces the
+    target only once it is whole. ``opened_in`` names the programs that may hold the
+    target open, for the message when it cannot be replaced.
+    """
+
+    def save(
+        report: Report,
+        path: str | Path,
+        official_rows: list[OfficialDifference] | None = None,
+        *,
+        evaluation_file: str | Path | None = None,
+    ) -> Path:
+        """Write the report to ``path`` (replacing it only when the whole file is written).
+
+        ``evaluation_file`` (the session's file) and any other evaluation are never written over.
+        """
+        return save_atomically(
+            path,
+            lambda temporary: write(report, official_rows, temporary),
+            error=ReportWriteError,
+            opened_in=opened_in,
+            evaluation_file=evaluation_file,
+        )
+
+    return save
+
+
 @dataclass(frozen=True)
 class Column:
     header: str
@@ -159,21 +193,13 @@ def build_workbook(
     return workbook
 
 
-def save_report_xlsx(
-    report: Report,
-    path: str | Path,
-    official_rows: list[OfficialDifference] | None = None,
-    *,
-    evaluation_file: str | Path | None = None,
-) -> Path:
-    """Write the report to ``path`` (replacing it only when the whole file is written).
+def _write_xlsx(
+    report: Report, official_rows: list[OfficialDifference] | None, target: str
+) -> None:
+    build_workbook(report, official_rows).save(target)
 
-    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
-    """
-    workbook = build_workbook(report, official_rows)
-    return save_atomically(
-        path, workbook.save, error=ReportWriteError, evaluation_file=evaluation_file
-    )
+
+save_report_xlsx = report_saver(_write_xlsx)
 
 
 # --- the main sheet ------------------------------------------------------------------

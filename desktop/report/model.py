@@ -307,14 +307,14 @@ def assemble_report(
     )
 
 
+@dataclass(frozen=True)
 class _RowBuilder:
-    def __init__(self, catalog, tree, figures, planned, wordings, comparison):
-        self.catalog = catalog
-        self.tree = tree
-        self.figures = figures
-        self.planned = planned
-        self.wordings = wordings
-        self.comparison = comparison
+    catalog: Catalog
+    tree: ScoreTree
+    figures: dict[str, Figure]
+    planned: dict[str, str]
+    wordings: dict[str, str]
+    comparison: YearComparison | None
 
     def _previous(self, node_id: str) -> tuple[float | None, str | None]:
         if self.comparison is None:

@@ -12,21 +12,13 @@ padding, background colours). Text is 9 pt or larger.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from html import escape
 
 from desktop.formats import fmt_points
 from desktop.national.standing import NationalStanding
-from desktop.report.model import (
-    ROW_FRAME,
-    ROW_GOAL_TOTAL,
-    ROW_GRANT_TOTAL,
-    ROW_GROUP,
-    ROW_TOTAL,
-    Report,
-    ReportRow,
-)
+from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 
 ESTIMATE_COLOUR = "#fff2cc"
@@ -112,11 +104,11 @@ def _columns(report: Report) -> list[tuple[str, str, Callable[[ReportRow], str],
 
 
 def _row_colour(row: ReportRow) -> str | None:
-    if row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL):
+    if row.is_total:
         return TOTAL_COLOUR
     if row.figure.official:
         return OFFICIAL_COLOUR
-    if row.is_estimate and row.kind in (ROW_GROUP, ROW_FRAME):
+    if row.shows_estimate:
         return ESTIMATE_COLOUR
     return None
 
@@ -125,18 +117,41 @@ def _one_row_table(cells: str) -> str:
     return f"{TABLE_OPEN}<tr>{cells}</tr></table>"
 
 
-def _header_html(columns) -> str:
-    head = "".join(
-        f'<th width="{width}" bgcolor="{HEADER_COLOUR}">{header}</th>'
-        for header, width, _cell, _numeric in columns
+def _heading(html: str) -> str:
+    return f'<p style="font-size: {HEADING_PT}pt;"><b>{html}</b></p>'
+
+
+def _header_row(columns: Iterable[tuple[str, str]]) -> str:
+    """A table's header row from (title html, width) per column."""
+    return _one_row_table(
+        "".join(
+            f'<th width="{width}" bgcolor="{HEADER_COLOUR}">{title}</th>'
+            for title, width in columns
+        )
     )
-    return _one_row_table(head)
+
+
+def _table_start(heading: str, header: str, *, new_page: bool) -> list[Block]:
+    """A table's heading and header row, kept with the table's first row."""
+    return [
+        Block(heading, page_break_before=new_page, keep_with_next=True),
+        Block(header, keep_with_next=True),
+    ]
+
+
+def _value_row(widths: Iterable[str], values: list[tuple[str, bool]], attributes: str = "") -> str:
+    """One table row of (html, numeric) values; numbers are right-aligned."""
+    cells = "".join(
+        f'<td width="{width}"{RIGHT if numeric else ""}{attributes}>{value}</td>'
+        for width, (value, numeric) in zip(widths, values, strict=True)
+    )
+    return _one_row_table(cells)
 
 
 def _figure_row(columns, row: ReportRow, show_goal: bool) -> str:
     colour = _row_colour(row)
     attributes = f' bgcolor="{colour}"' if colour else ""
-    bold = row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
+    bold = row.is_total
     cells = []
     for index, (_header, width, cell, numeric) in enumerate(columns):
         if index == 0:
@@ -146,8 +161,7 @@ def _figure_row(columns, row: ReportRow, show_goal: bool) -> str:
         content = cell(row)
         if bold and content:
             content = f"<b>{content}</b>"
-        align = ' align="right"' if numeric else ""
-        cells.append(f'<td width="{width}"{align}{attributes}>{content}</td>')
+        cells.append(f'<td width="{width}"{RIGHT if numeric else ""}{attributes}>{content}</td>')
     return _one_row_table("".join(cells))
 
 
@@ -167,15 +181,8 @@ def _indicator_row(columns, heading: str, items) -> str:
 def _table_blocks(report: Report, rows: list[ReportRow], heading: str, *, new_page: bool):
     """A grant's (or the total's) table: figures per group, then each indicator's losses."""
     columns = _columns(report)
-    header = _header_html(columns)
-    blocks = [
-        Block(
-            f'<p style="font-size: {HEADING_PT}pt;"><b>{escape(heading)}</b></p>',
-            page_break_before=new_page,
-            keep_with_next=True,
-        ),
-        Block(header, keep_with_next=True),
-    ]
+    header = _header_row((title, width) for title, width, _cell, _numeric in columns)
+    blocks = _table_start(_heading(escape(heading)), header, new_page=new_page)
     previous_goal = None
     for row in rows:
         show_goal = bool(row.goal_label) and row.goal_label != previous_goal
@@ -258,24 +265,14 @@ GAP_COLUMNS = (
 
 
 def _gap_blocks(report: Report) -> list[Block]:
-    header = _one_row_table(
-        "".join(
-            f'<th bgcolor="{HEADER_COLOUR}" width="{width}">{title}</th>'
-            for title, width in GAP_COLUMNS
-        )
+    header = _header_row(GAP_COLUMNS)
+    heading = (
+        _heading("伸びしろ（未該当の小項目）")
+        + f"<p>未該当の小項目 {report.gap_count}件のうち上位 {len(report.gaps)}件。"
+        f"★＝全国該当率 60% 以上（{escape(report.high_share_note)}）。★の項目を先に、"
+        "加点の大きい順。［未回答］はまだ回答していない小項目です。</p>"
     )
-    shown = len(report.gaps)
-    blocks = [
-        Block(
-            f'<p style="font-size: {HEADING_PT}pt;"><b>伸びしろ（未該当の小項目）</b></p>'
-            f"<p>未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
-            f"★＝全国該当率 60% 以上（{escape(report.high_share_note)}）。★の項目を先に、"
-            "加点の大きい順。［未回答］はまだ回答していない小項目です。</p>",
-            page_break_before=True,
-            keep_with_next=True,
-        ),
-        Block(header, keep_with_next=True),
-    ]
+    blocks = _table_start(heading, header, new_page=True)
     widths = [width for _title, width in GAP_COLUMNS]
     for rank, gap in enumerate(report.gaps, start=1):
         rate = "" if gap.national_rate_pct is None else f"{gap.national_rate_pct:.1f}%"
@@ -296,11 +293,7 @@ def _gap_blocks(report: Report) -> list[Block]:
             (f"{fmt_rate(gap.group_rate_before)} → {fmt_rate(gap.group_rate_after)}", True),
             (_text(gap.note), False),
         ]
-        cells = "".join(
-            f'<td width="{width}"{RIGHT if numeric else ""}>{value}</td>'
-            for width, (value, numeric) in zip(widths, values, strict=True)
-        )
-        blocks.append(Block(_one_row_table(cells), header=header))
+        blocks.append(Block(_value_row(widths, values), header=header))
     if not report.gaps:
         blocks.append(Block(_one_row_table("<td>未該当の小項目はありません。</td>")))
     return blocks
@@ -314,20 +307,8 @@ def _official_blocks(rows: list[OfficialDifference]) -> list[Block]:
         ("国による評価結果", "10%"),
         ("差（国-自己）", "10%"),
     )
-    header = _one_row_table(
-        "".join(
-            f'<th bgcolor="{HEADER_COLOUR}" width="{width}">{title}</th>'
-            for title, width in columns
-        )
-    )
-    blocks = [
-        Block(
-            f'<p style="font-size: {HEADING_PT}pt;"><b>国による評価結果と自己評価の比較</b></p>',
-            page_break_before=True,
-            keep_with_next=True,
-        ),
-        Block(header, keep_with_next=True),
-    ]
+    header = _header_row(columns)
+    blocks = _table_start(_heading("国による評価結果と自己評価の比較"), header, new_page=True)
     for row in rows:
         colour = f' bgcolor="{DIFFERENCE_COLOUR}"' if row.difference != 0 else ""
         title = escape(row.title) + ("" if row.entered else "（入力値の合計）")
@@ -338,11 +319,8 @@ def _official_blocks(rows: list[OfficialDifference]) -> list[Block]:
             (fmt_points(row.official_points), True),
             (fmt_signed(row.difference), True),
         ]
-        cells = "".join(
-            f'<td width="{width}"{RIGHT if numeric else ""}{colour}>{value}</td>'
-            for (_t, width), (value, numeric) in zip(columns, values, strict=True)
-        )
-        blocks.append(Block(_one_row_table(cells), header=header))
+        widths = [width for _title, width in columns]
+        blocks.append(Block(_value_row(widths, values, colour), header=header))
     return blocks
 
 
@@ -369,9 +347,8 @@ def _national_blocks(standing: NationalStanding) -> list[Block]:
             "</tr></table>"
         )
     html = (
-        f'<p style="font-size: {HEADING_PT}pt;"><b>全国の中での位置'
-        f"（{escape(standing.year_label)} 全国集計結果）</b></p>"
-        f"<p>{escape(standing.name)}の国による評価結果の合計点による順位です"
+        _heading(f"全国の中での位置（{escape(standing.year_label)} 全国集計結果）")
+        + f"<p>{escape(standing.name)}の国による評価結果の合計点による順位です"
         "（同点は上の順位）。</p>"
         f"{lines}"
         f"<p><b>全国の市町村の合計点の分布</b>（左から 得点の範囲・市町村数・棒。"

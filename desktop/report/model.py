@@ -68,6 +68,21 @@ class ReportRow:
         return self.figure.includes_estimate
 
     @property
+    def is_total(self) -> bool:
+        """A goal's, a grant's or the overall total: printed bold on grey."""
+        return self.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
+
+    @property
+    def is_group(self) -> bool:
+        """An indicator group or a frame: the rows that lose points and plan responses."""
+        return self.kind in (ROW_GROUP, ROW_FRAME)
+
+    @property
+    def shows_estimate(self) -> bool:
+        """A group still scored with the user's estimate: marked 見込み in print."""
+        return self.is_estimate and self.is_group
+
+    @property
     def previous_difference(self) -> float | None:
         if self.previous_points is None:
             return None
@@ -76,7 +91,7 @@ class ReportRow:
     @property
     def lost_text(self) -> str:
         """主な減点に関する項目, as one multi-line cell."""
-        if self.kind not in (ROW_GROUP, ROW_FRAME):
+        if not self.is_group:
             return ""
         if self.state_scored:
             if self.figure.official:
@@ -91,14 +106,14 @@ class ReportRow:
     @property
     def lost_blocks(self) -> list[tuple[str, list[LostItem]]]:
         """The lost sub-items by indicator: each block is printed whole, never split."""
-        if self.kind not in (ROW_GROUP, ROW_FRAME) or self.state_scored:
+        if not self.is_group or self.state_scored:
             return []
         return group_by_indicator(list(self.lost))
 
     @property
     def lost_summary(self) -> str:
         """The group row's own cell: 「減点 11点（3指標・5項目）」, 満点, or 国が算定."""
-        if self.kind not in (ROW_GROUP, ROW_FRAME):
+        if not self.is_group:
             return ""
         if self.state_scored or not self.lost:
             return self.lost_text
@@ -111,7 +126,7 @@ class ReportRow:
         """今後の対応; says 未記入 where points are lost and nothing is planned yet."""
         if self.planned_response.strip():
             return self.planned_response
-        if self.kind in (ROW_GROUP, ROW_FRAME) and self.lost and not self.state_scored:
+        if self.is_group and self.lost and not self.state_scored:
             return PLANNED_MISSING
         return ""
 
@@ -292,14 +307,14 @@ def assemble_report(
     )
 
 
+@dataclass(frozen=True)
 class _RowBuilder:
-    def __init__(self, catalog, tree, figures, planned, wordings, comparison):
-        self.catalog = catalog
-        self.tree = tree
-        self.figures = figures
-        self.planned = planned
-        self.wordings = wordings
-        self.comparison = comparison
+    catalog: Catalog
+    tree: ScoreTree
+    figures: dict[str, Figure]
+    planned: dict[str, str]
+    wordings: dict[str, str]
+    comparison: YearComparison | None
 
     def _previous(self, node_id: str) -> tuple[float | None, str | None]:
         if self.comparison is None:

@@ -32,15 +32,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from desktop.national.standing import NationalStanding
-from desktop.report.model import (
-    ROW_FRAME,
-    ROW_GOAL_TOTAL,
-    ROW_GRANT_TOTAL,
-    ROW_GROUP,
-    ROW_TOTAL,
-    Report,
-    ReportRow,
-)
+from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 from desktop.safe_save import SaveError, save_atomically
 from desktop.workbook.text_fit import fit_row_heights
@@ -67,6 +59,40 @@ _CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 class ReportWriteError(SaveError):
     """The report could not be saved; the message says where and what to do."""
+
+
+def report_saver(
+    write: Callable[[Report, list[OfficialDifference] | None, str], None],
+    *,
+    opened_in: str = "Excel など",
+) -> Callable[..., Path]:
+    """The save function of one format of the report (the xlsx here, the PDF in the UI).
+
+    ``write(report, official_rows, file)`` fills a temporary file, which replaces the
+    target only once it is whole. ``opened_in`` names the programs that may hold the
+    target open, for the message when it cannot be replaced.
+    """
+
+    def save(
+        report: Report,
+        path: str | Path,
+        official_rows: list[OfficialDifference] | None = None,
+        *,
+        evaluation_file: str | Path | None = None,
+    ) -> Path:
+        """Write the report to ``path`` (replacing it only when the whole file is written).
+
+        ``evaluation_file`` (the session's file) and any other evaluation are never written over.
+        """
+        return save_atomically(
+            path,
+            lambda temporary: write(report, official_rows, temporary),
+            error=ReportWriteError,
+            opened_in=opened_in,
+            evaluation_file=evaluation_file,
+        )
+
+    return save
 
 
 @dataclass(frozen=True)
@@ -167,21 +193,13 @@ def build_workbook(
     return workbook
 
 
-def save_report_xlsx(
-    report: Report,
-    path: str | Path,
-    official_rows: list[OfficialDifference] | None = None,
-    *,
-    evaluation_file: str | Path | None = None,
-) -> Path:
-    """Write the report to ``path`` (replacing it only when the whole file is written).
+def _write_xlsx(
+    report: Report, official_rows: list[OfficialDifference] | None, target: str
+) -> None:
+    build_workbook(report, official_rows).save(target)
 
-    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
-    """
-    workbook = build_workbook(report, official_rows)
-    return save_atomically(
-        path, workbook.save, error=ReportWriteError, evaluation_file=evaluation_file
-    )
+
+save_report_xlsx = report_saver(_write_xlsx)
 
 
 # --- the main sheet ------------------------------------------------------------------
@@ -277,13 +295,7 @@ def _band(sheet: Worksheet, row: int, text: str, width: int, fill: PatternFill) 
 def _write_row(
     sheet: Worksheet, row: int, columns: list[Column], report_row: ReportRow, show_goal: bool
 ) -> None:
-    is_total = report_row.kind in (ROW_GOAL_TOTAL, ROW_GRANT_TOTAL, ROW_TOTAL)
-    font = Font(
-        name=FONT_NAME,
-        size=10,
-        bold=is_total,
-        italic=report_row.is_estimate and report_row.kind in (ROW_GROUP, ROW_FRAME),
-    )
+    font = Font(name=FONT_NAME, size=10, bold=report_row.is_total, italic=report_row.shows_estimate)
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row, index)
         value = column.value(report_row)
@@ -296,11 +308,11 @@ def _write_row(
         cell.font = font
         cell.border = _BORDER
         cell.alignment = _WRAP_TOP
-        if is_total:
+        if report_row.is_total:
             cell.fill = _TOTAL_FILL
         elif report_row.figure.official:
             cell.fill = _OFFICIAL_FILL
-        elif report_row.is_estimate:
+        elif report_row.shows_estimate:
             cell.fill = _ESTIMATE_FILL
 
 

@@ -15,7 +15,6 @@ Needs a QGuiApplication (the command line creates an offscreen one).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
 from PySide6.QtGui import (
@@ -33,8 +32,7 @@ from desktop.report.html import BODY_PT, Block, document_html, report_blocks
 from desktop.report.model import Report
 from desktop.report.official import OfficialDifference
 from desktop.report.pdf_unicode import fix_pdf_file
-from desktop.report.xlsx import ReportWriteError
-from desktop.safe_save import save_atomically
+from desktop.report.xlsx import report_saver
 from desktop.ui.fonts import BUNDLED_FAMILY, register_bundled_font
 
 # The bundled font first; the rest only if its file is missing (Yu Gothic ships with
@@ -65,29 +63,13 @@ def japanese_font_family() -> str:
     return QFont().defaultFamily()
 
 
-def render_pdf(
-    report: Report,
-    path: str | Path,
-    official_rows: list[OfficialDifference] | None = None,
-    *,
-    evaluation_file: str | Path | None = None,
-) -> Path:
-    """Write the report as a PDF to ``path``; returns the path. Replaces it only when done.
+def _write_pdf(report: Report, official_rows: list[OfficialDifference] | None, target: str) -> None:
+    _paint(report, official_rows, target)
+    fix_pdf_file(target)  # copy and search give 金, not the radical ⾦
 
-    ``evaluation_file`` (the session's file) and any other evaluation are never written over.
-    """
 
-    def write(temporary: str) -> None:
-        _paint(report, official_rows, temporary)
-        fix_pdf_file(temporary)  # copy and search give 金, not the radical ⾦
-
-    return save_atomically(
-        path,
-        write,
-        error=ReportWriteError,
-        opened_in="PDF の閲覧ソフトなど",
-        evaluation_file=evaluation_file,
-    )
+# Saved like the xlsx (same arguments, same ReportWriteError), so callers treat both alike.
+render_pdf = report_saver(_write_pdf, opened_in="PDF の閲覧ソフトなど")
 
 
 def _paint(report: Report, official_rows, target: str) -> None:

@@ -320,7 +320,7 @@ class _Checker:
             if too_long is not None:
                 self.error(f"{too_long}短くしてから取り込んでください。", row.sheet, row.row)
                 continue
-            self.candidates.append(self.pending(row, note_field, exported, value, _where(row)))
+            self.candidates.append(_pending(row, note_field, exported, value))
 
     def check_item_row(self, row: ManifestRow, cells) -> None:
         for column in NOTE_COLUMNS:
@@ -354,7 +354,7 @@ class _Checker:
             self.error(str(exc), row.sheet, row.row)
             return
         if value != exported:
-            self.candidates.append(self.pending(row, FIELD_ANSWER, exported, value, _where(row)))
+            self.candidates.append(_pending(row, FIELD_ANSWER, exported, value))
 
     def item_of(self, row: ManifestRow) -> Item:
         return self.catalog.item_of_target(row.target)
@@ -403,20 +403,6 @@ class _Checker:
         )
         for row in extra:
             self.error("出力時になかった行に入力があります。行を追加しないでください。", sheet, row)
-
-    def pending(
-        self, row: ManifestRow, field_name: str, exported, value, where: str
-    ) -> PendingChange:
-        return PendingChange(
-            target=row.target,
-            field=field_name,
-            sheet=row.sheet,
-            row=row.row,
-            where=where,
-            exported=exported,
-            database=None,
-            workbook=value,
-        )
 
     # --- against the evaluation file -------------------------------------------------------------
     def compare_with_database(self) -> None:
@@ -555,6 +541,20 @@ def _text(cell: reader.CellValue | None) -> str:
 
 def _key_text(key: tuple[str, ...]) -> str:
     return "・".join(part for part in key if part) or "（空の行）"
+
+
+def _pending(row: ManifestRow, field_name: str, exported, value) -> PendingChange:
+    """A value the workbook changes; what the evaluation file holds is filled in later."""
+    return PendingChange(
+        target=row.target,
+        field=field_name,
+        sheet=row.sheet,
+        row=row.row,
+        where=_where(row),
+        exported=exported,
+        database=None,
+        workbook=value,
+    )
 
 
 def _where(row: ManifestRow) -> str:

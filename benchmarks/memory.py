@@ -62,8 +62,8 @@ def visit_all(db: str, workdir: str) -> dict:
             raise RuntimeError(f"{indicator_id} was not shown")
         visited += 1
     record = window.session.record
-    audit_rows = window.store.audit_count()
-    evaluations = len(window.store.evaluations())
+    audit_rows = window.document.store.audit_count()
+    evaluations = len(window.document.evaluations())
     window.close()
     return {
         "year": record.year_label,

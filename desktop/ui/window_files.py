@@ -49,11 +49,6 @@ class FileHandling:
     def heartbeat_timer(self):
         return self.document_controller.heartbeat_timer
 
-    @property
-    def store(self):
-        """The open file itself (for the window's tests and its status line)."""
-        return self.document.store if self.document is not None else None
-
     # --- opening ------------------------------------------------------------------------
     def open_path(
         self,

@@ -27,7 +27,7 @@ def window(qtbot, tmp_path):
     made.show()
     qtbot.waitExposed(made)
     yield made
-    if made.store is not None:
+    if made.document is not None:
         made.close()
     # Delete the window and its dialogs now: a deferred deletion left for a later test's
     # event loop would take that test's message boxes (parented to the active window) with it.

@@ -113,7 +113,7 @@ def make_window(qtbot, settings_file):
 
     yield build
     for window in made:
-        if window.store is not None:
+        if window.document is not None:
             window.close()
 
 

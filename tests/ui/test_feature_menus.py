@@ -137,7 +137,7 @@ def test_gaps_dialog_jumps_to_the_item(window, qtbot):
 
 
 def test_official_results_appear_beside_the_dashboard(window, monkeypatch):
-    window.store.set_official_results(window.session.evaluation_id, {"suishin.I": 55})
+    window.session.set_official_results({"suishin.I": 55})
     window.features.refresh_extra_columns()
     model = window.dashboard_model
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
@@ -160,9 +160,7 @@ def test_carry_forward_from_the_menu_opens_the_new_year(
     monkeypatch.setattr(report_actions, "run_dialog", lambda _dialog: True)
     trigger(window, "carry_forward")
     assert window.session.record.fiscal_year == 2026
-    assert "suishin.I.process.features.a" in window.store.carried_items(
-        window.session.evaluation_id
-    )
+    assert "suishin.I.process.features.a" in window.session.carried_items()
     assert window.session.answers()["suishin.I.process.features.a"] == "該当"
 
 
@@ -190,9 +188,9 @@ def test_the_name_recorded_in_the_history_can_be_set(window, db_path, monkeypatc
     assert window.ui_settings.recorded_name() == "山田 花子"
     assert "山田 花子" in window.statusBar().currentMessage()
     window.controller.set_answer(ITEM, "該当")
-    assert window.store.history(target=ITEM)[-1].user == "山田 花子"
+    assert window.document.store.history(target=ITEM)[-1].user == "山田 花子"
 
     window.features.set_recorded_name("")  # back to the OS user name
     assert window.ui_settings.recorded_name() is None
     window.controller.set_answer(ITEM, "非該当")
-    assert window.store.history(target=ITEM)[-1].user != "山田 花子"
+    assert window.document.store.history(target=ITEM)[-1].user != "山田 花子"

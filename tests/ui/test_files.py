@@ -47,7 +47,7 @@ def test_file_held_by_someone_else_opens_read_only(make_window, db_path, r8, pro
         assert window.open_path(db_path)
         offered = window.prompts.locked_seen[0]
         assert offered.holder.user == "同僚の佐藤" and not offered.stale
-        assert window.store.read_only
+        assert window.document.read_only
         assert READ_ONLY_MARK in window.windowTitle()
         assert window.read_only_banner.isVisible()
         assert "同僚の佐藤" in window.read_only_banner.label.text()
@@ -69,7 +69,7 @@ def test_cancelling_a_locked_file_opens_nothing(make_window, db_path, r8):
         window = make_window()
         window.prompts.locked_answer = None
         assert not window.open_path(db_path)
-        assert window.store is None
+        assert window.document is None
         assert window.stack.currentIndex() == PAGE_START
     finally:
         colleague.close()
@@ -95,7 +95,7 @@ def test_stale_lock_can_be_taken_over(make_window, db_path, r8):
     window.prompts.locked_answer = TAKE_OVER
     assert window.open_path(db_path)
     assert window.prompts.locked_seen[0].stale
-    assert not window.store.read_only
+    assert not window.document.read_only
     assert window.controller.set_answer(ISSUES_A, "該当")
 
 
@@ -111,7 +111,7 @@ def test_lock_lost_switches_to_read_only(make_window, db_path, r8, probe):
     data.update(user="引き継いだ人", token="someone-else")
     lock_path(db_path).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     window.heartbeat()
-    assert window.store.read_only
+    assert window.document.read_only
     assert READ_ONLY_MARK in window.windowTitle()
     assert window.prompts.infos[-1][0] == "読み取り専用に切り替えました"
     assert window.panel.indicator.id == "shien.III.process.issues-and-measures"
@@ -127,8 +127,8 @@ def test_heartbeat_refreshes_the_lock_and_asks_for_the_hourly_backup(
     window = make_window()
     assert window.open_path(db_path)
     calls = []
-    monkeypatch.setattr(window.store, "heartbeat", lambda: calls.append("heartbeat") or True)
-    monkeypatch.setattr(window.store, "maybe_backup", lambda: calls.append("backup") or None)
+    monkeypatch.setattr(window.document.store, "heartbeat", lambda: calls.append("heartbeat") or True)
+    monkeypatch.setattr(window.document.store, "maybe_backup", lambda: calls.append("backup") or None)
     window.heartbeat()
     assert calls == ["heartbeat", "backup"]
 
@@ -351,7 +351,7 @@ def test_restore_from_backup(make_window, db_path, r8, probe):
     assert probe.stored(db_path).answers == {ISSUES_A: "該当"}
     assert window.stack.currentIndex() == PAGE_WORK
     assert window.controller.session.answers() == {ISSUES_A: "該当"}
-    assert not window.store.read_only
+    assert not window.document.read_only
     assert window.statusBar().currentMessage() == "バックアップから復元しました"
 
 
@@ -395,7 +395,7 @@ def test_a_file_named_before_the_window_shows_opens_after_the_first_paint(
     make_file(db_path, r8, {ISSUES_A: "該当"})
     window = make_window(show=False)
     assert window.open_path(db_path)
-    assert window.store is None  # not yet: the window has not been painted
+    assert window.document is None  # not yet: the window has not been painted
     assert window.start_page.message.text().startswith("評価.sqlite を開いています")
     window.resize(1280, 800)
     window.show()
@@ -413,8 +413,8 @@ def test_the_full_check_after_opening_makes_the_opening_backup(make_window, db_p
     window.open_path(db_path)
     assert window.wait_for_verification()
     assert [b.reason for b in list_backups(db_path)] == ["open"]
-    assert window.store.last_backup == list_backups(db_path)[0].path
-    assert not window.store.read_only
+    assert window.document.last_backup == list_backups(db_path)[0].path
+    assert not window.document.read_only
 
 
 def test_damage_found_after_opening_switches_to_read_only(make_window, db_path, r8):
@@ -433,7 +433,7 @@ def test_damage_found_after_opening_switches_to_read_only(make_window, db_path, 
     window.open_path(db_path)
     assert window.wait_for_verification()
     assert any("破損" in text for _title, text in window.prompts.errors)
-    assert window.store is None or window.store.read_only
+    assert window.document is None or window.document.read_only
     assert window.controller is None or window.controller.read_only
 
 

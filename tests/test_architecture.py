@@ -118,14 +118,15 @@ def test_the_store_is_private_to_the_application_layer():
 
 @pytest.mark.parametrize("package", (*NO_STORE, "cli"))
 def test_sessions_are_used_through_their_methods_not_their_store(package):
-    """``session.store.…`` would be the store by another road: the session has a method."""
+    """``session.store.…`` (or ``document.store``) would be the store by another road: the
+    session and the document have a method."""
     offenders = []
     for path in sources(package):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Attribute) and node.attr == "store":
                 owner = node.value
                 name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-                if name in ("session", "_session", "current_session"):
+                if name in ("session", "_session", "current_session", "document", "_document"):
                     offenders.append(f"{relative(path)}:{node.lineno}")
     assert offenders == []
 

@@ -77,6 +77,7 @@ def profile_env(workdir: Path) -> dict[str, str]:
     # bundles .pyc). Some shells set PYTHONDONTWRITEBYTECODE, which would make every
     # measured start compile the app's sources again: let the warm-up run cache them.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
+    absent = _modules_the_build_leaves_out(Path(workdir))
     env.update(
         {
             "QT_QPA_PLATFORM": "offscreen",
@@ -86,11 +87,30 @@ def profile_env(workdir: Path) -> dict[str, str]:
             "XDG_CACHE_HOME": str(home / "cache"),
             "HYOKA_USER": BENCH_USER,
             "PYTHONPATH": os.pathsep.join(
-                [str(REPO_ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+                [str(REPO_ROOT), str(absent), *filter(None, [os.environ.get("PYTHONPATH")])]
             ),
         }
     )
     return env
+
+
+# sqlite-utils and openpyxl import these when they are installed. The one-folder build
+# leaves them out (packaging/bundle_rules.py), but a developer's Python may have them
+# (numpy alone costs ≈ 130 ms at start-up): children see them as absent, as users do.
+ABSENT_IN_THE_BUILD = ("numpy", "pandas")
+
+
+def _modules_the_build_leaves_out(workdir: Path) -> Path:
+    """A folder, first on the children's path, whose stand-ins refuse to import."""
+    folder = workdir / "absent-in-build"
+    for name in ABSENT_IN_THE_BUILD:
+        package = folder / name
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text(
+            f'raise ImportError("{name} is not part of the one-folder build")\n',
+            encoding="utf-8",
+        )
+    return folder
 
 
 def run_child(command: list[str], env: dict[str, str], *, timeout: float = CHILD_TIMEOUT_S) -> dict:

@@ -163,7 +163,8 @@ class _Scorer:
             indicators,
             frame.name,
             title,
-            sum_averages=False,  # a frame keeps no average, even where its indicators print one
+            # a frame keeps no national average, even where its indicators print one
+            sum_averages=False,
             grant=frame.grant,
             group="outcome_oriented_frame",
             outside_total=True,

@@ -100,6 +100,38 @@ class FieldReader:
         parts = [part for part in parts if part]
         return "\n".join(parts) or None
 
+    def entries(
+        self,
+        data: LocatedDict,
+        key: str,
+        what: str,
+        entry_what: str,
+        build,
+        *,
+        required=True,
+        empty: str | None = None,
+    ) -> list:
+        """``build(mapping)`` of each entry (``entry_what``) listed under ``key``, leaving out
+        the ones that are no mapping or fail to build (their problems are recorded).
+        ``empty``: the message for an empty list, where an empty list is a problem."""
+        read = self.require if required else self.optional
+        raw_list = read(data, key, what, list) or []
+        if not raw_list and empty and key in data:
+            self.problem(data.line_of(key), E.EMPTY_LIST, empty)
+        built = []
+        for raw in raw_list:
+            mapping = self.mapping(raw, data.line_of(key), entry_what)
+            if mapping is not None and (value := build(mapping)):
+                built.append(value)
+        return built
+
+    def complete(self, model, data: LocatedDict, required: dict, **fields):
+        """The ``model`` object of the entry at ``data``; None where a ``required`` field is
+        missing or wrong (its problem is already recorded), so that the entry is left out."""
+        if None in required.values():
+            return None
+        return model(**required, **fields, line=data.line)
+
     def mapping(self, value, line: int, what: str) -> LocatedDict | None:
         if not isinstance(value, LocatedDict):
             self.problem(
@@ -107,6 +139,11 @@ class FieldReader:
             )
             return None
         return value
+
+    def entry_id(self, data: LocatedDict, allowed: set[str], what: str) -> str | None:
+        """Check an entry's keys and read its id, which must be unique in the file."""
+        self.check_keys(data, allowed, what)
+        return self.register_id(self.require(data, "id", what), data.line_of("id"), what)
 
     def register_id(self, node_id: str | None, line: int, what: str) -> str | None:
         if node_id is None:

@@ -193,22 +193,9 @@ class _Builder(FieldReader, CrossChecks):
         if "common" in root and root["common"] is not None:
             data = self.mapping(root["common"], root.line_of("common"), "common（目標Ⅳ）")
             if data is not None:
-                common = self.goal(data, "common")
-        grants = []
-        grant_list = self.require(root, "grants", "ヘッダー", list) or []
-        for raw in grant_list:
-            data = self.mapping(raw, root.line_of("grants"), "交付金")
-            if data is not None:
-                grant = self.grant(data, common)
-                if grant:
-                    grants.append(grant)
-        frames = []
-        for raw in self.optional(root, "frames", "ヘッダー", list, default=[]) or []:
-            data = self.mapping(raw, root.line_of("frames"), "配分枠")
-            if data is not None:
-                frame = self.frame(data)
-                if frame:
-                    frames.append(frame)
+                common = self.goal(data)
+        grants = self.entries(root, "grants", "ヘッダー", "交付金", lambda g: self.grant(g, common))
+        frames = self.entries(root, "frames", "ヘッダー", "配分枠", self.frame, required=False)
 
         self.check_allocation(
             root.line_of("total_max"),
@@ -238,21 +225,13 @@ class _Builder(FieldReader, CrossChecks):
         return catalog
 
     def grant(self, data: LocatedDict, common: Goal | None) -> Grant | None:
-        self.check_keys(data, GRANT_KEYS, "交付金")
-        grant_id = self.register_id(
-            self.require(data, "id", "交付金"), data.line_of("id"), "交付金"
-        )
-        name = self.require(data, "name", f"交付金 {grant_id}")
-        short = self.optional(data, "short", f"交付金 {grant_id}", default=name)
-        max_points = self.require(data, "max", f"交付金 {grant_id}", int)
-        national_avg = self.optional(data, "national_avg", f"交付金 {grant_id}", float)
-        goals = []
-        for raw in self.require(data, "goals", f"交付金 {grant_id}", list) or []:
-            goal_data = self.mapping(raw, data.line_of("goals"), "目標")
-            if goal_data is not None:
-                goal = self.goal(goal_data, grant_id)
-                if goal:
-                    goals.append(goal)
+        grant_id = self.entry_id(data, GRANT_KEYS, "交付金")
+        what = f"交付金 {grant_id}"
+        name = self.require(data, "name", what)
+        short = self.optional(data, "short", what, default=name)
+        max_points = self.require(data, "max", what, int)
+        national_avg = self.optional(data, "national_avg", what, float)
+        goals = self.entries(data, "goals", what, "目標", self.goal)
         if max_points is not None:
             actual = sum(g.max_points for g in goals) + (common.max_points if common else 0)
             if actual != max_points:
@@ -262,21 +241,17 @@ class _Builder(FieldReader, CrossChecks):
                     f"交付金「{name}」の配点 {max_points} と目標の配点の合計 {actual}"
                     "（目標Ⅳを含む）が一致しません。",
                 )
-        if grant_id is None or name is None or max_points is None:
-            return None
-        return Grant(
-            id=grant_id,
-            name=name,
+        return self.complete(
+            Grant,
+            data,
+            {"id": grant_id, "name": name, "max_points": max_points},
             short_name=short,
-            max_points=max_points,
             goals=tuple(goals),
             national_avg_points=national_avg,
-            line=data.line,
         )
 
-    def goal(self, data: LocatedDict, owner: str) -> Goal | None:
-        self.check_keys(data, GOAL_KEYS, "目標")
-        goal_id = self.register_id(self.require(data, "id", "目標"), data.line_of("id"), "目標")
+    def goal(self, data: LocatedDict) -> Goal | None:
+        goal_id = self.entry_id(data, GOAL_KEYS, "目標")
         what = f"目標 {goal_id}"
         code = self.require(data, "code", what)
         if code is not None and code not in GOAL_CODES:
@@ -286,38 +261,18 @@ class _Builder(FieldReader, CrossChecks):
         name = self.require(data, "name", what)
         max_points = self.require(data, "max", what, int)
         national_avg = self.optional(data, "national_avg", what, float)
-        groups = []
-        for raw in self.require(data, "groups", what, list) or []:
-            group_data = self.mapping(raw, data.line_of("groups"), "指標群")
-            if group_data is not None:
-                group = self.group(group_data)
-                if group:
-                    groups.append(group)
-        if max_points is not None and groups:
-            actual = sum(g.max_points for g in groups)
-            if actual != max_points:
-                self.problem(
-                    data.line_of("max"),
-                    E.ALLOCATION_MISMATCH,
-                    f"{what} の配点 {max_points} と指標群の配点の合計 {actual} が一致しません。",
-                )
-        if None in (goal_id, code, name, max_points):
-            return None
-        return Goal(
-            id=goal_id,
-            code=code,
-            name=name,
-            max_points=max_points,
+        groups = self.entries(data, "groups", what, "指標群", self.group)
+        self.check_sum(data, what, max_points, groups, "指標群")
+        return self.complete(
+            Goal,
+            data,
+            {"id": goal_id, "code": code, "name": name, "max_points": max_points},
             groups=tuple(groups),
             national_avg_points=national_avg,
-            line=data.line,
         )
 
     def group(self, data: LocatedDict) -> Group | None:
-        self.check_keys(data, GROUP_KEYS, "指標群")
-        group_id = self.register_id(
-            self.require(data, "id", "指標群"), data.line_of("id"), "指標群"
-        )
+        group_id = self.entry_id(data, GROUP_KEYS, "指標群")
         what = f"指標群 {group_id}"
         kind = self.require(data, "kind", what)
         if kind is not None and kind not in GROUP_KINDS:
@@ -331,61 +286,39 @@ class _Builder(FieldReader, CrossChecks):
         national_avg = self.optional(data, "national_avg", what, float)
         indicators = self.indicators(data, what, kind in STATE_SCORED_KINDS if kind else False)
         self.check_sum(data, what, max_points, indicators, "評価指標")
-        if None in (group_id, kind, max_points):
-            return None
-        return Group(
-            id=group_id,
-            kind=kind,
-            max_points=max_points,
+        return self.complete(
+            Group,
+            data,
+            {"id": group_id, "kind": kind, "max_points": max_points},
             indicators=tuple(indicators),
             national_avg_points=national_avg,
-            line=data.line,
         )
 
     def frame(self, data: LocatedDict) -> Frame | None:
-        self.check_keys(data, FRAME_KEYS, "配分枠")
-        frame_id = self.register_id(
-            self.require(data, "id", "配分枠"), data.line_of("id"), "配分枠"
-        )
+        frame_id = self.entry_id(data, FRAME_KEYS, "配分枠")
         what = f"配分枠 {frame_id}"
         grant = self.require(data, "grant", what)
         name = self.require(data, "name", what)
         max_points = self.require(data, "max", what, int)
         indicators = self.indicators(data, what, True)
         self.check_sum(data, what, max_points, indicators, "評価指標")
-        if None in (frame_id, grant, name, max_points):
-            return None
-        return Frame(
-            id=frame_id,
-            grant=grant,
-            name=name,
-            max_points=max_points,
-            indicators=tuple(indicators),
-            line=data.line,
-        )
+        required = {"id": frame_id, "grant": grant, "name": name, "max_points": max_points}
+        return self.complete(Frame, data, required, indicators=tuple(indicators))
 
     def indicators(
         self, data: LocatedDict, what: str, state_scored_default: bool
     ) -> list[Indicator]:
-        result = []
-        raw_list = self.require(data, "indicators", what, list) or []
-        if not raw_list and "indicators" in data:
-            self.problem(
-                data.line_of("indicators"), E.EMPTY_LIST, f"{what} に評価指標がありません。"
-            )
-        for raw in raw_list:
-            indicator_data = self.mapping(raw, data.line_of("indicators"), "評価指標")
-            if indicator_data is not None:
-                indicator = self.indicator(indicator_data, state_scored_default)
-                if indicator:
-                    result.append(indicator)
-        return result
+        return self.entries(
+            data,
+            "indicators",
+            what,
+            "評価指標",
+            lambda indicator: self.indicator(indicator, state_scored_default),
+            empty=f"{what} に評価指標がありません。",
+        )
 
     def indicator(self, data: LocatedDict, state_scored_default: bool) -> Indicator | None:
-        self.check_keys(data, INDICATOR_KEYS, "評価指標")
-        indicator_id = self.register_id(
-            self.require(data, "id", "評価指標"), data.line_of("id"), "評価指標"
-        )
+        indicator_id = self.entry_id(data, INDICATOR_KEYS, "評価指標")
         what = f"評価指標 {indicator_id}"
         number = self.require(data, "number", what)
         title = self.require(data, "title", what)
@@ -399,14 +332,9 @@ class _Builder(FieldReader, CrossChecks):
             )
             combine = COMBINE_SUM
         national_avg = self.optional(data, "national_avg", what, float)
-        items = []
-        raw_items = self.require(data, "items", what, list) or []
-        for raw in raw_items:
-            item_data = self.mapping(raw, data.line_of("items"), "小項目")
-            if item_data is not None:
-                item = self.item(item_data, state_scored_default)
-                if item:
-                    items.append(item)
+        items = self.entries(
+            data, "items", what, "小項目", lambda item: self.item(item, state_scored_default)
+        )
         if max_points is not None and items:
             reachable = (
                 max(i.points for i in items)
@@ -436,8 +364,7 @@ class _Builder(FieldReader, CrossChecks):
         )
 
     def item(self, data: LocatedDict, state_scored_default: bool) -> Item | None:
-        self.check_keys(data, ITEM_KEYS, "小項目")
-        item_id = self.register_id(self.require(data, "id", "小項目"), data.line_of("id"), "小項目")
+        item_id = self.entry_id(data, ITEM_KEYS, "小項目")
         what = f"小項目 {item_id}"
         label = self.require(data, "label", what)
         rule = self.optional(data, "rule", what, default=CHECK)
@@ -502,84 +429,66 @@ class _Builder(FieldReader, CrossChecks):
         )
 
     def options(self, data: LocatedDict, what: str, rule: str) -> list[Option]:
-        raw_list = self.require(data, "options", what, list) or []
-        if not raw_list:
-            if "options" in data:
-                self.problem(
-                    data.line_of("options"), E.EMPTY_LIST, f"{what} に選択肢がありません。"
-                )
-            return []
-        result = []
         seen: set[str] = set()
-        for raw in raw_list:
-            option_data = self.mapping(raw, data.line_of("options"), f"{what} の選択肢")
-            if option_data is None:
-                continue
-            self.check_keys(option_data, OPTION_KEYS, f"{what} の選択肢")
-            label = self.require(option_data, "label", f"{what} の選択肢")
-            option_what = f"{what} の選択肢「{label}」"
-            if "points" not in option_data or option_data["points"] is None:
-                self.problem(
-                    option_data.line,
-                    E.OPTION_WITHOUT_POINTS,
-                    f"{option_what}に配点（points）がありません。",
-                )
-                points = None
-            else:
-                points = self.coerce(option_data, "points", option_data["points"], int, option_what)
-            rate = self.optional(option_data, "rate", option_what, float)
-            self.check_rate(option_data, "rate", rate, option_what)
-            at = self.optional(option_data, "at", option_what, int)
-            if rule == COUNT and at is None:
-                self.problem(
-                    option_data.line, E.MISSING, f"{option_what}に件数の基準（at）がありません。"
-                )
-            if label in seen:
-                self.problem(
-                    option_data.line, E.DUPLICATE_ID, f"{what} に選択肢「{label}」が二つあります。"
-                )
-            seen.add(label)
-            if label is None or points is None:
-                continue
-            result.append(
-                Option(
-                    label=str(label),
-                    points=points,
-                    note=self.user_text(option_data, "note", option_what),
-                    national_rate_pct=rate,
-                    at=at,
-                    line=option_data.line,
-                )
+        return self.entries(
+            data,
+            "options",
+            what,
+            f"{what} の選択肢",
+            lambda option: self.option(option, what, rule, seen),
+            empty=f"{what} に選択肢がありません。",
+        )
+
+    def option(self, data: LocatedDict, what: str, rule: str, seen: set[str]) -> Option | None:
+        self.check_keys(data, OPTION_KEYS, f"{what} の選択肢")
+        label = self.require(data, "label", f"{what} の選択肢")
+        option_what = f"{what} の選択肢「{label}」"
+        if "points" not in data or data["points"] is None:
+            self.problem(
+                data.line,
+                E.OPTION_WITHOUT_POINTS,
+                f"{option_what}に配点（points）がありません。",
             )
-        return result
+            points = None
+        else:
+            points = self.coerce(data, "points", data["points"], int, option_what)
+        rate = self.optional(data, "rate", option_what, float)
+        self.check_rate(data, "rate", rate, option_what)
+        at = self.optional(data, "at", option_what, int)
+        if rule == COUNT and at is None:
+            self.problem(data.line, E.MISSING, f"{option_what}に件数の基準（at）がありません。")
+        if label in seen:
+            self.problem(data.line, E.DUPLICATE_ID, f"{what} に選択肢「{label}」が二つあります。")
+        seen.add(label)
+        if label is None or points is None:
+            return None
+        return Option(
+            label=str(label),
+            points=points,
+            note=self.user_text(data, "note", option_what),
+            national_rate_pct=rate,
+            at=at,
+            line=data.line,
+        )
 
     def parts(self, data: LocatedDict, what: str) -> list[Part]:
-        raw_list = self.require(data, "parts", what, list) or []
-        result = []
-        for raw in raw_list:
-            part_data = self.mapping(raw, data.line_of("parts"), f"{what} の条件")
-            if part_data is None:
-                continue
-            self.check_keys(part_data, PART_KEYS, f"{what} の条件")
-            part_id = self.register_id(
-                self.require(part_data, "id", f"{what} の条件"),
-                part_data.line_of("id"),
-                f"{what} の条件",
-            )
-            label = self.require(part_data, "label", f"{what} の条件")
-            if part_id is None or label is None:
-                continue
-            result.append(
-                Part(
-                    id=part_id,
-                    label=str(label),
-                    wording=self.user_text(part_data, "wording", f"{what} の条件"),
-                    hint=self.user_text(part_data, "hint", f"{what} の条件"),
-                    line=part_data.line,
-                )
-            )
-        if len(result) < 2 and raw_list is not None:
+        part_what = f"{what} の条件"
+        parts = self.entries(data, "parts", what, part_what, lambda p: self.part(p, part_what))
+        if len(parts) < 2:
             self.problem(
                 data.line, E.EMPTY_LIST, f"{what}（all_of）には条件（parts）が二つ以上必要です。"
             )
-        return result
+        return parts
+
+    def part(self, data: LocatedDict, what: str) -> Part | None:
+        part_id = self.entry_id(data, PART_KEYS, what)
+        label = self.require(data, "label", what)
+        if part_id is None or label is None:
+            return None
+        return Part(
+            id=part_id,
+            label=str(label),
+            wording=self.user_text(data, "wording", what),
+            hint=self.user_text(data, "hint", what),
+            line=data.line,
+        )

@@ -55,7 +55,7 @@ class _Scorer:
 
     def run(self) -> ScoreTree:
         catalog = self.catalog
-        common = self.goal(catalog.common, "common") if catalog.common else None
+        common = self.goal(catalog.common, {"grant": "common"}) if catalog.common else None
         grants = [self.grant(grant, common) for grant in catalog.grants]
         frames = [self.frame(frame) for frame in catalog.frames]
         root = ScoreNode(
@@ -65,17 +65,19 @@ class _Scorer:
             title=f"{catalog.year_label} 合計（{catalog.total_max}点満点）",
             max_points=catalog.total_max,
             national_avg_points=catalog.national_avg_total,
+            children=grants + frames,
         )
-        root.children = grants + frames
-        self.aggregate(root, grants, root.max_points)
-        if root.national_avg_points is None:
-            self.derive_average(root, grants)
+        self.aggregate(root, grants)  # the frames stand outside the total
         self.index[root.id] = root
         return ScoreTree(root=root, index=self.index)
 
     # --- aggregates -------------------------------------------------------------
-    def aggregate(self, node: ScoreNode, counted: list[ScoreNode], cap: int, best_of=False) -> None:
-        """Points of ``node`` from the ``counted`` children, capped at ``cap``."""
+    def aggregate(
+        self, node: ScoreNode, counted: list[ScoreNode], best_of=False, sum_averages=True
+    ) -> None:
+        """Points of ``node`` from the ``counted`` children, capped at its maximum; where the
+        catalog prints no national average for it, ``sum_averages`` sums the children's."""
+        cap = node.max_points
         if best_of:
             node.points = min(cap, max((c.points for c in counted), default=0))
             node.projected_points = min(cap, max((c.projected_points for c in counted), default=0))
@@ -94,6 +96,8 @@ class _Scorer:
             node.status = T.SCORED
         else:
             node.status = T.NOT_MET
+        if sum_averages and node.national_avg_points is None:
+            self.derive_average(node, counted)
 
     @staticmethod
     def derive_average(node: ScoreNode, children: list[ScoreNode]) -> None:
@@ -102,103 +106,80 @@ class _Scorer:
             node.national_avg_points = sum(c.national_avg_points for c in children)
             node.national_avg_derived = True
 
+    def branch(
+        self,
+        level: str,
+        source: Grant | Goal | Group | Frame | Indicator,
+        children: list[ScoreNode],
+        label: str,
+        title: str,
+        *,
+        best_of=False,
+        sum_averages=True,
+        **where,
+    ) -> ScoreNode:
+        """The node of a catalog level over its scored ``children``, all of them counted.
+
+        ``where``: the grant id, goal code and group kind the node stands under (each level
+        adds its own), and ``outside_total`` for a frame."""
+        node = ScoreNode(
+            level=level,
+            id=source.id,
+            label=label,
+            title=title,
+            max_points=source.max_points,
+            national_avg_points=getattr(source, "national_avg_points", None),  # frames print none
+            children=children,
+            source=source,
+            **where,
+        )
+        self.aggregate(node, children, best_of, sum_averages)
+        self.index[node.id] = node
+        return node
+
     def grant(self, grant: Grant, common: ScoreNode | None) -> ScoreNode:
-        goals = [self.goal(goal, grant.id) for goal in grant.goals]
+        where = {"grant": grant.id}
+        goals = [self.goal(goal, where) for goal in grant.goals]
         if common is not None:
             goals.append(common)
-        node = ScoreNode(
-            level=T.GRANT,
-            id=grant.id,
-            label=grant.short_name,
-            title=grant.name,
-            max_points=grant.max_points,
-            national_avg_points=grant.national_avg_points,
-            grant=grant.id,
-            source=grant,
-        )
-        node.children = goals
-        self.aggregate(node, goals, grant.max_points)
-        if node.national_avg_points is None:
-            self.derive_average(node, goals)
-        self.index[node.id] = node
-        return node
+        return self.branch(T.GRANT, grant, goals, grant.short_name, grant.name, **where)
 
-    def goal(self, goal: Goal, grant_id: str) -> ScoreNode:
-        groups = [self.group(group, grant_id, goal.code) for group in goal.groups]
-        node = ScoreNode(
-            level=T.GOAL,
-            id=goal.id,
-            label=goal.label,
-            title=goal.name,
-            max_points=goal.max_points,
-            national_avg_points=goal.national_avg_points,
-            grant=grant_id,
-            goal=goal.code,
-            source=goal,
-        )
-        node.children = groups
-        self.aggregate(node, groups, goal.max_points)
-        if node.national_avg_points is None:
-            self.derive_average(node, groups)
-        self.index[node.id] = node
-        return node
+    def goal(self, goal: Goal, where: dict[str, str]) -> ScoreNode:
+        where = {**where, "goal": goal.code}
+        groups = [self.group(group, where) for group in goal.groups]
+        return self.branch(T.GOAL, goal, groups, goal.label, goal.name, **where)
 
-    def group(self, group: Group, grant_id: str, goal_code: str) -> ScoreNode:
+    def group(self, group: Group, where: dict[str, str]) -> ScoreNode:
+        where = {**where, "group": group.kind}
         indicators = [self.indicator(indicator) for indicator in group.indicators]
-        node = ScoreNode(
-            level=T.GROUP,
-            id=group.id,
-            label=group.name,
-            title=group.name,
-            max_points=group.max_points,
-            national_avg_points=group.national_avg_points,
-            grant=grant_id,
-            goal=goal_code,
-            group=group.kind,
-            source=group,
-        )
-        node.children = indicators
-        self.aggregate(node, indicators, group.max_points)
-        if node.national_avg_points is None:
-            self.derive_average(node, indicators)
-        self.index[node.id] = node
-        return node
+        return self.branch(T.GROUP, group, indicators, group.name, group.name, **where)
 
     def frame(self, frame: Frame) -> ScoreNode:
         indicators = [self.indicator(indicator) for indicator in frame.indicators]
-        node = ScoreNode(
-            level=T.GROUP,
-            id=frame.id,
-            label=frame.name,
-            title=f"{frame.name}（{frame.max_points}点・{self.catalog.total_max}点とは別枠）",
-            max_points=frame.max_points,
+        title = f"{frame.name}（{frame.max_points}点・{self.catalog.total_max}点とは別枠）"
+        return self.branch(
+            T.GROUP,
+            frame,
+            indicators,
+            frame.name,
+            title,
+            # a frame keeps no national average, even where its indicators print one
+            sum_averages=False,
             grant=frame.grant,
             group="outcome_oriented_frame",
             outside_total=True,
-            source=frame,
         )
-        node.children = indicators
-        self.aggregate(node, indicators, frame.max_points)
-        self.index[node.id] = node
-        return node
 
     def indicator(self, indicator: Indicator) -> ScoreNode:
         items = [self.item(item) for item in indicator.items]
-        node = ScoreNode(
-            level=T.INDICATOR,
-            id=indicator.id,
-            label=indicator.number,
-            title=indicator.title,
-            max_points=indicator.max_points,
-            national_avg_points=indicator.national_avg_points,
-            source=indicator,
+        return self.branch(
+            T.INDICATOR,
+            indicator,
+            items,
+            indicator.number,
+            indicator.title,
+            best_of=indicator.combine == COMBINE_BEST_OF,
         )
-        node.children = items
-        self.aggregate(
-            node, items, indicator.max_points, best_of=indicator.combine == COMBINE_BEST_OF
-        )
-        self.index[node.id] = node
-        return node
 
     # --- items --------------------------------------------------------------------
     def item(self, item: Item) -> ScoreNode:

@@ -187,6 +187,16 @@ def test_no_average_is_summed_when_a_child_has_none(details):
     assert tree.node("ga").national_avg_points == 21.5  # printed
 
 
+def test_a_frame_sums_no_average_from_its_indicators():
+    text = GOLDEN.read_text(encoding="utf-8").replace(
+        "        title: 別枠の取組\n", "        title: 別枠の取組\n        national_avg: 20.0\n"
+    )
+    tree = score(load_catalog_text(text), {})
+    assert tree.node("frame.efforts").national_avg_points == 20.0
+    assert tree.node("frame").national_avg_points is None
+    assert not tree.node("frame").national_avg_derived
+
+
 def test_a_printed_national_total_is_kept(details):
     text = DETAILS.read_text(encoding="utf-8").replace(
         "total_max: 60\n", "total_max: 60\nnational_avg: 33.3\n"

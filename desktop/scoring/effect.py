@@ -23,7 +23,7 @@ class ScoreEffect:
 
         State-scored items count by their estimate (見込み), the others by 自己評価.
         """
-        item_id = catalog.item_of_target(target).id if catalog.has_part(target) else target
+        item_id = catalog.item_of_target(target).id
         return _points(self.after.node(item_id)) - _points(self.before.node(item_id))
 
     def total_line(self) -> str:

@@ -165,6 +165,12 @@ class TestNormalize:
         with pytest.raises(AnswerError, match="0〜50"):
             normalize(golden, "frame.efforts.points", "51")
 
+    @pytest.mark.parametrize("typed", ["+5", "1_0", "٥", "5.0"])
+    def test_external_points_are_plain_digits_only(self, golden, typed):
+        """int() would take 「+5」, 「1_0」 and other scripts' digits: refused as an answer."""
+        with pytest.raises(AnswerError, match="0〜50"):
+            normalize(golden, "frame.efforts.points", typed)
+
     def test_rejects_with_the_allowed_values(self, golden):
         with pytest.raises(AnswerError) as caught:
             normalize(golden, "tiers.tier", "オ")

@@ -312,7 +312,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         )
         self.dashboard_model.reset(controller.tree)
         # Last year's and the official figures are extras: after the evaluation is shown.
-        QTimer.singleShot(0, self.features.refresh_extra_columns)
+        self.after_shown(self.features.refresh_extra_columns)
         self.navigation.set_sections(self._sections())
         self.panel.set_editable(not controller.read_only)
         self._update_chrome()

@@ -158,27 +158,37 @@ def test_file_from_a_newer_version_is_refused(make_window, tmp_path):
     assert window.prompts.errors[-1][0] == "新しい版で作られたファイルです"
 
 
-def test_a_failed_save_is_reported_and_the_screen_shows_the_file(
-    make_window, db_path, r8, monkeypatch, probe
-):
+def open_at_issues(make_window, db_path, r8):
+    """A window on a new file, at the indicator of ISSUES_A."""
     make_file(db_path, r8)
     window = make_window()
     window.open_path(db_path)
     window.jump_to(ISSUES_A)
+    return window
+
+
+def issues_totals(window, probe) -> tuple[str, str]:
+    """The indicator's score in the tree and the total in the dashboard, as shown."""
+    indicator = window.controller.catalog.indicator_of(ISSUES_A).id
+    return probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
+
+
+def test_a_failed_save_is_reported_and_the_screen_shows_the_file(
+    make_window, db_path, r8, monkeypatch, probe
+):
+    window = open_at_issues(make_window, db_path, r8)
 
     def busy(*_args, **_kwargs):
         raise Busy(db_path)
 
-    indicator = window.controller.catalog.indicator_of(ISSUES_A).id
-    before = probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
+    before = issues_totals(window, probe)
     monkeypatch.setattr(window.controller.session, "set_answers", busy)
     row = window.panel.row_for(ISSUES_A)
     probe.click(row.met)
     assert window.prompts.errors[-1][0] == "ファイルが使用中です"
     assert not row.met.isChecked()  # the box shows what the file holds
     # The totals shown while saving are taken back.
-    after = probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
-    assert after == before
+    assert issues_totals(window, probe) == before
     assert ISSUES_A not in probe.stored(db_path).answers
     assert window.undo_group.activeStack().count() == 0
 
@@ -187,17 +197,13 @@ def test_the_new_totals_are_painted_before_the_answer_is_saved(
     make_window, db_path, r8, monkeypatch, probe
 ):
     """The save's fsync can take long on a network drive: the user sees the totals first."""
-    make_file(db_path, r8)
-    window = make_window()
-    window.open_path(db_path)
-    window.jump_to(ISSUES_A)
-    indicator = window.controller.catalog.indicator_of(ISSUES_A).id
+    window = open_at_issues(make_window, db_path, r8)
     session = window.controller.session
     save = session.set_answers
     seen_when_saving = []
 
     def shown():
-        return probe.tree_cell(window, indicator, COL_SCORE), probe.dash_cell(window, "total", POINTS)
+        return issues_totals(window, probe)
 
     class Paints(QObject):
         """What the totals were each time the viewport painted."""

@@ -196,3 +196,11 @@ def test_undecided_conflicts_are_listed_with_their_places(filled, exported, wb, 
     assert message.endswith(f"{first.where}（回答）、{second.where}（回答）")
     apply(preview, {c.key: PREFER_WORKBOOK for c in preview.conflicts}, backup=False)
     assert all(filled.answers()[item] == "該当" for item in items)
+
+
+def test_a_note_typed_on_a_sub_item_row_is_refused_where_it_is(filled, exported, wb, tmp_path):
+    sheet, row = wb.row_of(exported, TARGET)
+    edited = wb.edit(exported, tmp_path / "item-note.xlsx", {(TARGET, "備考"): "ここに書いた"})
+    assert _errors(filled, edited) == [
+        f"シート「{sheet}」{row}行目: 「備考」は小項目の行には入力できません（評価指標の行に入力してください）。"
+    ]

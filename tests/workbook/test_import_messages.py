@@ -204,3 +204,30 @@ def test_a_note_typed_on_a_sub_item_row_is_refused_where_it_is(filled, exported,
     assert _errors(filled, edited) == [
         f"シート「{sheet}」{row}行目: 「備考」は小項目の行には入力できません（評価指標の行に入力してください）。"
     ]
+
+
+def test_a_formula_in_an_answer_is_quoted_up_to_forty_characters(filled, exported, wb, tmp_path):
+    sheet, row = wb.row_of(exported, TARGET)
+    formula = "=IF(A1=1," + "1" * 50 + ",0)"
+    typed = _set_cells(exported, tmp_path / "formula.xlsx", wb, {(TARGET, "回答"): (formula, None)})
+    assert _errors(filled, typed) == [
+        f"シート「{sheet}」{row}行目: 回答欄に数式があります（{formula[:40]}）。"
+        "数式は取り込めません。一覧から値を選んでください。"
+    ]
+
+
+EXTERNAL_ITEM = "suishin.outcome-frame.efforts.points"  # 0〜100 points, typed as a number
+
+
+def test_points_another_program_wrote_as_a_decimal_are_whole_points(
+    filled, exported, wb, tmp_path
+):
+    """Some spreadsheet programs store 30 as 「30.0」: still the number 30, not a refusal."""
+    marked = wb.edit(exported, tmp_path / "n.xlsx", {(EXTERNAL_ITEM, "回答"): 777})
+    decimal = tmp_path / "decimal.xlsx"
+    with zipfile.ZipFile(marked) as source, zipfile.ZipFile(decimal, "w") as target:
+        for entry in source.infolist():
+            target.writestr(entry, source.read(entry.filename).replace(b"<v>777</v>", b"<v>30.0</v>"))
+    preview = preview_import(filled, decimal)
+    assert preview.errors == []
+    assert [(c.target, c.workbook) for c in preview.changes] == [(EXTERNAL_ITEM, "30")]

@@ -375,8 +375,8 @@ class _Checker:
         text = unicodedata.normalize("NFKC", str(value)).strip()
         if text in UNANSWERED_WORDS:
             return None
-        is_part = self.catalog.has_part(row.target)
-        if item.rule == EXTERNAL and not is_part:
+        # A part row's item is its all-of item, so only an external item's own row is a number.
+        if item.rule == EXTERNAL:
             if not is_plain_number(value):
                 raise AnswerError(
                     f"「{value}」は回答として使えません（{describe_allowed(item)}で入力）。"

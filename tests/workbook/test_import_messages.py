@@ -231,3 +231,21 @@ def test_points_another_program_wrote_as_a_decimal_are_whole_points(
     preview = preview_import(filled, decimal)
     assert preview.errors == []
     assert [(c.target, c.workbook) for c in preview.changes] == [(EXTERNAL_ITEM, "30")]
+
+
+def test_a_sheet_whose_rows_the_manifest_no_longer_lists_has_only_extra_rows(
+    filled, exported, wb, tmp_path
+):
+    """Every filled row below the header of such a sheet is named as added."""
+    sheet, row = wb.row_of(exported, FEATURES)
+    manifest = wb.manifest(exported)
+    workbook = openpyxl.load_workbook(exported)
+    del workbook[SHEET_MANIFEST]
+    rows = tuple(r for r in manifest.rows if r.sheet != sheet)
+    write_manifest(workbook, dataclasses.replace(manifest, rows=rows))
+    workbook.save(tmp_path / "no-rows.xlsx")
+    errors = _errors(filled, tmp_path / "no-rows.xlsx")
+    assert f"シート「{sheet}」{row}行目: 出力時になかった行に入力があります。行を追加しないでください。" in (
+        errors
+    )
+    assert all(f"シート「{sheet}」" in error for error in errors)

@@ -20,12 +20,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
-
+from desktop import sqlite_access
 from desktop.formats import NamedFiscalYear, year_label
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.errors import NationalFileError
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 SCHEMA_VERSION = 1
 
@@ -175,7 +178,7 @@ class NationalLibrary:
             raise NationalFileError(
                 f"全国集計結果の保存ファイル {path} は新しい版のアプリで作られています。アプリを更新してください。"
             )
-        library = cls(path, sqlite_utils.Database(conn))
+        library = cls(path, sqlite_access.database(conn))
         if version < SCHEMA_VERSION:
             library._create_schema()
         return library

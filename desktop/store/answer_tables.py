@@ -34,14 +34,14 @@ def _item_key(evaluation_id: int, item_id: str) -> dict:
 
 
 class AnswerTables:
-    """Needs the open file's ``db``, ``conn``, ``transaction`` and the audited writes."""
+    """Needs the open file's ``db``, ``query``, ``conn``, ``transaction`` and the audited writes."""
 
     # --- answers ----------------------------------------------------------------------
     @reading
     def answers(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["item_id"]: row["value"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id, value FROM answers WHERE evaluation_id = ?", [evaluation_id]
             )
         }
@@ -56,7 +56,7 @@ class AnswerTables:
                 row["updated_at"],
                 row["updated_by"],
             )
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id, value, carried, updated_at, updated_by FROM answers WHERE evaluation_id = ?",
                 [evaluation_id],
             )
@@ -102,7 +102,7 @@ class AnswerTables:
     def carried_items(self, evaluation_id: int) -> set[str]:
         return {
             row["item_id"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id FROM answers WHERE evaluation_id = ? AND carried = 1",
                 [evaluation_id],
             )
@@ -139,7 +139,7 @@ class AnswerTables:
                 updated_at=row["updated_at"],
                 updated_by=row["updated_by"],
             )
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT * FROM indicator_notes WHERE evaluation_id = ?", [evaluation_id]
             )
         }
@@ -189,7 +189,7 @@ class AnswerTables:
     def planned_responses(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["group_id"]: row["planned_response"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT group_id, planned_response FROM group_notes WHERE evaluation_id = ?",
                 [evaluation_id],
             )
@@ -215,7 +215,7 @@ class AnswerTables:
     def wordings(self, evaluation_id: int) -> dict[str, str]:
         return {
             row["item_id"]: row["wording"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id, wording FROM item_wording WHERE evaluation_id = ?", [evaluation_id]
             )
         }

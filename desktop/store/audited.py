@@ -29,7 +29,7 @@ def reading(method):
 
 
 class AuditedWrites:
-    """Needs ``db``, ``conn``, ``path`` and ``user`` (the open file)."""
+    """Needs ``db``, ``query``, ``conn``, ``path`` and ``user`` (the open file)."""
 
     def _record(
         self, evaluation_id: int | None, change: Change, *, source: str | None, at: str
@@ -93,12 +93,12 @@ class AuditedWrites:
         sql += " ORDER BY id DESC" if newest_first else " ORDER BY id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [AuditEntry(**row) for row in self.db.query(sql, args)]
+        return [AuditEntry(**row) for row in self.query(sql, args)]
 
     @reading
     def last_changes(self, evaluation_id: int) -> dict[str, AuditEntry]:
         """The latest audit entry per target (who changed it last), for import previews."""
-        rows = self.db.query(
+        rows = self.query(
             "SELECT a.* FROM audit a JOIN (SELECT target, max(id) AS id FROM audit "
             "WHERE evaluation_id = ? GROUP BY target) last ON a.id = last.id",
             [evaluation_id],

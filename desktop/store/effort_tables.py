@@ -11,14 +11,14 @@ from desktop.records import ACTION_EFFORT, EFFORTS, Change
 
 
 class EffortTables:
-    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and the
+    """Mixed into EvaluationFile: needs ``db``, ``query``, ``conn``, ``user``, ``transaction`` and the
     audited writes (``_put_row``, ``_record``)."""
 
     def gap_efforts(self, evaluation_id: int) -> dict[str, str]:
         """Item id → the mark the user set (items never marked are absent)."""
         return {
             row["item_id"]: row["effort"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id, effort FROM gap_efforts WHERE evaluation_id = ?",
                 [evaluation_id],
             )

@@ -15,8 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
-
+from desktop import sqlite_access
 from desktop.formats import now_iso
 from desktop.store import backup as backups
 from desktop.store import database, errors
@@ -73,7 +72,7 @@ class EvaluationFile(
     ):
         self.path = path
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None  # sqlite-utils, on the first write (desktop/sqlite_access.py)
         self.user = user
         self.read_only = read_only
         self.lock = lock
@@ -87,6 +86,21 @@ class EvaluationFile(
         self.backup_error: errors.StoreError | None = None
         # A file from before the application_id mark gets it with its first write.
         self._marked = True
+
+    @property
+    def db(self):
+        """The connection in sqlite-utils, for writes (``atomic()``, inserts, upserts)."""
+        if self._db is None:
+            self._db = sqlite_access.database(self.conn)
+        return self._db
+
+    def query(self, sql: str, params=()) -> Iterator[dict]:
+        """Rows as dicts; reading never needs sqlite-utils."""
+        return sqlite_access.query(self.conn, sql, params)
+
+    def prepare_writes(self) -> None:
+        """Set up sqlite-utils now (an idle moment) rather than during the first save."""
+        self.db  # noqa: B018 - the property creates it
 
     # --- opening and closing ------------------------------------------------------
     @classmethod

@@ -37,12 +37,12 @@ def _answer_key(evaluation_id: int, item_id: str) -> dict:
 
 
 class EvaluationTables:
-    """Needs the open file's ``db``, ``transaction``, ``backup`` and the audited writes."""
+    """Needs the open file's ``db``, ``query``, ``transaction``, ``backup`` and the audited writes."""
 
     # --- municipality ----------------------------------------------------------------
     @reading
     def municipality(self) -> Municipality | None:
-        rows = list(self.db.query("SELECT * FROM municipality WHERE id = 1"))
+        rows = list(self.query("SELECT * FROM municipality WHERE id = 1"))
         if not rows:
             return None
         row = rows[0]
@@ -80,12 +80,12 @@ class EvaluationTables:
     def evaluations(self) -> list[EvaluationRecord]:
         return [
             EvaluationRecord(**row)
-            for row in self.db.query("SELECT * FROM evaluations ORDER BY fiscal_year DESC")
+            for row in self.query("SELECT * FROM evaluations ORDER BY fiscal_year DESC")
         ]
 
     @reading
     def evaluation(self, evaluation_id: int) -> EvaluationRecord:
-        rows = list(self.db.query("SELECT * FROM evaluations WHERE id = ?", [evaluation_id]))
+        rows = list(self.query("SELECT * FROM evaluations WHERE id = ?", [evaluation_id]))
         if not rows:
             raise errors.NoEvaluation(self.path)
         return EvaluationRecord(**rows[0])
@@ -108,7 +108,7 @@ class EvaluationTables:
     @reading
     def catalog_text(self, catalog_hash: str) -> str:
         rows = list(
-            self.db.query("SELECT text FROM catalog_snapshots WHERE hash = ?", [catalog_hash])
+            self.query("SELECT text FROM catalog_snapshots WHERE hash = ?", [catalog_hash])
         )
         if not rows:
             raise errors.DamagedFile(self.path, f"評価指標の控え {catalog_hash[:12]} がありません")

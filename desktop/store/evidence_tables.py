@@ -21,7 +21,7 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 
 
 class EvidenceTables:
-    """Needs the open file's ``db``, ``conn``, ``path``, ``transaction`` and audited writes."""
+    """Needs the open file's ``db``, ``query``, ``conn``, ``path``, ``transaction``, audited writes."""
 
     # --- attachments (根拠資料の添付) ----------------------------------------------------------
     @reading
@@ -34,7 +34,7 @@ class EvidenceTables:
         if indicator_id is not None:
             sql += " AND indicator_id = ?"
             args.append(indicator_id)
-        return [Attachment(**row) for row in self.db.query(sql + " ORDER BY id", args)]
+        return [Attachment(**row) for row in self.query(sql + " ORDER BY id", args)]
 
     def add_attachment(
         self,
@@ -115,7 +115,7 @@ class EvidenceTables:
     def official_results(self, evaluation_id: int) -> dict[str, float]:
         return {
             row["node_id"]: row["points"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT node_id, points FROM official_results WHERE evaluation_id = ?",
                 [evaluation_id],
             )

@@ -9,9 +9,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
-
-from desktop import __version__
+from desktop import __version__, sqlite_access
 from desktop.formats import now_iso
 from desktop.store import database, errors
 from desktop.store.schema import SCHEMA_VERSION, mark, migrate, user_version
@@ -37,7 +35,7 @@ def check_not_newer(conn: sqlite3.Connection, path: Path) -> None:
 
 def migrate_connection(conn: sqlite3.Connection) -> None:
     """Bring ``conn`` to the current schema; the caller owns the transaction."""
-    db = sqlite_utils.Database(conn)
+    db = sqlite_access.database(conn)
     version_before = user_version(conn)
     migrate(conn)
     mark(conn)
@@ -57,7 +55,7 @@ def migrate_file(
     conn: sqlite3.Connection, path: Path, version_before: int, *, backup: Path | None
 ) -> None:
     """All pending migration steps as one transaction: every step lands, or none does."""
-    db = sqlite_utils.Database(conn)
+    db = sqlite_access.database(conn)
     try:
         with db.atomic():
             migrate_connection(conn)

@@ -20,14 +20,14 @@ WAIVED = "適用しない"
 
 
 class WordingTables:
-    """Mixed into EvaluationFile: needs ``db``, ``conn``, ``user``, ``transaction`` and the
+    """Mixed into EvaluationFile: needs ``db``, ``query``, ``conn``, ``user``, ``transaction`` and the
 audited writes (``_put_row``, ``_record``)."""
 
     # --- official texts this evaluation holds --------------------------------------------------
     def item_texts(self, evaluation_id: int) -> dict[str, ItemText]:
         return {
             row["item_id"]: ItemText(row["text"], row["source"], row["origin"])
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id, text, source, origin FROM item_texts WHERE evaluation_id = ?",
                 [evaluation_id],
             )
@@ -65,7 +65,7 @@ audited writes (``_put_row``, ``_record``)."""
     def waived_prerequisites(self, evaluation_id: int) -> set[str]:
         return {
             row["item_id"]
-            for row in self.db.query(
+            for row in self.query(
                 "SELECT item_id FROM prerequisite_waivers WHERE evaluation_id = ?",
                 [evaluation_id],
             )

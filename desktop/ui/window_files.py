@@ -121,7 +121,12 @@ class FileHandling:
         opened = self._open_session(None)
         if not read_only:
             self.document_controller.start_verification()
+            self.after_shown(self._prepare_writes)
         return opened
+
+    def _prepare_writes(self) -> None:
+        if self.document is not None:
+            self.document.prepare_writes()
 
     def wait_for_verification(self, timeout_ms: int = 30_000) -> bool:
         """Block until the background check is done (closing the window; tests)."""

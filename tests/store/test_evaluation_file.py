@@ -118,3 +118,30 @@ def test_the_user_name_is_the_os_user_unless_set(db_path, monkeypatch):
     with EvaluationFile.open(db_path, user="指定した名前") as store:
         store.set_municipality(Municipality("北塩原村"))
         assert last_audit(store).user == "指定した名前"
+
+
+def test_a_sqlite_utils_plugin_on_the_machine_never_touches_the_file(db_path):
+    """sqlite-utils runs its installed plugins' hooks on every connection it wraps unless
+    told not to: code the app does not ship must not reach a user's evaluation file."""
+    from sqlite_utils import hookimpl
+    from sqlite_utils.plugins import pm
+
+    touched = []
+
+    class ForeignPlugin:
+        @hookimpl
+        def prepare_connection(self, conn):
+            touched.append(conn)
+
+    plugin = ForeignPlugin()
+    pm.register(plugin)
+    try:
+        store = EvaluationFile.open(db_path, user="山田")
+        store.set_municipality(Municipality("北塩原村", "073059", "福島県", 1012))
+        store.close()
+    finally:
+        pm.unregister(plugin)
+    assert touched == []
+    reopened = EvaluationFile.open(db_path, user="山田", read_only=True)
+    assert reopened.municipality().name == "北塩原村"
+    reopened.close()

@@ -182,7 +182,8 @@ def run_checks(
     ]
     passed.append(f"小項目{len(primary)}列すべての{'・'.join(names)}が得点と一致")
     passed.append(
-        f"得点の列はすべて評価指標（{catalog.id}）の小項目にちょうど一つずつ対応（成果指向配分枠は対象外）"
+        f"得点の列はすべて{catalog.year_label}（{catalog.level_label}）の評価指標の小項目にちょうど一つずつ対応"
+        "（成果指向配分枠は対象外）"
     )
     return passed
 

@@ -39,6 +39,11 @@ def test_reads_every_year_with_its_traps(fixture, request):
         > 0
     )
     assert len(dataset.checks) == 4
+    # The window shows these lines to the user: the catalog by its year, never by its id.
+    assert dataset.checks[-1].startswith(
+        f"得点の列はすべて{info.catalog.year_label}（市町村分）の評価指標の小項目に"
+    )
+    assert not any(info.catalog.id in line for line in dataset.checks)
 
 
 def test_r6_left_block_lacks_the_band_column_and_the_band_is_derived(national_r6):

@@ -14,6 +14,8 @@ Needs a QGuiApplication (the command line creates an offscreen one).
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 from PySide6.QtCore import QMarginsF, QRectF, Qt
@@ -65,7 +67,18 @@ def japanese_font_family() -> str:
 
 def _write_pdf(report: Report, official_rows: list[OfficialDifference] | None, target: str) -> None:
     _paint(report, official_rows, target)
+    _check_written_whole(target)
     fix_pdf_file(target)  # copy and search give 金, not the radical ⾦
+
+
+def _check_written_whole(target: str) -> None:
+    """QPdfWriter reports no write error (QPainter.end() is true on a full disk), so the
+    file itself is checked: a whole PDF ends with its %%EOF marker."""
+    with open(target, "rb") as written:
+        written.seek(0, os.SEEK_END)
+        written.seek(max(0, written.tell() - 1024))
+        if b"%%EOF" not in written.read():
+            raise OSError(errno.ENOSPC, "PDF を最後まで書けませんでした")
 
 
 # Saved like the xlsx (same arguments, same ReportWriteError), so callers treat both alike.

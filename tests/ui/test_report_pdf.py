@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -120,6 +121,30 @@ def test_an_unwritable_folder_says_so(qapp, mixed, tmp_path):
 
     with pytest.raises(ReportWriteError, match="フォルダ"):
         render_pdf(build_report(mixed), tmp_path / "ない" / "r.pdf")
+
+
+def test_a_pdf_cut_short_by_a_full_disk_is_refused_and_the_old_one_kept(
+    qapp, mixed, tmp_path, monkeypatch
+):
+    """QPdfWriter says nothing when the disk fills up (QPainter.end() is still true): the
+    file it leaves ends early. That must be an error, not 「出力しました」 over a good PDF."""
+    from desktop.report.xlsx import ReportWriteError
+    from desktop.ui import report_pdf
+
+    out = tmp_path / "r.pdf"
+    out.write_bytes(b"%PDF- last week's report")
+    paint = report_pdf._paint
+
+    def paint_on_a_full_disk(report, rows, target):
+        paint(report, rows, target)
+        whole = Path(target).read_bytes()
+        Path(target).write_bytes(whole[: len(whole) // 2])
+
+    monkeypatch.setattr(report_pdf, "_paint", paint_on_a_full_disk)
+    with pytest.raises(ReportWriteError, match="空き容量"):
+        render_pdf(build_report(mixed), out)
+    assert out.read_bytes() == b"%PDF- last week's report"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".~hyoka-")]
 
 
 def test_pagination_never_splits_a_block_and_repeats_the_header():

@@ -208,7 +208,9 @@ def build(parts: dict[str, bytes], edits: list, out: Path) -> Path:
     for edit in edits:
         if edit[0] == "cell":
             _, part, ref, cell = edit
-            parts[part] = set_cell(parts[part].decode("utf-8"), ref, cell).encode("utf-8")
+            # An earlier byte edit may have cut a character in two: keep such bytes as they are.
+            xml = parts[part].decode("utf-8", "surrogateescape")
+            parts[part] = set_cell(xml, ref, cell).encode("utf-8", "surrogateescape")
         elif edit[0] == "shared":
             parts[SHARED_STRINGS] = edit[1].encode("utf-8")
             rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8")

@@ -182,7 +182,10 @@ class ItemRow(QFrame):
         self.source_mark = source_badge()
         self.note = _muted(QLabel(item.note or ""))  # the catalog's note for users
         self.note.setWordWrap(True)
-        self.note.setVisible(bool(item.note))
+        if not item.note:
+            # Only ever hidden here: showing a label that has no parent yet opens it as a
+            # window of its own, which takes the keyboard focus from the main window.
+            self.note.hide()
         self.waive = None  # 「この前提条件を適用しない」, only for an inferred prerequisite
         self.reason = QLabel()
         self.reason.setWordWrap(True)

@@ -88,6 +88,23 @@ def test_next_indicator_puts_focus_on_the_first_unanswered_item(qtbot, window):
     assert focused_row(window) is window.panel.rows[0]
 
 
+def test_an_indicator_with_a_sub_item_note_keeps_the_keys(qtbot, window):
+    """The note under a sub-item once opened as a window of its own while the row was
+    built, and the next keys went nowhere."""
+    with_note = "suishin.II.process.optimization-programs"
+    item = next(i for i in window.controller.catalog.indicator(with_note).items if i.note)
+    window.jump_to(FEATURES)
+    while window.current_indicator_id() != with_note:
+        press(qtbot, Qt.Key.Key_PageDown, CTRL)
+    qtbot.wait(50)  # the window-system events the row building caused
+    assert [w for w in QApplication.topLevelWidgets() if w.isVisible()] == [window]
+    row = focused_row(window)
+    assert row is not None
+    press(qtbot, Qt.Key.Key_1)
+    assert window.controller.session.answers()[row_target(row)] is not None
+    assert any(r.note.isVisible() and r.note.text() == item.note for r in window.panel.rows)
+
+
 def test_down_after_the_last_item_never_changes_the_status(qtbot, window):
     window.jump_to(FEATURES)
     window.panel.rows[-1].setFocus()

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.scoring.effect import ScoreEffect, signed
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.row_views import read_only_rows
 from desktop.workbook.importer import (
     FIELD_ANSWER,
@@ -191,7 +191,7 @@ class ChoiceDelegate(QStyledItemDelegate):
     """A drop-down in the 使う値 column: 選んでください / ブックの値 / 評価ファイルの値."""
 
     def createEditor(self, parent, option, index):
-        combo = QComboBox(parent)
+        combo = GuardedComboBox(parent)  # a stray ↓ must not decide a conflict
         combo.addItem(UNDECIDED_LABEL, "")
         for choice in CHOICES:
             combo.addItem(PREFER_LABELS[choice], choice)

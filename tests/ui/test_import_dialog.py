@@ -135,6 +135,24 @@ def test_choice_through_the_drop_down(qtbot, conflicted_preview):
     assert dialog.ok_button.isEnabled()
 
 
+def test_arrow_keys_on_a_closed_choice_decide_nothing(qtbot, conflicted_preview):
+    """Which value wins is decided by opening the list, never by a stray ↓ on its way."""
+    from desktop.ui.import_dialog import ConflictsModel, ImportPreviewDialog
+
+    dialog = ImportPreviewDialog(conflicted_preview)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    combo = dialog.conflicts_view.indexWidget(
+        dialog.conflicts_model.index(0, ConflictsModel.COL_CHOICE)
+    )
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    qtbot.keyClick(combo, Qt.Key.Key_Up)
+    qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert dialog.decisions() == {}
+    assert not dialog.ok_button.isEnabled()
+
+
 def test_a_rejected_workbook_shows_its_problems_and_no_ok(qtbot, session, tmp_path):
     from desktop.ui.import_dialog import ImportPreviewDialog
 

@@ -252,8 +252,7 @@ class Session:
     def note(self, indicator_id: str, *, source: str | None = None, **fields: str) -> list[Change]:
         if not self.catalog.has_indicator(indicator_id):
             raise KeyError(indicator_id)
-        for name, value in fields.items():
-            refuse_long_text(self.store.path, NOTE_FIELD_LABELS.get(name, name), value)
+        self._refuse_long_note_fields(fields)
         return self.store.update_indicator_note(
             self.evaluation_id, indicator_id, source=source, **fields
         )
@@ -265,9 +264,15 @@ class Session:
         unknown = [i for i in fields_by_indicator if not self.catalog.has_indicator(i)]
         if unknown:
             raise KeyError(unknown[0])
+        for fields in fields_by_indicator.values():
+            self._refuse_long_note_fields(fields)
         return self.store.apply(
             self.evaluation_id, ChangeSet(notes=fields_by_indicator), source=source
         )
+
+    def _refuse_long_note_fields(self, fields: dict[str, str]) -> None:
+        for name, value in fields.items():
+            refuse_long_text(self.store.path, NOTE_FIELD_LABELS.get(name, name), value)
 
     # --- the records of this evaluation --------------------------------------------------
     # The window, the workbooks and the report read and write through these, never

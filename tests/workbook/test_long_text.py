@@ -37,6 +37,20 @@ def test_the_session_refuses_a_long_note_and_keeps_the_old_one(filled, field):
     )
 
 
+def test_sections_set_for_many_indicators_at_once_keep_the_limit_too(filled):
+    """The bulk 担当課・担当者 dialog writes through set_notes: the same limit, all or nothing."""
+    other = "suishin.I.process.plan-progress"
+    before = filled.notes()
+    with pytest.raises(InvalidInput) as raised:
+        filled.set_notes(
+            {INDICATOR: {"section": "介護保険課"}, other: {"section": "あ" * (TEXT_LIMIT + 1)}}
+        )
+    assert "担当課" in str(raised.value) and LIMIT_WORDS in str(raised.value)
+    assert filled.notes() == before
+    filled.set_notes({INDICATOR: {"section": "あ" * TEXT_LIMIT}})
+    assert filled.notes()[INDICATOR].section == "あ" * TEXT_LIMIT
+
+
 def test_a_long_municipality_name_is_refused_before_anything_is_written(store, r8):
     from desktop.evaluation.session import create_evaluation
     from desktop.records import Municipality

@@ -7,6 +7,7 @@ that a mistyped command gets a Japanese message that says what is wrong.
 from __future__ import annotations
 
 import argparse
+import re
 
 _JA = {
     "usage: ": "使い方: ",
@@ -95,10 +96,11 @@ class JapaneseParser(argparse.ArgumentParser):
 
 
 def positive_int(text: str) -> int:
-    try:
-        value = int(text.replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"「{text}」は整数ではありません") from None
+    digits = text.replace(",", "")
+    # Digits 0-9 (half- or full-width) only: int() would also read 「٥٠٠」 or 「1_0」.
+    if not re.fullmatch(r"-?[0-9０-９]+", digits):
+        raise argparse.ArgumentTypeError(f"「{text}」は整数ではありません")
+    value = int(digits)
     if value < 0:
         raise argparse.ArgumentTypeError(f"「{text}」は 0 以上の整数で指定してください")
     return value

@@ -11,6 +11,7 @@ figures and show official minus self where both exist.
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -199,6 +200,9 @@ def official_nodes(tree: ScoreTree) -> list[ScoreNode]:
 
 
 # --- entering ------------------------------------------------------------------------
+_POINTS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def parse_points(text: str | float | int | None, where: str) -> float | None:
     """「12」「12.5」「１２」 → a number; empty, 「未入力」 or 「clear」 → None (clears)."""
     if text is None:
@@ -210,12 +214,12 @@ def parse_points(text: str | float | int | None, where: str) -> float | None:
         if cleaned in ("", "未入力", "clear", "-", "—"):
             return None
         cleaned = cleaned.removesuffix("点").strip()
-        try:
-            value = float(cleaned)
-        except ValueError:
+        # Digits 0-9 only: float() would also read 「٥」, 「1_0」, 「1e3」 or 「inf」.
+        if not _POINTS.fullmatch(cleaned):
             raise OfficialResultError(
                 f"{where}: 「{text}」は数値ではありません（例: 52、52.5）。"
-            ) from None
+            )
+        value = float(cleaned)
     if not math.isfinite(value):
         raise OfficialResultError(f"{where}: 「{text}」は数値ではありません。")
     return value

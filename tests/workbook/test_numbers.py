@@ -39,3 +39,29 @@ def test_a_workbook_with_full_width_digits_is_imported(exported, tmp_path, fille
     preview = preview_import(filled, path)
     assert preview.ok
     assert [(c.target, c.workbook) for c in preview.changes] == [(EXTERNAL_ITEM, "30")]
+
+
+@pytest.mark.parametrize("typed", ["٥", "٢٠", "1_0", "1e3", "inf", "五"])
+def test_official_points_take_only_digits_0_to_9(typed):
+    from desktop.report.official import OfficialResultError, parse_points
+
+    with pytest.raises(OfficialResultError, match="数値ではありません"):
+        parse_points(typed, "推進交付金")
+
+
+@pytest.mark.parametrize(("typed", "value"), [("52", 52.0), ("５２.５", 52.5), ("52点", 52.0)])
+def test_official_points_in_ascii_or_full_width_digits(typed, value):
+    from desktop.report.official import parse_points
+
+    assert parse_points(typed, "推進交付金") == value
+
+
+def test_the_number_of_insured_takes_only_digits_0_to_9():
+    import argparse
+
+    from desktop.cli.parser import positive_int
+
+    assert positive_int("1,012") == positive_int("１０１２") == 1012
+    for typed in ("٥٠٠", "1_0", "五百"):
+        with pytest.raises(argparse.ArgumentTypeError, match="整数ではありません"):
+            positive_int(typed)

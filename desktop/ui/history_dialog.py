@@ -34,11 +34,13 @@ from PySide6.QtWidgets import (
 
 from desktop.history import HistoryRow, matches
 from desktop.ui.filter_change import change_row_filter
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.row_views import read_only_rows
 
 _NO_PARENT = QModelIndex()
 COLUMNS = ("日時", "変更した人", "内容", "場所", "変更前", "変更後")
 ALL = "すべて"
+INDICATOR_FILTER_CHARACTERS = 24  # the filter shows this much of a title; its tooltip all
 
 
 class HistoryModel(QAbstractTableModel):
@@ -101,16 +103,21 @@ class HistoryDialog(QDialog):
         self.proxy = HistoryFilter(self)
         self.proxy.setSourceModel(self.model)
 
-        self.indicator = QComboBox()
+        self.indicator = GuardedComboBox()
         self.indicator.setObjectName("historyIndicator")
+        # Sized to a short title, not the longest one (that made the dialog 1,600 px wide);
+        # the open list is as wide as its titles, and the chosen one is in the tooltip.
+        self.indicator.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.indicator.setMinimumContentsLength(INDICATOR_FILTER_CHARACTERS)
         self.indicator.addItem(f"評価指標: {ALL}", None)
         for indicator_id, name in indicator_names.items():
             if any(row.indicator_id == indicator_id for row in rows):
                 self.indicator.addItem(name, indicator_id)
-        self.indicator.currentIndexChanged.connect(
-            lambda _i: self.proxy.set_filter("indicator", self.indicator.currentData())
-        )
-        self.user = QComboBox()
+        self.indicator.currentIndexChanged.connect(self._indicator_chosen)
+        self.indicator.view().setMinimumWidth(self.indicator.view().sizeHintForColumn(0) + 24)
+        self.user = GuardedComboBox()
         self.user.setObjectName("historyUser")
         self.user.addItem(f"変更した人: {ALL}", None)
         for name in sorted({row.user for row in rows}):
@@ -205,6 +212,10 @@ class HistoryDialog(QDialog):
         self.target_label.setVisible(shown)
         self.show_all.setVisible(shown)
         self._update_count()
+
+    def _indicator_chosen(self, _index: int) -> None:
+        self.indicator.setToolTip(self.indicator.currentText())
+        self.proxy.set_filter("indicator", self.indicator.currentData())
 
     def _toggle_days(self, on: bool) -> None:
         self.since.setEnabled(on)

@@ -111,3 +111,20 @@ def test_double_click_goes_to_the_place(qtbot, window):
     dialog.table.doubleClicked.emit(index)
     assert window.current_indicator_id() == FEATURES
     assert window._current_target() == f"{FEATURES}.c"
+
+
+def test_the_dialog_fits_a_1280_pixel_screen_with_long_titles(qtbot, window, r8):
+    """The indicator filter once sized itself to the longest title: 1,609 px wide."""
+    from desktop.workbook.validation import answer_values
+
+    longest = max(r8.all_indicators(), key=lambda indicator: len(indicator.title))
+    item = next(item for item in longest.items if not item.state_scored)
+    window.controller.set_answers({item.id: answer_values(item, None)[0]}, "入力")
+    window.show_history()
+    dialog = window.history_dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.indicator.findData(longest.id) > 0
+    assert dialog.minimumSizeHint().width() <= 1280
+    assert dialog.width() <= 1280
+    dialog.indicator.setCurrentIndex(dialog.indicator.findData(longest.id))
+    assert longest.title in dialog.indicator.toolTip()

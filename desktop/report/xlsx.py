@@ -35,6 +35,7 @@ from desktop.national.standing import NationalStanding
 from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 from desktop.safe_save import SaveError, save_atomically
+from desktop.workbook.styles import use_japanese_default_font
 from desktop.workbook.text_fit import fit_row_heights
 
 FONT_NAME = "游ゴシック"
@@ -178,10 +179,13 @@ def build_workbook(
     report: Report, official_rows: list[OfficialDifference] | None = None
 ) -> Workbook:
     workbook = Workbook()
+    # 游ゴシック as the workbook's own default too: with Calibri there, LibreOffice and
+    # Excel lay the sheet out for Calibri and print the text below 9 pt.
+    use_japanese_default_font(workbook)
     main = workbook.active
     main.title = MAIN_SHEET
     ids = workbook.create_sheet(IDS_SHEET)
-    ids.sheet_state = "hidden"
+    ids.sheet_state = "veryHidden"  # for reading back only: never one 再表示 away
     ids.append(["sheet", "row", "kind", "node_id", "grant"])
     _write_main(main, ids, report)
     if report.national is not None:

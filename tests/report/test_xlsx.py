@@ -108,7 +108,9 @@ def test_print_setup_is_a4_landscape_with_repeated_header(mixed_r8, tmp_path):
     assert int(sheet.page_setup.fitToWidth) == 1
     assert sheet.print_title_rows.replace("$", "") == f"{header}:{header}"
     assert "&P" in sheet.oddFooter.center.text
-    assert workbook[IDS_SHEET].sheet_state == "hidden"
+    assert workbook[IDS_SHEET].sheet_state == "veryHidden"
+    normal = next(style for style in workbook._named_styles if style.name == "Normal")
+    assert (normal.font.name, normal.font.charset) == ("游ゴシック", 128)
     assert len(sheet.row_breaks.brk) == 1  # 支援 starts on a new page
 
 

@@ -162,9 +162,10 @@ class Session:
         self, texts: dict[str, str | None], *, kind: str, origin: str = "", source: str | None = None
     ) -> list[Change]:
         """Store official texts for this evaluation as one action (pasted, or from a pack)."""
-        for item_id in texts:
+        for item_id, text in texts.items():
             if not (self.catalog.has_item(item_id) or self.catalog.has_part(item_id)):
                 raise KeyError(item_id)
+            refuse_long_text(self.path, "公式文言", text)
         return self.store.set_item_texts(
             self.evaluation_id, texts, kind=kind, origin=origin, source=source, at=now_iso()
         )

@@ -1,10 +1,11 @@
 """Limits on wording read from outside (pasted text, PDFs, wording packs).
 
-Temporary home: a single text-limit module for every import is on its way; until then
-these constants are the one place the wording layer takes its limits from.
+One sub-item's text has the limit every free text has (desktop/text_limits.py).
 """
 
-MAX_TEXT_CHARS = 2000  # one sub-item's text (the longest official ones are a few hundred)
+from desktop.text_limits import TEXT_LIMIT
+
+MAX_TEXT_CHARS = TEXT_LIMIT  # one sub-item's text (the longest official ones are a few hundred)
 MAX_SOURCE_CHARS = 3_000_000  # a whole pasted or extracted document
 MAX_PDF_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 600

@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from desktop.catalog.model import OPTION_RULES, Indicator
-from desktop.wording.limits import MAX_TEXT_CHARS
 from desktop.wording.text import normalize_text, squash
 
 LETTERS = "アイウエオカキクケコサシスセソタチツテト"
@@ -174,7 +173,8 @@ def place_block(indicator: Indicator, text: str) -> IndicatorPaste:
             continue
         if not segment_text:
             continue
-        placements[target_id] = Placement(target_id, segment.label, segment_text[:MAX_TEXT_CHARS])
+        # Whole, even when too long: saving refuses it with the limit, never cuts it.
+        placements[target_id] = Placement(target_id, segment.label, segment_text)
     order = list(targets.values())
     placed = sorted(placements.values(), key=lambda p: order.index(p.target_id))
     missing = [label for label, target in targets.items() if target not in placements]

@@ -116,3 +116,16 @@ def test_the_whole_document_finds_each_indicator_by_its_title_in_order(r8):
     assert found[:3] == [features.id, progress.id, SHARING]
     assert r8.indicator("suishin.I.process.measures-review") in result.not_found
     assert all(not p.unplaced for p in result.found[:3]), [p.unplaced for p in result.found]
+
+
+def test_a_text_over_the_limit_is_kept_whole_and_refused_when_saved(r8, session_r8):
+    """Never cut silently: the preview shows the whole text, and saving says it is too long."""
+    from desktop.store.errors import InvalidInput
+    from desktop.text_limits import TEXT_LIMIT
+
+    long_text = "評" * (TEXT_LIMIT + 5)
+    paste = place_block(r8.indicator(SHARING), f"ア　{long_text}\nイ　{OFFICIAL['b']}\n")
+    assert paste.texts[f"{SHARING}.a"] == long_text
+    with pytest.raises(InvalidInput, match=f"公式文言は {TEXT_LIMIT}文字まで"):
+        session_r8.set_item_texts(paste.texts, kind="pasted")
+    assert session_r8.item_texts() == {}

@@ -63,7 +63,7 @@ def save_atomically(
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise error(f"保存先のフォルダ {folder} がありません。")
-    remove_stale_temporaries(folder)
+    remove_stale_temporaries(folder)  # also swept beside the evaluation file when it opens
     try:
         temporary = _create_temporary(folder, path.suffix)
     except OSError as exc:

@@ -123,6 +123,13 @@ class Document:
         if not self.read_only:
             self.store.prepare_writes()
 
+    def sweep_leftover_temporaries(self) -> list[Path]:
+        """Delete our own temporary files that a killed save left beside the evaluation file
+        (where outputs are suggested), at the start rather than at the next save there."""
+        from desktop.safe_save import remove_stale_temporaries
+
+        return remove_stale_temporaries(self.path.parent)
+
     def close(self) -> None:
         """Close the file; a writable document releases its lock (a lost one is left alone)."""
         self.store.close()

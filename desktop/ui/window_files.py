@@ -127,6 +127,7 @@ class FileHandling:
     def _prepare_writes(self) -> None:
         if self.document is not None:
             self.document.prepare_writes()
+            self.document.sweep_leftover_temporaries()
 
     def wait_for_verification(self, timeout_ms: int = 30_000) -> bool:
         """Block until the background check is done (closing the window; tests)."""

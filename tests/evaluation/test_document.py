@@ -179,3 +179,19 @@ def test_opening_and_reading_leave_sqlite_utils_for_the_first_save(evaluation):
     reopened = Document.open(evaluation, user="山田")
     assert reopened.session().answers()[ITEM] == "非該当"
     reopened.close()
+
+
+def test_a_killed_saves_leftover_beside_the_file_is_swept_when_asked(evaluation):
+    import os
+    import time
+
+    stale = evaluation.parent / ".~hyoka-ab12cd34.pdf"
+    fresh = evaluation.parent / ".~hyoka-ef56gh78.xlsx"  # someone's export right now
+    for path in (stale, fresh):
+        path.write_bytes(b"%PDF- cut")
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    document = Document.open(evaluation, user="山田")
+    assert document.sweep_leftover_temporaries() == [stale]
+    document.close()
+    assert not stale.exists() and fresh.exists()

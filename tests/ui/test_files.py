@@ -134,6 +134,25 @@ def test_heartbeat_refreshes_the_lock_and_asks_for_the_hourly_backup(
 
 
 # --- errors from the store ------------------------------------------------------------------------
+def test_opening_sweeps_a_killed_exports_leftover_once_the_evaluation_is_shown(
+    make_window, db_path, r8, qtbot
+):
+    """A report killed mid-write leaves .~hyoka-*.pdf beside the file: gone at the next start,
+    and sqlite-utils is ready before the first save."""
+    import os
+    import time
+
+    make_file(db_path, r8)
+    leftover = db_path.parent / ".~hyoka-ab12cd34.pdf"
+    leftover.write_bytes(b"%PDF- cut")
+    an_hour_ago = time.time() - 3600
+    os.utime(leftover, (an_hour_ago, an_hour_ago))
+    window = make_window()
+    assert window.open_path(db_path)
+    qtbot.waitUntil(lambda: not leftover.exists(), timeout=3000)
+    assert window.document.store._db is not None
+
+
 def test_not_an_evaluation_file_gets_a_clear_dialog(make_window, tmp_path):
     other = tmp_path / "備考.sqlite"
     other.write_text("これは評価ファイルではありません", encoding="utf-8")

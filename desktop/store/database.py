@@ -257,6 +257,17 @@ def ensure_writable(path: Path) -> None:
         )
 
 
+def ensure_one_name(path: Path) -> None:
+    """The lock sits beside the name the file was opened by: a second name (a hard link)
+    would get a lock of its own, and two people could write at once."""
+    try:
+        links = os.stat(path).st_nlink
+    except OSError:
+        return  # the opening itself reports a file it cannot reach
+    if links > 1:
+        raise errors.SeveralNames(path)
+
+
 def error_code(exc: sqlite3.Error) -> int | None:
     return getattr(exc, "sqlite_errorcode", None)
 

@@ -136,6 +136,15 @@ class ReadOnlyFile(_FileError):
     )
 
 
+class SeveralNames(_FileError):
+    title = "別の名前でも開けるファイルです"
+    message = (
+        "{path} には別の名前（ハードリンク）があります。二つの名前から同時に書き込むと"
+        "ロックが別々になり、変更が失われるおそれがあるため、書き込み用には開きません。"
+        "ファイルは変更していません。読み取り専用で開くか、コピーを作ってから開いてください。"
+    )
+
+
 class CannotOpen(StoreError):
     title = "ファイルを開けません"
 

@@ -139,6 +139,7 @@ class EvaluationFile(
             raise errors.NoEvaluation(path)
         if kind != "missing" and not read_only:
             database.ensure_writable(path)
+            database.ensure_one_name(path)
         version = None
         interrupted = False
         wal = kind == "sqlite" and database.in_wal_mode(path)

@@ -225,6 +225,29 @@ def test_another_spelling_of_the_path_finds_the_same_lock(evaluation_file, tmp_p
                 EvaluationFile.open(spelling, user="佐藤")
 
 
+def test_a_file_with_a_second_name_is_not_opened_for_writing(evaluation_file, tmp_path):
+    """A hard link is a second name with a lock of its own: two people could write at once."""
+    from desktop.store.errors import SeveralNames
+
+    path = evaluation_file()
+    other_name = tmp_path / "別名.sqlite"
+    os.link(path, other_name)
+    if os.stat(path).st_nlink < 2:
+        pytest.skip("this file system does not count a file's names")
+    before = path.read_bytes()
+    for name in (path, other_name):
+        with pytest.raises(SeveralNames) as refused:
+            EvaluationFile.open(name, user="佐藤")
+        assert "ハードリンク" in str(refused.value) and "読み取り専用で開く" in str(refused.value)
+        assert not lock_path(name).exists()
+    assert path.read_bytes() == before
+    with EvaluationFile.open(other_name, user="佐藤", read_only=True) as reader:
+        assert reader.evaluations()
+    other_name.unlink()
+    with EvaluationFile.open(path, user="佐藤"):  # one name again: writable
+        pass
+
+
 # --- stale or alive: the boundaries -------------------------------------------------------
 def test_another_pcs_heartbeat_is_alive_up_to_ten_minutes_and_stale_after():
     at_limit = (NOW - timedelta(minutes=10)).isoformat()

@@ -40,6 +40,9 @@ PROGRAM_SUFFIXES = frozenset({
     ".run", ".app", ".pl", ".rb",
     # disk images (opening mounts them and hides what is inside)
     ".iso", ".img", ".vhd", ".vhdx",
+    # Office files that carry macros or add-ins (run by opening them: .xll is a DLL)
+    ".xlsm", ".xltm", ".xlam", ".xla", ".xll", ".xlsb", ".docm", ".dotm", ".pptm", ".potm",
+    ".ppam", ".ppsm", ".sldm",
 })
 # fmt: on
 

@@ -73,6 +73,9 @@ def test_a_very_long_name_keeps_its_extension():
         "x.exe  ",
         "../x.bat",
         "x\u202efdp.exe",
+        "集計.xlsm",  # macros run when Excel opens it
+        "アドイン.xll",  # an Excel add-in is a DLL
+        "文書.DOCM",
     ],
 )
 def test_programs_and_scripts_are_recognised(name):

@@ -255,6 +255,9 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self.navigation.select(indicator_id)
         if self.current_indicator_id() != indicator_id:
             self.show_indicator(indicator_id)
+        # A jump from a list in its own window (伸びしろ, 変更履歴) brings the main window
+        # forward, so that the next key answers the sub-item rather than going to the list.
+        self.activateWindow()
         if target is not None:
             return self.panel.focus_target(target)
         self.panel.focus_first_open_row()

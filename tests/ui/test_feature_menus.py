@@ -5,6 +5,7 @@ from __future__ import annotations
 import openpyxl
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 
 from desktop.evaluation.session import Session, create_evaluation
 from desktop.store import EvaluationFile
@@ -131,8 +132,15 @@ def test_gaps_dialog_jumps_to_the_item(window, qtbot):
     from desktop.ui.gap_view import GapView
 
     view = dialog.findChild(GapView)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
     view.itemActivated.emit(ITEM)
     assert window.current_indicator_id() == "suishin.I.process.features"
+    # The keys go to the sub-item now, not to the list the jump came from.
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    focus = QApplication.focusWidget()
+    row = next(r for r in window.panel.rows if r is focus or r.isAncestorOf(focus))
+    assert row.item.id == ITEM
+    assert dialog.isVisible()  # still open behind, for the next item
     dialog.close()
 
 

@@ -231,7 +231,10 @@ def test_a_file_with_a_second_name_is_not_opened_for_writing(evaluation_file, tm
 
     path = evaluation_file()
     other_name = tmp_path / "別名.sqlite"
-    os.link(path, other_name)
+    try:
+        os.link(path, other_name)
+    except OSError:
+        pytest.skip("this file system has no hard links")
     if os.stat(path).st_nlink < 2:
         pytest.skip("this file system does not count a file's names")
     before = path.read_bytes()

@@ -27,6 +27,14 @@ XCB_LIBRARIES = {
     "libxcb-xkb.so.1": "libxcb-xkb1",
     "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
     "libX11-xcb.so.1": "libx11-xcb1",
+    # What those need in turn (the plugin fails on these too, with Qt's English abort).
+    "libxcb.so.1": "libxcb1",
+    "libX11.so.6": "libx11-6",
+    "libxcb-util.so.1": "libxcb-util1",
+    "libxcb-shm.so.0": "libxcb-shm0",
+    "libxcb-sync.so.1": "libxcb-sync1",
+    "libxcb-xfixes.so.0": "libxcb-xfixes0",
+    "libxcb-render.so.0": "libxcb-render0",
 }
 GUI_LIBRARIES = {
     "libEGL.so.1": "libegl1",

@@ -52,3 +52,17 @@ def test_a_qt_import_error_is_explained():
     error = ImportError("libEGL.so.1: cannot open shared object file: No such file or directory")
     assert libs.package_of_import_error(error) == ["libegl1"]
     assert libs.package_of_import_error(ImportError("something else")) == []
+
+
+def test_the_readme_lists_every_package_the_check_names():
+    """The README's apt line is what an IT desk copies: the same packages as the check."""
+    import re
+    from pathlib import Path
+
+    from desktop.display_libraries import GUI_LIBRARIES, XCB_LIBRARIES
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    command = re.search(r"sudo apt install (libegl1[^`]*?)\n```", readme, re.S).group(1)
+    listed = set(command.replace("\\", " ").split())
+    assert listed == set(GUI_LIBRARIES.values()) | set(XCB_LIBRARIES.values())
+    assert {"libxcb-sync1", "libxcb-util1"} <= listed  # what the xcb plugin needs in turn

@@ -28,7 +28,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -379,12 +378,12 @@ class GapView(QWidget):
         self.search = QLineEdit(self)
         self.search.setPlaceholderText("絞り込み（区分・評価指標・小項目の文言・担当課・備考）")
         self.search.setClearButtonEnabled(True)
-        self.grant_filter = QComboBox(self)
+        self.grant_filter = GuardedComboBox(self)
         for label, value in GRANT_FILTERS:
             self.grant_filter.addItem(label, value)
         self.high_share_only = QCheckBox(f"全国該当率 {HIGH_SHARE_PCT:.0f}% 以上のみ", self)
         self.high_share_only.setToolTip(high_share_note())
-        self.answer_filter = QComboBox(self)
+        self.answer_filter = GuardedComboBox(self)
         for label, value in ANSWER_FILTERS:
             self.answer_filter.addItem(label, value)
         self.state_scored_too = QCheckBox("国が採点する小項目も表示", self)
@@ -392,7 +391,7 @@ class GapView(QWidget):
         self.count_label = QLabel(self)
         self.rates_label = QLabel(self)  # where the rates come from (national results or catalog)
         self.rates_label.setWordWrap(True)
-        self.order = QComboBox(self)
+        self.order = GuardedComboBox(self)
         for label, _column, _order in ORDERS:
             self.order.addItem(label)
 

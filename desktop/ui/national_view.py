@@ -1,9 +1,8 @@
 """The national view (全国の評価結果と比べる): rank and distribution, peers, prefecture,
 伸びしろ with real rates, three years and the amount estimate.
 
-Views lay out; the figures come from :mod:`desktop.national.analysis` and
-:mod:`desktop.national.views`, computed from the stored dataset (loading a year takes
-milliseconds, so every tab is recomputed on each change).
+Views lay out; the figures come from ``desktop.national.analysis`` and ``.views``, from
+the stored dataset (a year loads in milliseconds, so every tab is recomputed on each change).
 """
 
 from __future__ import annotations
@@ -35,6 +34,7 @@ from desktop.national.frames import frames_for
 from desktop.national.history import item_history
 from desktop.national.library import NationalLibrary
 from desktop.national.views import Table, gap_table, peer_table, save_table_xlsx
+from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.national_histogram import HistogramWidget
 from desktop.ui.national_table import NationalTableModel, make_table_view
 
@@ -73,7 +73,7 @@ class NationalDialog(QDialog):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
-        self.year_combo = QComboBox(objectName="nationalYear")
+        self.year_combo = GuardedComboBox(objectName="nationalYear")
         self.muni_combo = QComboBox(objectName="nationalMunicipality")
         self.muni_combo.setEditable(True)
         self.muni_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -102,14 +102,14 @@ class NationalDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         self.tabs.addTab(self._rank_tab(), "順位と分布")
         self.peer_model = NationalTableModel(self)
-        self.peer_kind = QComboBox(objectName="peerKind")
+        self.peer_kind = GuardedComboBox(objectName="peerKind")
         for key, label in PEER_CHOICES:
             self.peer_kind.addItem(label, key)
         self.tabs.addTab(
             self._table_tab(self.peer_model, "peerTable", self.peer_kind), "比較する市町村"
         )
         self.pref_model = NationalTableModel(self)
-        self.pref_combo = QComboBox(objectName="prefectureChoice")
+        self.pref_combo = GuardedComboBox(objectName="prefectureChoice")
         self.pref_summary = QLabel(objectName="prefectureSummary")
         self.pref_summary.setWordWrap(True)
         self.tabs.addTab(

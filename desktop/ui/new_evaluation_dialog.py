@@ -33,6 +33,7 @@ from desktop.prefectures import PREFECTURES
 from desktop.records import Municipality
 from desktop.ui import formatting as fmt
 from desktop.ui.dialog_buttons import action_buttons
+from desktop.ui.guarded_combo import GuardedComboBox
 
 MAX_INSURED = 5_000_000
 
@@ -86,7 +87,7 @@ class NewEvaluationDialog(QDialog):
         self.insured.setSuffix(" 人")
         if municipality and municipality.insured:
             self.insured.setValue(municipality.insured)
-        self.year = QComboBox()
+        self.year = GuardedComboBox()
         self.year.setObjectName("year")
 
         self.here = QRadioButton()

@@ -35,11 +35,9 @@ from desktop.national.standing import NationalStanding
 from desktop.report.model import Report, ReportRow
 from desktop.report.official import OfficialDifference
 from desktop.safe_save import SaveError, save_atomically
-from desktop.workbook.styles import use_japanese_default_font
+from desktop.workbook.styles import FONT_NAME, RATE_FORMAT, setup_print, use_japanese_default_font
 from desktop.workbook.text_fit import fit_row_heights
 
-FONT_NAME = "游ゴシック"
-RATE_FORMAT = "0.0%"
 IDS_SHEET = "_ids"
 MAIN_SHEET = "評価結果"
 GAPS_SHEET = "伸びしろ"
@@ -321,22 +319,9 @@ def _write_row(
 
 
 def _print_setup(sheet: Worksheet, header_row: int, last_row: int, width: int) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{header_row}:{header_row}"
+    """A4 landscape like the submission workbook's sheets, the header row repeated."""
+    setup_print(sheet, landscape=True, title_rows=f"{header_row}:{header_row}")
     sheet.print_area = f"A1:{get_column_letter(width)}{last_row}"
-    sheet.page_margins.left = sheet.page_margins.right = 0.3
-    sheet.page_margins.top = 0.5
-    sheet.page_margins.bottom = 0.6
-    sheet.HeaderFooter.scaleWithDoc = False  # the footer stays 9 pt when fitted
-    sheet.oddFooter.center.text = "&P / &N ページ"
-    sheet.oddFooter.center.size = 9
-    sheet.oddHeader.right.text = "&A"
-    sheet.oddHeader.right.size = 9
-    sheet.print_options.horizontalCentered = True
 
 
 # --- gaps ------------------------------------------------------------------------------

@@ -17,7 +17,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 FONT_NAME = "游ゴシック"
 FONT_SIZE = 10
-FOOTER_SIZE = 9
+# LibreOffice shrinks headers and footers with the sheet when it fits the sheet to the
+# page (it ignores scaleWithDoc="0"); sheets print at 90 % or more, so a 10 pt footer
+# prints at 9 pt or more there, and at 10 pt in Excel, which keeps its size.
+FOOTER_SIZE = 10
 
 # charset 128 = SHIFTJIS_CHARSET: tells Excel the font is a Japanese one, so on a PC
 # without 游ゴシック (before Windows 8.1) it falls back to a Japanese font (ＭＳ Ｐゴシック),

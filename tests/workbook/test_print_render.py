@@ -2,16 +2,18 @@
 
 The submission workbook and the report workbook go through LibreOffice headless (a
 private profile per test), the report PDF comes from the app itself. Checked: the
-page count, every page A4, no text smaller than 9 pt, and no cell's text cut: on
-every page of an answer sheet, each character of the cells the page holds (and of
-its repeated title rows and footer) is in the page's text. LibreOffice writes only
-what is visible, so a row too short for its text loses characters here.
+page count, every page A4, no text (footers included) printed smaller than 9 pt,
+and no cell's text cut: on every page of an answer sheet, each character of the
+cells the page holds (and of its repeated title rows and footer) is in the page's
+text. LibreOffice writes only what is visible, so a row too short for its text
+loses characters here.
 
 Skipped only where soffice or poppler's pdftotext/pdfinfo are missing (CI installs them).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
@@ -72,14 +74,28 @@ def page_texts(pdf: Path) -> list[str]:
 
 
 def smallest_text_pt(pdf: Path) -> float:
-    """The height of the smallest word box. A box spans the font's ascent to descent, at
-    least one em for the fonts used here, so this is never above the font size."""
-    html = subprocess.run(
-        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]+)</word>', html)
-    assert boxes
-    return min(float(bottom) - float(top) for top, bottom, _word in boxes)
+    """The smallest font size any visible text is printed at, in points.
+
+    Read from the page's drawing operators with pypdf: the size given to ``Tf`` times
+    the vertical scale of the text matrix and of the current transformation (which is
+    where LibreOffice applies "fit to page"). Blank runs are not text a reader sees.
+    """
+    from pypdf import PdfReader
+
+    sizes: list[float] = []
+
+    def visit(text, matrix, text_matrix, _font, size):
+        if not text.strip():
+            return
+        # the text space's vertical unit vector, mapped to the page: (c, d) of Tm × CTM
+        c = text_matrix[2] * matrix[0] + text_matrix[3] * matrix[2]
+        d = text_matrix[2] * matrix[1] + text_matrix[3] * matrix[3]
+        sizes.append(size * math.hypot(c, d))
+
+    for page in PdfReader(pdf).pages:
+        page.extract_text(visitor_text=visit)
+    assert sizes
+    return min(sizes)
 
 
 def chars(*texts: object) -> Counter:

@@ -102,6 +102,10 @@ EXCLUDED_MODULES = [
     "ssl",
     "_ssl",
     "_hashlib",
+    # pypdf's optional AES decryption (11.5 MB with its Rust core). The app refuses every
+    # encrypted PDF before decrypting (desktop/wording/document.py), and cryptography is
+    # not a dependency of ours: a build venv that has it for another reason adds it.
+    "cryptography",
     # Test tools that live in the same venv during CI.
     "pytest",
     "_pytest",
@@ -136,6 +140,36 @@ KEPT_TRANSLATIONS = {"qtbase_ja.qm", "qt_ja.qm", "qtbase_en.qm", "qt_en.qm"}
 # (about 25 MB on Windows).
 DROPPED_FILES = {"opengl32sw.dll", "d3dcompiler_47.dll"}
 
+# Linux: libraries every desktop has, taken from the system, as a pip-installed PySide6
+# takes them (AppImage's exclude list leaves them out for the same reason): X11 and xcb,
+# xkbcommon, fontconfig and freetype with what they link to, and D-Bus with the systemd
+# chain behind it (about 7 MB). A bundled copy older or newer than the system's X and
+# D-Bus servers expect helps nobody; when one is missing, the app names the Debian
+# package to install (desktop/display_libraries.py, README).
+LINUX_SYSTEM_LIBRARIES = {
+    "libX11.so.6",
+    "libX11-xcb.so.1",
+    "libXau.so.6",
+    "libXdmcp.so.6",
+    "libbsd.so.0",
+    "libmd.so.0",
+    "libxkbcommon.so.0",
+    "libxkbcommon-x11.so.0",
+    "libfontconfig.so.1",
+    "libexpat.so.1",
+    "libfreetype.so.6",
+    "libpng16.so.16",
+    "libbrotlidec.so.1",
+    "libbrotlicommon.so.1",
+    "libdbus-1.so.3",
+    "libsystemd.so.0",
+    "libgcrypt.so.20",
+    "libgpg-error.so.0",
+    "liblz4.so.1",
+    "libcap.so.2",
+}
+_XCB_LIBRARY = re.compile(r"^libxcb(?:-[a-z0-9-]+)?\.so(?:\.[\d.]+)?$")
+
 _QT_LIBRARY = re.compile(r"^(?:lib)?Qt6([A-Za-z0-9]+?)(?:\.so(?:\.[\d.]*)?|\.dll)$")
 _PLUGIN = re.compile(r"(?:^|/)plugins/([^/]+)/(?:lib)?([^/.]+)[^/]*$")
 
@@ -145,6 +179,8 @@ def keep(destination: str) -> bool:
     path = destination.replace("\\", "/")
     name = path.rsplit("/", 1)[-1]
     if name.lower() in DROPPED_FILES:
+        return False
+    if name in LINUX_SYSTEM_LIBRARIES or _XCB_LIBRARY.match(name):
         return False
     plugin = _PLUGIN.search(path)
     if plugin:

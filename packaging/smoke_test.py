@@ -1,6 +1,6 @@
 """Start the built one-folder app the way a user would and fail loudly if anything is off.
 
-Usage: ``python packaging/smoke_test.py dist/hyoka-desk [--work DIR] [--max-size-mib 120]``
+Usage: ``python packaging/smoke_test.py dist/hyoka-desk [--work DIR] [--max-size-mb 120]``
 
 Checks, each on the *built* program (not the source tree):
 - ``--version`` prints ``hyoka-desk <desktop.__version__>``;
@@ -36,7 +36,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO_ROOT = HERE.parent
 SCREENSHOT_SIZE = (1280, 800)
-DEFAULT_MAX_SIZE_MIB = 120
+# The issue's limit for the one-folder build, in decimal megabytes (120 MB = 114.4 MiB).
+DEFAULT_MAX_SIZE_MB = 120
 RUN_TIMEOUT_SECONDS = 120
 # stderr lines that are known and harmless: Qt's offscreen platform plugin says this
 # when a window is shown; ``export`` warns (and still exports) when sub-items are unanswered.
@@ -221,11 +222,12 @@ def available_commands(programs: Programs) -> set[str]:
 
 def check_exports(programs: Programs, db: Path, work: Path, *, skip_gui: bool = False) -> None:
     commands = available_commands(programs)
-    for missing in sorted({command for command, _, _ in EXPORTS} - commands):
-        print(f"  （{missing} コマンドはまだないので省略）")
+    missing = sorted({command for command, _, _ in EXPORTS} - commands)
+    if missing:
+        # A build that left out a command module (a hidden import not collected) runs,
+        # but without that command: that is a broken build, not something to skip.
+        raise SmokeTestFailure(f"ビルドに {', '.join(missing)} コマンドがありません。")
     for command, name, magic in EXPORTS:
-        if command not in commands:
-            continue
         if skip_gui and name.endswith(".pdf"):
             print(f"  （--skip-gui: {name} は省略）")
             continue
@@ -253,12 +255,12 @@ def check_import_and_backup(programs: Programs, db: Path, work: Path) -> None:
     print(f"  ok: backup → {backups[-1].name}")
 
 
-def check_size(build_dir: Path, max_mib: float) -> None:
+def check_size(build_dir: Path, max_mb: float) -> None:
     total, files = folder_size(build_dir)
-    mib = total / 2**20
-    print(f"  展開後の大きさ: {mib:.1f} MiB（{total / 1e6:.1f} MB、{files} ファイル）: {build_dir}")
-    if mib > max_mib:
-        raise SmokeTestFailure(f"ビルドが {mib:.1f} MiB で、上限 {max_mib} MiB を超えています。")
+    megabytes = total / 1e6
+    print(f"  展開後の大きさ: {megabytes:.1f} MB（{total / 2**20:.1f} MiB、{files} ファイル）: {build_dir}")
+    if megabytes > max_mb:
+        raise SmokeTestFailure(f"ビルドが {megabytes:.1f} MB で、上限 {max_mb:g} MB を超えています。")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -267,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         "build_dir", type=Path, help="pyinstaller が作ったフォルダ（dist/hyoka-desk）"
     )
     parser.add_argument("--work", type=Path, help="評価ファイルとスクリーンショットを置くフォルダ")
-    parser.add_argument("--max-size-mib", type=float, default=DEFAULT_MAX_SIZE_MIB)
+    parser.add_argument("--max-size-mb", type=float, default=DEFAULT_MAX_SIZE_MB)
     parser.add_argument(
         "--skip-gui",
         action="store_true",
@@ -294,7 +296,7 @@ def main(argv: list[str] | None = None) -> int:
             check_screenshot(programs, db, work / "ci-r8.png")
         check_exports(programs, db, work, skip_gui=args.skip_gui)
         check_import_and_backup(programs, db, work)
-        check_size(args.build_dir, args.max_size_mib)
+        check_size(args.build_dir, args.max_size_mb)
     except SmokeTestFailure as failure:
         print(f"起動確認に失敗しました: {failure}", file=sys.stderr)
         return 1

@@ -32,10 +32,16 @@ class Recorder:
         return result
 
 
-def run_spec(repo_root: Path, work: Path, monkeypatch, platform: str):
+FULL_LIST = ["desktop", "desktop.cli", "desktop.cli.workbook_commands", "desktop.ui.main_window"]
+
+
+def run_spec(repo_root: Path, work: Path, monkeypatch, platform: str, submodules=FULL_LIST):
     calls: list[tuple[str, tuple, dict]] = []
     fake_hooks = types.ModuleType("PyInstaller.utils.hooks")
-    fake_hooks.collect_submodules = lambda package: [f"{package}.<all submodules>"]
+    fake_hooks.collect_submodules = lambda package: [
+        name for name in submodules if name.split(".")[0] == package
+    ]
+    monkeypatch.setattr(sys, "path", list(sys.path))  # the spec puts the checkout first
     for name in ("PyInstaller", "PyInstaller.utils"):
         monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
     monkeypatch.setitem(sys.modules, "PyInstaller.utils.hooks", fake_hooks)
@@ -51,6 +57,16 @@ def run_spec(repo_root: Path, work: Path, monkeypatch, platform: str):
     return {
         name: [(a, k) for n, a, k in calls if n == name] for name in ("Analysis", "EXE", "COLLECT")
     }
+
+
+def test_a_package_list_without_the_command_modules_stops_the_build(
+    repo_root, tmp_path, monkeypatch
+):
+    """collect_submodules lists only what it can import: run where "desktop" is not
+    importable, it used to return almost nothing, and the build then lacked export,
+    import, report and the other command modules without a word."""
+    with pytest.raises(SystemExit, match="一覧が不完全"):
+        run_spec(repo_root, tmp_path, monkeypatch, "linux", submodules=["desktop"])
 
 
 @pytest.fixture
@@ -77,7 +93,7 @@ def test_entry_point_imports_and_hooks(linux_build, repo_root):
     assert [Path(p) for p in args[0]] == [repo_root / "desktop" / "__main__.py"]
     assert Path(kwargs["pathex"][0]) == repo_root  # the checkout, not an installed copy
     # Optional CLI modules are registered with importlib: the whole package is named.
-    assert kwargs["hiddenimports"] == ["desktop.<all submodules>"]
+    assert kwargs["hiddenimports"] == FULL_LIST
     assert [Path(p) for p in kwargs["hookspath"]] == [repo_root / "packaging" / "hooks"]
     for module in (
         "tkinter",
@@ -151,9 +167,25 @@ KEPT = [
     "resources/icons/hyoka-desk.ico",
     "libpython3.11.so.1.0",
     "python311.dll",
+    # Linux libraries that not every system has, or that Qt needs at a version of its own
+    "libzstd.so.1",
+    "liblzma.so.5",
+    "libglib-2.0.so.0",
+    "libicudata.so.73",
+    "PySide6/Qt/plugins/platforminputcontexts/libibusplatforminputcontextplugin.so",
 ]
 
 DROPPED = [
+    # Linux desktop libraries, taken from the system like a pip-installed PySide6 does
+    "libX11.so.6",
+    "libxcb.so.1",
+    "libxcb-render-util.so.0",
+    "libxkbcommon-x11.so.0",
+    "libfontconfig.so.1",
+    "libfreetype.so.6",
+    "libdbus-1.so.3",
+    "libsystemd.so.0",
+    "libgcrypt.so.20",
     "PySide6/Qt/plugins/platformthemes/libqgtk3.so",  # would drag in GTK, cairo, pango
     "PySide6/Qt/plugins/platforms/libqwayland.so",
     "PySide6/Qt/plugins/platforms/libqeglfs.so",

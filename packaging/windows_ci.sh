@@ -172,14 +172,15 @@ rm -f "$PYTHON_WIN_DIR"/python*._pth
 # Requirements: the project's dependencies with the test and build extras, read from
 # pyproject.toml. pip evaluates environment markers for the machine it runs on, even
 # with --platform, so the Windows-only dependencies are named here: colorama (pytest),
-# pefile and pywin32-ctypes (PyInstaller).
+# pefile and pywin32-ctypes (PyInstaller). The Linux venv has none of them, so nothing
+# else pins them: they are pinned here (raise them together with pytest/PyInstaller).
 "$HOST_PYTHON" - >"$WORK/requirements-windows.txt" <<'EOF'
 import tomllib
 project = tomllib.load(open("pyproject.toml", "rb"))["project"]
 extras = project["optional-dependencies"]
 for requirement in project["dependencies"] + extras["test"] + extras["build"]:
     print(requirement)
-for windows_only in ("colorama", "pefile", "pywin32-ctypes"):
+for windows_only in ("colorama==0.4.6", "pefile==2024.8.26", "pywin32-ctypes==0.2.3"):
     print(windows_only)
 EOF
 constraint_args=()
@@ -236,12 +237,13 @@ win "$PYTHON_EXE" -c "import sys, PySide6.QtCore as q; print('Python', sys.versi
 # --- 3. the Qt-free suites with the Windows Python ----------------------------------------------
 section "3/5 Windows の Python でテスト"
 
-# Qt-free: the store, the command line, catalogs, scoring, workbooks, saving, and the
+# Qt-free: the store, the evaluation's one door (opening, locks, backups), the command
+# line, catalogs, scoring, workbooks, the report workbook, wording, saving, and the
 # Windows file behaviour (files held open, forbidden names, output encodings). The
-# window and the PDF stay tested on Linux (tests/ui, tests/report); LibreOffice tests
+# window and the PDF stay tested on Linux (tests/ui; the PDF tests need pdftotext); LibreOffice tests
 # skip (no soffice on the Windows side), as do the POSIX-only ones, each with a reason.
-WINDOWS_SUITES=(tests/store tests/cli tests/catalog tests/scoring tests/workbook
-    tests/test_safe_save.py tests/test_windows_files.py)
+WINDOWS_SUITES=(tests/store tests/evaluation tests/cli tests/catalog tests/scoring
+    tests/workbook tests/report tests/wording tests/test_safe_save.py tests/test_windows_files.py)
 echo "\$ python.exe -m pytest ${WINDOWS_SUITES[*]}"
 set +e
 win "$PYTHON_EXE" -m pytest -q -p no:cacheprovider -p no:pytest-qt \

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 import subprocess
 import sys
@@ -172,6 +173,29 @@ def test_windows_ci_runs_every_qt_free_suite_and_fails_on_a_failure(repo_root):
         assert (repo_root / suite).is_dir()
     assert "tests/test_windows_files.py" in suites
     assert '[[ $test_status -eq 0 ]] || fail' in text
+
+
+QT_USE = re.compile(r"\bqtbot\b|\bqapp\b|^\s*(?:from|import) PySide6|desktop\.ui\b", re.M)
+# Not run under the Windows Python: the benchmark harness (Linux CI only) and the
+# packaging checks of the Linux build; fixtures holds data, not tests.
+NOT_FOR_WINDOWS = {"benchmarks", "packaging", "fixtures"}
+
+
+def test_every_qt_free_test_folder_runs_under_the_windows_python(repo_root):
+    """A Qt-free suite added later (tests/evaluation, tests/wording were) must not be
+    left out of the Windows run by oversight."""
+    text = (repo_root / "packaging" / "windows_ci.sh").read_text(encoding="utf-8")
+    suites = set(text.split("WINDOWS_SUITES=(", 1)[1].split(")", 1)[0].split())
+    qt_free = {
+        f"tests/{folder.name}"
+        for folder in (repo_root / "tests").iterdir()
+        if folder.is_dir()
+        and folder.name not in NOT_FOR_WINDOWS
+        and list(folder.glob("test_*.py"))
+        and not any(QT_USE.search(f.read_text(encoding="utf-8")) for f in folder.rglob("*.py"))
+    }
+    assert {"tests/store", "tests/wording"} <= qt_free  # the rule sees what it should
+    assert qt_free <= suites, sorted(qt_free - suites)
 
 
 def test_windows_ci_uses_python_311_and_a_64_bit_installer(repo_root):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from datetime import datetime, timedelta
@@ -173,7 +174,12 @@ def test_opening_and_reading_leave_sqlite_utils_for_the_first_save(evaluation):
         "document.close()\n"
     )
     completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8"
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        # Piped output is in the ANSI code page on Windows (cp1252 under Wine): print 該当 in UTF-8.
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
     )
     assert completed.stdout.split() == ["該当", "False", "True"], completed.stderr
     reopened = Document.open(evaluation, user="山田")

@@ -182,13 +182,14 @@ def run_rank(args: argparse.Namespace) -> int:
     print(
         f"{dataset.year_label} {municipality.prefecture}{municipality.name}: 合計 {fmt_points(result['total'])}点"
     )
+    print(f"全国 {result['rank']}位 / {result['of']:,}（{_spread(result, '')}）")
     print(
-        f"全国 {result['rank']}位 / {result['of']:,}（平均 {result['mean']}点、中央値 {fmt_points(result['median'])}点）"
+        f"{result['prefecture']}内 {result['prefecture_rank']}位 / {result['prefecture_of']}"
+        f"（{_spread(result, 'prefecture_')}）"
     )
-    print(f"{result['prefecture']}内 {result['prefecture_rank']}位 / {result['prefecture_of']}")
-    print(f"{band}内 {result['band_rank']}位 / {result['band_of']}")
+    print(f"{band}内 {result['band_rank']}位 / {result['band_of']}（{_spread(result, 'band_')}）")
     kaso = "過疎地域" if result["kaso"] else "過疎地域以外"
-    print(f"{kaso}内 {result['kaso_rank']}位 / {result['kaso_of']}")
+    print(f"{kaso}内 {result['kaso_rank']}位 / {result['kaso_of']}（{_spread(result, 'kaso_')}）")
     steps = "、".join(f"+{w['plus']}点で{w['rank']}位" for w in result["what_if"])
     print(f"あと何点で: {steps}")
     for goal in result["goals"]:
@@ -197,6 +198,14 @@ def run_rank(args: argparse.Namespace) -> int:
             f"（全国平均 {goal['national_mean']}点）"
         )
     return 0
+
+
+def _spread(result: dict, prefix: str) -> str:
+    """「平均 455.1点、中央値 469点、四分位 410〜510点」 of one group of ``standing``."""
+    return (
+        f"平均 {result[prefix + 'mean']:.1f}点、中央値 {fmt_points(result[prefix + 'median'])}点、"
+        f"四分位 {fmt_points(result[prefix + 'q1'])}〜{fmt_points(result[prefix + 'q3'])}点"
+    )
 
 
 # --- prefecture ----------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import json
 
 from desktop.cli import main
 from desktop.evaluation.session import Session
+from desktop.formats import fmt_points
 from desktop.store import EvaluationFile
 from tests.national.synthetic import expected_total, make_workbook
 
@@ -93,6 +94,33 @@ def test_rank_json(tmp_path, capsys, national_r8):
         assert field in data
     goal = data["goals"][0]
     assert set(goal) >= {"grant", "goal", "points", "national_mean"}
+
+
+def test_rank_text_gives_each_groups_median_and_quartiles(tmp_path, capsys, national_r8):
+    import statistics
+
+    db = _imported(tmp_path, capsys, national_r8)
+    target = national_r8.municipalities[10]
+    who = f"{target.prefecture}/{target.name}"
+    code, out, _err = _run(capsys, "national", "rank", "--db", db, "--name", who)
+    assert code == 0
+    data = json.loads(_run(capsys, "national", "rank", "--db", db, "--name", who, "--json")[1])
+    band = [expected_total(m) for m in national_r8.municipalities if m.band == target.band]
+    q1, _q2, q3 = statistics.quantiles(band, n=4, method="inclusive")
+    assert (data["band_median"], data["band_q1"], data["band_q3"]) == (
+        statistics.median(band),
+        q1,
+        q3,
+    )
+    lines = out.splitlines()
+    for prefix, start in (
+        ("prefecture", f"{target.prefecture}内"),
+        ("band", "規模区分"),
+        ("kaso", "過疎地域"),
+    ):
+        (line,) = [line for line in lines if line.startswith(start)]
+        median, q1, q3 = (fmt_points(data[f"{prefix}_{k}"]) for k in ("median", "q1", "q3"))
+        assert f"中央値 {median}点、四分位 {q1}〜{q3}点" in line, line
 
 
 def test_rank_by_insurer_and_unknown(tmp_path, capsys, national_r8):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.national.analysis import Distribution, distribution, rank_of
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 from desktop.national.text import norm
 from desktop.records import PeerChoice
@@ -73,17 +72,3 @@ def chosen_peers(
             seen.add(found.serial)
             members.append(found)
     return ChosenPeers(members, missing)
-
-
-def group_figures(members: list[NationalMunicipality], municipality: NationalMunicipality) -> dict:
-    """Rank within ``members`` (ties share the better rank) and their distribution."""
-    totals = [m.total for m in members]
-    stats: Distribution = distribution(totals)
-    return {
-        "rank": rank_of(municipality.total, totals),
-        "of": len(totals),
-        "mean": round(stats.mean, 2),
-        "median": stats.median,
-        "q1": stats.q1,
-        "q3": stats.q3,
-    }

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.formats import year_label
 from desktop.national import analysis as A
-from desktop.national.chosen import CHOSEN_KIND, CHOSEN_LABEL, chosen_peers, group_figures
+from desktop.national.chosen import CHOSEN_KIND, CHOSEN_LABEL, chosen_peers
 from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
 from desktop.national.history import item_history
@@ -45,6 +45,14 @@ PEER_CHOICES = (
     ("prefecture", "同じ都道府県"),
     (CHOSEN_KIND, CHOSEN_LABEL),
 )
+
+
+def _spread(figures: dict, prefix: str) -> str:
+    """「平均 453.0・中央値 455・四分位 400〜510」 of one comparison group, as for the nation."""
+    return (
+        f"平均 {figures[f'{prefix}_mean']:.1f}・中央値 {figures[f'{prefix}_median']:g}・"
+        f"四分位 {figures[f'{prefix}_q1']:g}〜{figures[f'{prefix}_q3']:g}"
+    )
 
 
 class NationalDialog(NationalDialogActions, QDialog):
@@ -359,14 +367,15 @@ class NationalDialog(NationalDialogActions, QDialog):
             f"四分位 {result['q1']:g}〜{result['q3']:g}）"
         )
         self.rank_labels["prefecture"].setText(
-            f"{result['prefecture_rank']}位 / {result['prefecture_of']}（{m.prefecture}、平均 {result['prefecture_mean']:.1f}）"
+            f"{result['prefecture_rank']}位 / {result['prefecture_of']}（{m.prefecture}、"
+            f"{_spread(result, 'prefecture')}）"
         )
         self.rank_labels["band"].setText(
-            f"{result['band_rank']}位 / {result['band_of']}{band}（平均 {result['band_mean']:.1f}）"
+            f"{result['band_rank']}位 / {result['band_of']}{band}（{_spread(result, 'band')}）"
         )
         kaso = "過疎地域" if m.kaso else "過疎地域以外"
         self.rank_labels["kaso"].setText(
-            f"{result['kaso_rank']}位 / {result['kaso_of']}（{kaso}、平均 {result['kaso_mean']:.1f}）"
+            f"{result['kaso_rank']}位 / {result['kaso_of']}（{kaso}、{_spread(result, 'kaso')}）"
         )
         self.histogram.set_data(
             [x.total for x in self.dataset.municipalities],
@@ -407,10 +416,11 @@ class NationalDialog(NationalDialogActions, QDialog):
         if not chosen.chosen_count:
             label.setText("まだ選んでいません（「比較する市町村」の「比較する市町村を選ぶ…」で選べます）")
             return
-        f = group_figures(chosen.members, self.municipality)
+        totals = [m.total for m in chosen.members]
+        f = A.group_figures(self.municipality.total, totals, "chosen")
         label.setText(
-            f"{f['rank']}位 / {f['of']}（選んだ{chosen.chosen_count}市町村と自分、平均 {f['mean']:.1f}・"
-            f"中央値 {f['median']:g}・四分位 {f['q1']:g}〜{f['q3']:g}）"
+            f"{f['chosen_rank']}位 / {f['chosen_of']}（選んだ{chosen.chosen_count}市町村と自分、"
+            f"{_spread(f, 'chosen')}）"
         )
 
     def _peer_note(self, kind, chosen) -> str:

@@ -246,3 +246,30 @@ def test_peers_chosen_by_the_user_are_saved_with_the_evaluation_and_compared(
     assert window.session.peer_choices() == []
     assert again.peer_model.rowCount() == 1
     again.close()
+
+
+def test_every_comparison_group_shows_its_median_and_quartiles(
+    window, qtbot, tmp_path, workbook_with_town
+):
+    import statistics
+
+    info, town = workbook_with_town
+    db = tmp_path / "town.sqlite"
+    half_answered(db, registry.for_year(2026))
+    assert window.open_path(db)
+    qtbot.waitUntil(lambda: window.session is not None)
+    assert window.national.import_national(info.path, confirm=lambda lines: True)
+    dialog = window.national.show_national()
+    groups = {
+        "prefecture": lambda m: m.prefecture_no == town.prefecture_no,
+        "band": lambda m: m.band == town.band,
+        "kaso": lambda m: m.kaso == town.kaso,
+    }
+    for key, keep in groups.items():
+        totals = sorted(expected_total(m) for m in info.municipalities if keep(m))
+        text = dialog.rank_labels[key].text()
+        assert f"中央値 {statistics.median(totals):g}" in text, key
+        if len(totals) > 1:
+            q1, _q2, q3 = statistics.quantiles(totals, n=4, method="inclusive")
+            assert f"四分位 {q1:g}〜{q3:g}" in text, key
+    dialog.close()

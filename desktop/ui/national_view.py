@@ -32,7 +32,7 @@ from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
 from desktop.national.history import item_history
 from desktop.national.library import NationalLibrary
-from desktop.national.views import Table, gap_table, peer_table
+from desktop.national.views import Table, gap_table, peer_table, prefecture_table
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.national_dialog_actions import SOURCE_NOTE, NationalDialogActions
 from desktop.ui.national_histogram import HistogramWidget
@@ -471,30 +471,9 @@ class NationalDialog(NationalDialogActions, QDialog):
         if self.dataset is None or number is None:
             return
         name = self.pref_combo.currentText()
-        view = A.prefecture_view(self.dataset, self.catalog, name)
-        members = [m for m in self.dataset.municipalities if m.prefecture_no == number]
-        table = peer_table(
-            self.dataset, self.catalog, members, f"{name}の市町村", mark=self.municipality
-        )
+        table, view = prefecture_table(self.dataset, self.catalog, name, mark=self.municipality)
+        self.pref_model.set_table(table)
         far = view["far_below"]
-        below = {m["serial"] for m in far["municipalities"]}
-        rows = [
-            (*row, "○" if m_serial in below else "")
-            for row, m_serial in zip(
-                table.rows,
-                [m.serial for m in sorted(members, key=lambda m: (-m.total, m.serial))],
-                strict=True,
-            )
-        ]
-        self.pref_model.set_table(
-            Table(
-                table.title,
-                (*table.headers, "大きく下回る"),
-                rows,
-                (*table.numeric, False),
-                table.highlight,
-            )
-        )
         reached = [t["tier"] for t in view["tiers"] if t["reached"]]
         self.pref_summary.setText(
             f"{name}: {view['count']}市町村、平均 {view['average']:.1f}点（全国平均 {view['national_mean']:.1f}点）。"

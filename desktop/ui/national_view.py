@@ -36,6 +36,8 @@ from desktop.national.views import Table, gap_table, peer_table, prefecture_tabl
 from desktop.ui.guarded_combo import GuardedComboBox
 from desktop.ui.national_dialog_actions import SOURCE_NOTE, NationalDialogActions
 from desktop.ui.national_histogram import HistogramWidget
+from desktop.ui.national_own_result import TAB_TITLE as OWN_TAB_TITLE
+from desktop.ui.national_own_result import refresh_own_result
 from desktop.ui.national_table import NationalTableModel, make_table_view
 
 PEER_CHOICES = (
@@ -144,6 +146,12 @@ class NationalDialog(NationalDialogActions, QDialog):
         self.tabs.addTab(
             self._table_tab(self.gap_model, "nationalGapTable", self.gap_note),
             "伸びしろ（実際の該当率）",
+        )
+        self.own_model = NationalTableModel(self)
+        self.own_summary = QLabel(objectName="ownResultSummary")
+        self.own_summary.setWordWrap(True)
+        self.tabs.addTab(
+            self._table_tab(self.own_model, "ownResultTable", self.own_summary), OWN_TAB_TITLE
         )
         self.history_model = NationalTableModel(self)
         self.tabs.addTab(self._table_tab(self.history_model, "historyTable"), "3年間の推移")
@@ -404,6 +412,7 @@ class NationalDialog(NationalDialogActions, QDialog):
         )
         self._refresh_prefecture()
         self._refresh_gaps(members)
+        refresh_own_result(self.own_model, self.own_summary, self.session, self.dataset, m)
         self._refresh_history()
         self._refresh_amount()
 

@@ -321,7 +321,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
         found = find_municipality(dataset, insurer=args.insurer, name=args.name)
         plan = plan_seed(catalog, dataset, found)
         if args.dry_run:
-            for line in plan.summary_lines():
+            for line in [*plan.summary_lines(), "", *plan.detail_lines()]:
                 print(line)
             print("（確認のみ: まだ何も書き込んでいません）")
             return 0
@@ -338,6 +338,11 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
     )
     for line in plan.summary_lines():
         print(line)
+    details = plan.detail_lines()
+    if plan.not_seeded:  # what is left to answer again, by name
+        rest = next(i for i, line in enumerate(details) if line.startswith("回答にしない小項目"))
+        for line in details[rest:]:
+            print(line)
     return 0
 
 

@@ -221,6 +221,26 @@ def test_new_from_national_seeds_answers_marked_for_review(tmp_path, capsys, nat
         assert store.municipality().name == target.name
 
 
+def test_new_from_national_dry_run_lists_each_sub_item(tmp_path, capsys, national_r7):
+    db = _imported(tmp_path, capsys, national_r7)
+    target = national_r7.municipalities[5]
+    argv = ["new", "--db", db, "--catalog", "municipal-r8", "--from-national", "R7"]
+    who = ["--name", f"{target.prefecture}/{target.name}"]
+    code, out, err = _run(capsys, *argv, *who, "--dry-run")
+    assert code == 0, err
+    key = "suishin.I.process.features.a"
+    answer = "該当" if target.points[key] else "非該当"
+    lines = out.splitlines()
+    heading = next(
+        i for i, line in enumerate(lines) if line.startswith("推進 目標Ⅰ 体制・取組指標群 1 ")
+    )
+    assert lines[heading + 1] == f"　ア: {answer}（国の得点 {target.points[key]:g}点／4点）"
+    assert "確認のみ" in out
+    if (tmp_path / "town.sqlite").exists():  # nothing written by the dry run
+        with EvaluationFile.open(db, user="t", read_only=True) as store:
+            assert 2026 not in {r.fiscal_year for r in store.evaluations()}
+
+
 def test_no_dataset_yet(tmp_path, capsys):
     code, _out, err = _run(
         capsys, "national", "rank", "--db", str(tmp_path / "t.sqlite"), "--name", "森町"

@@ -68,3 +68,31 @@ def test_a_read_only_file_refuses_a_new_list(session_r8):
         assert reader.peer_choices() == [INAWASHIRO]
         with pytest.raises(ReadOnlySession):
             reader.set_peer_choices([OGUNI])
+
+
+def test_the_chosen_peers_are_carried_into_the_next_year(store, r7):
+    from desktop.evaluation.carryover import carry_forward, plan_carry
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import SOURCE_CARRY
+
+    r7_session = create_evaluation(store, r7)
+    r7_session.set_peer_choices([INAWASHIRO, OGUNI])
+    plan = plan_carry(store)
+    assert "引き継ぐ比較する市町村（自分で選んだもの）: 2市町村" in plan.summary_lines()
+    assert plan.to_dict()["peers"] == ["福島県猪苗代町", "山形県小国町"]
+    r8_session, _plan = carry_forward(store)
+    assert r8_session.peer_choices() == [INAWASHIRO, OGUNI]
+    assert r8_session.history()[0].source == SOURCE_CARRY
+    # Each year keeps its own list from then on.
+    r8_session.set_peer_choices([BANDAI])
+    assert r7_session.peer_choices() == [INAWASHIRO, OGUNI]
+
+
+def test_nothing_to_carry_says_nothing_about_peers(store, r7):
+    from desktop.evaluation.carryover import carry_forward, plan_carry
+    from desktop.evaluation.session import create_evaluation
+
+    create_evaluation(store, r7)
+    assert not any("比較する市町村" in line for line in plan_carry(store).summary_lines())
+    r8_session, _plan = carry_forward(store)
+    assert r8_session.peer_choices() == []

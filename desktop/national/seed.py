@@ -52,7 +52,7 @@ class SeedPlan:
         m = self.municipality
         lines = [
             f"{source}の全国集計結果（{m.prefecture}{m.name}、合計{m.total:g}点）→ {self.target.year_label}の評価",
-            f"回答にする小項目: {len(self.answers)}件（「前年度から引継ぎ・要確認」として表示）",
+            f"回答にする小項目: {len(self.seeded)}件（「前年度から引継ぎ・要確認」として表示）",
         ]
         if self.not_seeded:
             lines.append(f"回答にしない小項目: {len(self.not_seeded)}件（回答し直してください）")

@@ -51,6 +51,7 @@ class NationalDialogActions:
         """Start a year's evaluation from the municipality's official result (preview,
         backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
         from desktop.national.seed import apply_seed, plan_seed, seeded_municipality
+        from desktop.ui.seed_preview_dialog import ask_seed, preview_lines
 
         title = "国の評価結果から評価を始める"
         if self.document is None or self.document.read_only:
@@ -76,12 +77,8 @@ class NationalDialogActions:
             )
             return None
         plan = plan_seed(target, self.dataset, m)
-        lines = [*plan.summary_lines(), "", "作成の前に、このファイルのバックアップを作ります。"]
         accepted = (
-            confirm(lines)
-            if confirm is not None
-            else QMessageBox.question(self, title, "\n".join(lines) + "\n\n作成しますか？")
-            == QMessageBox.StandardButton.Yes
+            confirm(preview_lines(plan)) if confirm is not None else ask_seed(self, title, plan)
         )
         if not accepted:
             return None

@@ -93,37 +93,38 @@ def compare_items(
 
 
 def comparison_table(rows: list[ItemComparison], title: str) -> Table:
-    """The comparison as a sortable, exportable table (differences first)."""
+    """The comparison as a sortable, exportable table: differences first, and the verdict
+    and the difference beside the sub-item's name (the long text last)."""
     order = {OFFICIAL_LOWER: 0, OFFICIAL_HIGHER: 1, UNANSWERED: 2, SAME: 3}
     shown = sorted(rows, key=lambda r: order[r.verdict])
     return Table(
         title,
         (
             "小項目",
-            "内容",
-            "配点",
+            "比べた結果",
+            "差（国−自己評価）",
             "自己評価の回答",
+            "国の評価を回答にすると",
             "自己評価(点)",
             "国の評価(点)",
-            "国の評価を回答にすると",
-            "差（国−自己評価）",
-            "比べた結果",
+            "配点",
+            "内容",
         ),
         [
             (
                 r.reference,
-                r.text,
-                r.max_points,
+                r.verdict,
+                r.difference,
                 (r.answer or "未回答") + ("（見込み）" if r.estimated and r.answer else ""),
+                r.official_answer or "",
                 r.self_points if r.answer is not None else None,
                 r.official_points,
-                r.official_answer or "",
-                r.difference,
-                r.verdict,
+                r.max_points,
+                r.text,
             )
             for r in shown
         ],
-        (False, False, True, False, True, True, False, True, False),
+        (False, False, True, False, False, True, True, True, False),
     )
 
 

@@ -123,6 +123,39 @@ def test_rank_text_gives_each_groups_median_and_quartiles(tmp_path, capsys, nati
         assert f"中央値 {median}点、四分位 {q1}〜{q3}点" in line, line
 
 
+def test_rank_includes_the_peers_chosen_in_the_evaluation(tmp_path, capsys, national_r8):
+    """The list picked in the window (saved in the evaluation file) is a comparison group
+    of 'national rank' too: chosen_rank, chosen_of, chosen_mean, chosen_median, chosen_q1/q3."""
+    import statistics
+
+    from desktop.catalog import registry
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import PeerChoice
+
+    db = _imported(tmp_path, capsys, national_r8)
+    target = national_r8.municipalities[10]
+    who = ["--name", f"{target.prefecture}/{target.name}", "--json"]
+    data = json.loads(_run(capsys, "national", "rank", "--db", db, *who)[1])
+    assert "chosen_rank" not in data  # no evaluation file: no chosen group
+
+    picked = [national_r8.municipalities[i] for i in (2, 30, 55)]
+    with EvaluationFile.open(db, user="t") as store:
+        session = create_evaluation(store, registry.for_year(2026))
+        session.set_peer_choices([PeerChoice(m.serial, m.prefecture, m.name) for m in picked])
+    code, out, err = _run(capsys, "national", "rank", "--db", db, *who)
+    assert code == 0, err
+    data = json.loads(out)
+    group = [expected_total(m) for m in [target, *picked]]
+    mine = expected_total(target)
+    q1, _q2, q3 = statistics.quantiles(group, n=4, method="inclusive")
+    assert (data["chosen_rank"], data["chosen_of"]) == (1 + sum(t > mine for t in group), 4)
+    assert data["chosen_median"] == statistics.median(group)
+    assert (data["chosen_q1"], data["chosen_q3"]) == (q1, q3)
+    assert data["chosen"] == [f"{m.prefecture}{m.name}" for m in picked]
+    code, out, _err = _run(capsys, "national", "rank", "--db", db, *who[:-1])
+    assert f"自分で選んだ市町村の中で {data['chosen_rank']}位 / 4" in out
+
+
 def test_rank_by_insurer_and_unknown(tmp_path, capsys, national_r8):
     db = _imported(tmp_path, capsys, national_r8)
     target = next(m for m in national_r8.municipalities if m.insurer)

@@ -38,6 +38,7 @@ ACTION_RESTORE = "restore"
 ACTION_ITEM_TEXT = "item_text"
 ACTION_WAIVER = "prerequisite_waiver"
 ACTION_EFFORT = "gap_effort"
+ACTION_PEERS = "peer_choices"
 ACTION_LABELS = {
     ACTION_ANSWER: "回答",
     ACTION_NOTE: "指標の記録",
@@ -53,6 +54,7 @@ ACTION_LABELS = {
     ACTION_ITEM_TEXT: "公式文言（貼り付け・文言集）",
     ACTION_WAIVER: "前提条件の適用",
     ACTION_EFFORT: "伸びしろの実現性",
+    ACTION_PEERS: "比較する市町村（自分で選んだもの）",
 }
 
 # Where an evaluation's copy of an official sub-item text came from (item_texts.source).
@@ -92,6 +94,20 @@ class Municipality:
     code: str | None = None
     prefecture: str | None = None
     insured: int | None = None
+
+
+@dataclass(frozen=True)
+class PeerChoice:
+    """A municipality the user chose to compare with (比較する市町村を自分で選ぶ), named as
+    the national results name it: 通し番号 (stable across years), prefecture and name."""
+
+    serial: int
+    prefecture: str
+    name: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.prefecture}{self.name}"
 
 
 @dataclass(frozen=True)

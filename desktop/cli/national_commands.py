@@ -1,7 +1,8 @@
 """``hyoka-desk national …``: the ministry's national results (全国集計結果, 市町村分).
 
 * ``national import --db FILE XLSX [--dry-run]``: read, check and store a year's workbook;
-* ``national rank``: a municipality's national, prefecture, 規模区分 and 過疎 ranks;
+* ``national rank``: a municipality's national, prefecture, 規模区分 and 過疎 ranks (and
+  within the peers chosen in the evaluation file, where it holds a list);
 * ``national prefecture NAME``: a prefecture's municipalities, average and far-below list;
 * ``national amount``: the estimated basic allocation per grant (試算).
 
@@ -50,7 +51,7 @@ def register(subparsers) -> None:
     )
 
     rank = _add_dataset_command(
-        commands, "rank", run_rank, help="市町村の全国順位・都道府県内順位・規模区分内順位"
+        commands, "rank", run_rank, help="市町村の全国順位・都道府県内順位・規模区分内順位（選んだ比較する市町村の中の順位も）"
     )
     _who(rank)
 
@@ -173,6 +174,9 @@ def run_rank(args: argparse.Namespace) -> int:
         dataset = _load(args)
         municipality = find_municipality(dataset, insurer=args.insurer, name=args.name)
         result = standing(dataset, municipality, _catalog(dataset))
+    chosen = _chosen_group(args, dataset, municipality)
+    if chosen is not None:
+        result.update(chosen)
     if args.json:
         print_json(result)
         return 0
@@ -182,13 +186,21 @@ def run_rank(args: argparse.Namespace) -> int:
     print(
         f"{dataset.year_label} {municipality.prefecture}{municipality.name}: 合計 {fmt_points(result['total'])}点"
     )
+    print(f"全国 {result['rank']}位 / {result['of']:,}（{_spread(result, '')}）")
     print(
-        f"全国 {result['rank']}位 / {result['of']:,}（平均 {result['mean']}点、中央値 {fmt_points(result['median'])}点）"
+        f"{result['prefecture']}内 {result['prefecture_rank']}位 / {result['prefecture_of']}"
+        f"（{_spread(result, 'prefecture_')}）"
     )
-    print(f"{result['prefecture']}内 {result['prefecture_rank']}位 / {result['prefecture_of']}")
-    print(f"{band}内 {result['band_rank']}位 / {result['band_of']}")
+    print(f"{band}内 {result['band_rank']}位 / {result['band_of']}（{_spread(result, 'band_')}）")
     kaso = "過疎地域" if result["kaso"] else "過疎地域以外"
-    print(f"{kaso}内 {result['kaso_rank']}位 / {result['kaso_of']}")
+    print(f"{kaso}内 {result['kaso_rank']}位 / {result['kaso_of']}（{_spread(result, 'kaso_')}）")
+    if chosen is not None:
+        print(
+            f"自分で選んだ市町村の中で {result['chosen_rank']}位 / {result['chosen_of']}"
+            f"（{_spread(result, 'chosen_')}）"
+        )
+        if result["chosen_missing"]:
+            print(f"　この年度の結果にない市町村: {'、'.join(result['chosen_missing'])}")
     steps = "、".join(f"+{w['plus']}点で{w['rank']}位" for w in result["what_if"])
     print(f"あと何点で: {steps}")
     for goal in result["goals"]:
@@ -197,6 +209,44 @@ def run_rank(args: argparse.Namespace) -> int:
             f"（全国平均 {goal['national_mean']}点）"
         )
     return 0
+
+
+def _chosen_group(args, dataset, municipality) -> dict | None:
+    """The group of peers chosen in the evaluation file ``--db`` (比較する市町村を自分で選ぶ):
+    its ``chosen_*`` figures, the names (``chosen``) and those not in this year's results
+    (``chosen_missing``). The list of the evaluation of the dataset's year is used, else
+    that of the newest evaluation, as in the window; None without a file or a list."""
+    from desktop.evaluation.document import Document
+    from desktop.national.analysis import group_figures
+    from desktop.national.chosen import chosen_peers
+
+    path = db_path(args)
+    if not path.exists():
+        return None
+    with Document.open(
+        path, user=getattr(args, "user", None), read_only=True, create=False, backup_on_open=False
+    ) as document:
+        years = document.fiscal_years()
+        if not years:
+            return None
+        year = dataset.fiscal_year if dataset.fiscal_year in years else max(years)
+        choices = document.session(year).peer_choices()
+    if not choices:
+        return None
+    chosen = chosen_peers(dataset, municipality, choices)
+    return {
+        **group_figures(municipality.total, [m.total for m in chosen.members], "chosen"),
+        "chosen": [f"{m.prefecture}{m.name}" for m in chosen.members[1:]],
+        "chosen_missing": [c.display_name for c in chosen.missing],
+    }
+
+
+def _spread(result: dict, prefix: str) -> str:
+    """「平均 455.1点、中央値 469点、四分位 410〜510点」 of one group of ``standing``."""
+    return (
+        f"平均 {result[prefix + 'mean']:.1f}点、中央値 {fmt_points(result[prefix + 'median'])}点、"
+        f"四分位 {fmt_points(result[prefix + 'q1'])}〜{fmt_points(result[prefix + 'q3'])}点"
+    )
 
 
 # --- prefecture ----------------------------------------------------------------------------
@@ -312,7 +362,7 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
         found = find_municipality(dataset, insurer=args.insurer, name=args.name)
         plan = plan_seed(catalog, dataset, found)
         if args.dry_run:
-            for line in plan.summary_lines():
+            for line in [*plan.summary_lines(), "", *plan.detail_lines()]:
                 print(line)
             print("（確認のみ: まだ何も書き込んでいません）")
             return 0
@@ -329,6 +379,11 @@ def run_new_from_national(args: argparse.Namespace, catalog) -> int:
     )
     for line in plan.summary_lines():
         print(line)
+    details = plan.detail_lines()
+    if plan.not_seeded:  # what is left to answer again, by name
+        rest = next(i for i, line in enumerate(details) if line.startswith("回答にしない小項目"))
+        for line in details[rest:]:
+            print(line)
     return 0
 
 

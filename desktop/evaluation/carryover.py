@@ -45,6 +45,7 @@ from desktop.records import (
     Attachment,
     ChangeSet,
     EvaluationRecord,
+    PeerChoice,
 )
 from desktop.report.wording import target_reference
 from desktop.store.evaluation_file import EvaluationFile
@@ -99,6 +100,7 @@ class CarryPlan:
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
     wordings: dict[str, str] = field(default_factory=dict)
     attachments: list[tuple[Attachment, str]] = field(default_factory=list)
+    peers: list[PeerChoice] = field(default_factory=list)  # 比較する市町村（自分で選んだもの）
     new: list[CarryChange] = field(default_factory=list)
     split: list[CarryChange] = field(default_factory=list)
     merged: list[CarryChange] = field(default_factory=list)
@@ -140,6 +142,8 @@ class CarryPlan:
             f"引き継ぐ指標の記録（備考・根拠資料・担当）: {self.note_count}指標",
             f"引き継ぐ添付資料: {len(self.attachments)}件、小項目の文言: {len(self.wordings)}件",
         ]
+        if self.peers:
+            lines.append(f"引き継ぐ比較する市町村（自分で選んだもの）: {len(self.peers)}市町村")
         for title, changes in (
             ("新設（回答が必要）", self.new),
             ("分割・再編（回答し直しが必要）", self.split),
@@ -182,6 +186,7 @@ class CarryPlan:
             "notes": sorted(self.notes),
             "wordings": sorted(self.wordings),
             "attachments": [a.name for a, _target in self.attachments],
+            "peers": [p.display_name for p in self.peers],
             "new": changes(self.new),
             "split": changes(self.split),
             "merged": changes(self.merged),
@@ -231,6 +236,7 @@ def plan_carry(
     plan = CarryPlan(source, source_catalog, target_catalog, crosswalk)
     _plan_answers(store, plan)
     _plan_notes(store, plan)
+    plan.peers = store.peer_choices(source.id)
     _list_changes(plan)
     return plan
 
@@ -423,6 +429,8 @@ def carry_forward(
     with tempfile.TemporaryDirectory(prefix="hyoka-carry-") as scratch, store.transaction():
         session = create_evaluation(store, plan.target_catalog, carried_from=plan.source.id)
         session.apply(plan)
+        if plan.peers:  # the same comparison next year, until the user changes it
+            session.set_peer_choices(plan.peers, source=SOURCE_CARRY)
         for attachment, indicator_id in plan.attachments:
             _copy_attachment(store, session.evaluation_id, attachment, indicator_id, scratch)
     return session, plan

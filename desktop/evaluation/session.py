@@ -32,6 +32,7 @@ from desktop.records import (
     IndicatorNote,
     ItemText,
     Municipality,
+    PeerChoice,
 )
 from desktop.scoring import ScoreTree, score
 from desktop.scoring.answers import expand_all_of, normalize
@@ -57,6 +58,9 @@ def mark_in_progress(
         note = notes.get(indicator_id)
         if note is None or note.status == STATUS_NOT_STARTED:
             note_changes.setdefault(indicator_id, {})["status"] = STATUS_IN_PROGRESS
+
+
+MAX_PEER_CHOICES = 200  # 自分で選ぶ比較する市町村: a hand-picked list, not a whole region
 
 
 class Plan(Protocol):
@@ -152,6 +156,29 @@ class Session:
             )
         return self.store.set_gap_effort(
             self.evaluation_id, item_id, effort, source=source, at=now_iso()
+        )
+
+    # --- the municipalities chosen to compare with (比較する市町村を自分で選ぶ) ---------------------
+    def peer_choices(self) -> list[PeerChoice]:
+        """The municipalities the user picked to compare with, in 通し番号 order."""
+        return self.store.peer_choices(self.evaluation_id)
+
+    def set_peer_choices(
+        self, choices: list[PeerChoice], *, source: str | None = None
+    ) -> list[Change]:
+        """Replace the picked list (empty clears it) as one audited action."""
+        choices = sorted(set(choices), key=lambda c: c.serial)  # each once, 通し番号 order
+        if len({c.serial for c in choices}) != len(choices):
+            raise errors.InvalidInput(self.store.path, "同じ通し番号の市町村が二つあります。")
+        if len(choices) > MAX_PEER_CHOICES:
+            raise errors.InvalidInput(
+                self.store.path,
+                f"比較する市町村は{MAX_PEER_CHOICES}まで選べます（{len(choices)}選ばれています）。",
+            )
+        for choice in choices:
+            refuse_long_text(self.store.path, "市町村名", choice.display_name)
+        return self.store.set_peer_choices(
+            self.evaluation_id, choices, source=source, at=now_iso()
         )
 
     def item_texts(self) -> dict[str, ItemText]:

@@ -1,7 +1,8 @@
 """What people do with the national results by hand today, computed (no Qt, no I/O).
 
 * ranks: ties share the better rank (one plus the number strictly above);
-* distribution: mean, median, quartiles, standard deviation (population SD);
+* distribution: mean, median, quartiles, standard deviation (population SD), for the
+  nation and for every comparison group (:func:`group_figures`);
 * standing of one municipality: national, prefecture, 規模区分 and 過疎 ranks, per goal;
 * what-if: the rank with N more points;
 * peers, and each column's rate among all and among peers;
@@ -172,13 +173,9 @@ def standing(
         "q3": national.q3,
         "sd": round(national.sd, 2),
     }
-    for kind, prefix in (("prefecture", "prefecture"), ("band", "band"), ("kaso", "kaso")):
+    for kind in ("prefecture", "band", "kaso"):
         group = [m.total for m in peers(dataset, municipality, kind)]
-        stats = distribution(group)
-        result[f"{prefix}_rank"] = rank_of(municipality.total, group)
-        result[f"{prefix}_of"] = len(group)
-        result[f"{prefix}_mean"] = round(stats.mean, 2)
-        result[f"{prefix}_median"] = stats.median
+        result.update(group_figures(municipality.total, group, kind))
     result["prefecture"] = municipality.prefecture
     result["band"] = municipality.band
     result["band_derived"] = dataset.band_derived
@@ -204,6 +201,21 @@ def standing(
         {"plus": plus, "rank": rank_of(municipality.total + plus, totals)} for plus in WHAT_IF_STEPS
     ]
     return result
+
+
+def group_figures(total: float, group: Sequence[float], prefix: str) -> dict:
+    """``{prefix}_rank``, ``_of``, ``_mean``, ``_median``, ``_q1`` and ``_q3`` of ``total``
+    within ``group`` (the municipality's own total included): the same figures for every
+    comparison group, the nation's and a list the user picked alike."""
+    stats = distribution(group)
+    return {
+        f"{prefix}_rank": rank_of(total, group),
+        f"{prefix}_of": len(group),
+        f"{prefix}_mean": round(stats.mean, 2),
+        f"{prefix}_median": stats.median,
+        f"{prefix}_q1": stats.q1,
+        f"{prefix}_q3": stats.q3,
+    }
 
 
 def what_if(dataset: NationalDataset, total: float, extra: float = 0) -> int:

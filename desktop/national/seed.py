@@ -41,16 +41,55 @@ class SeedPlan:
     municipality: NationalMunicipality
     answers: dict[str, str] = field(default_factory=dict)  # target item id → value
     not_seeded: list[tuple[str, str]] = field(default_factory=list)  # (source item id, reason)
+    # What the preview lists: (source item id, target item id, answer) per seeded sub-item,
+    # and the official points of every source sub-item the national results score.
+    seeded: list[tuple[str, str, str]] = field(default_factory=list)
+    official_points: dict[str, float] = field(default_factory=dict)
+    source: Catalog | None = None
 
     def summary_lines(self) -> list[str]:
         source = f"{year_label(self.dataset_year)}"
         m = self.municipality
         lines = [
             f"{source}の全国集計結果（{m.prefecture}{m.name}、合計{m.total:g}点）→ {self.target.year_label}の評価",
-            f"回答にする小項目: {len(self.answers)}件（「前年度から引継ぎ・要確認」として表示）",
+            f"回答にする小項目: {len(self.seeded)}件（「前年度から引継ぎ・要確認」として表示）",
         ]
         if self.not_seeded:
             lines.append(f"回答にしない小項目: {len(self.not_seeded)}件（回答し直してください）")
+        return lines
+
+    def detail_lines(self) -> list[str]:
+        """What will be set, readable: per indicator of the new year, each sub-item with
+        the answer it gets and the official points it comes from; then the sub-items
+        left to answer again, each with its official points and the reason."""
+        from desktop.report.wording import indicator_reference, target_reference
+
+        target, source = self.target, self.source or self.target
+        by_indicator: dict[str, list[tuple[str, str, str]]] = {}
+        for entry in self.seeded:
+            by_indicator.setdefault(target.indicator_of(entry[1]).id, []).append(entry)
+        lines = [f"回答にする小項目（{len(self.seeded)}件）"]
+        for indicator in target.all_indicators():
+            entries = by_indicator.get(indicator.id)
+            if not entries:
+                continue
+            lines.append(f"{indicator_reference(target, indicator.id)} {indicator.title}")
+            for source_id, target_id, value in entries:
+                item = target.item(target_id)
+                points = self.official_points.get(source_id, 0.0)
+                line = f"　{item.label}: {_shown(item, value)}（国の得点 {points:g}点／{item.points}点）"
+                before = target_reference(source, source_id)
+                if source is not target and before != target_reference(target, target_id):
+                    line += f"　{source.year_label}の{before}から"
+                lines.append(line)
+        if self.not_seeded:
+            lines.append(f"回答にしない小項目（{len(self.not_seeded)}件、回答し直してください）")
+            for source_id, reason in self.not_seeded:
+                points = self.official_points.get(source_id, 0.0)
+                lines.append(
+                    f"　{source.year_label} {target_reference(source, source_id)}: "
+                    f"国の得点 {points:g}点（{reason}）"
+                )
         return lines
 
     def to_dict(self) -> dict:
@@ -60,6 +99,34 @@ class SeedPlan:
             "answers": dict(sorted(self.answers.items())),
             "not_seeded": [{"id": i, "reason": r} for i, r in self.not_seeded],
         }
+
+
+def _shown(item, value: str) -> str:
+    """An answer as the window shows it: 該当, なし, 「ア（全国上位7割）」, 「3点」."""
+    option = item.option(value) if item.options else None
+    if option is not None:
+        return f"{option.label}（{option.note}）" if option.note else option.label
+    if item.rule == EXTERNAL:
+        return f"{value}点"
+    return value
+
+
+def official_item_points(
+    catalog: Catalog, dataset: NationalDataset, municipality: NationalMunicipality
+) -> dict[str, float]:
+    """Per sub-item of ``catalog`` that the national results score: its official points
+    (the sum of its columns, tiers included, never above the item's points)."""
+    from desktop.national.columns import split_key
+
+    sums: dict[str, float] = {}
+    for index, key in enumerate(dataset.columns):
+        item_id = split_key(key)[0]
+        sums[item_id] = sums.get(item_id, 0.0) + municipality.points[index]
+    return {
+        item.id: min(float(item.points), sums[item.id])
+        for item in catalog.all_items()
+        if item.id in sums
+    }
 
 
 def official_answers(
@@ -115,7 +182,8 @@ def plan_seed(
             raise NationalFileError(
                 f"{source.year_label}から{target.year_label}への対応表が同梱されていません。"
             )
-    plan = SeedPlan(dataset.fiscal_year, target, municipality)
+    plan = SeedPlan(dataset.fiscal_year, target, municipality, source=source)
+    plan.official_points = official_item_points(source, dataset, municipality)
     for item_id, value in official_answers(source, dataset, municipality).items():
         if crosswalk is None:
             target_id = item_id if target.has_item(item_id) else None
@@ -134,6 +202,7 @@ def plan_seed(
         except (ValueError, KeyError):
             plan.not_seeded.append((item_id, f"{target.year_label}の選択肢にない回答"))
             continue
+        plan.seeded.append((item_id, target_id, value))
         for answer_id, answer in expand_all_of(target, target_id, value).items():
             plan.answers[answer_id] = answer
     return plan

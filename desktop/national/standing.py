@@ -52,6 +52,25 @@ class HistogramBin:
 
 
 @dataclass(frozen=True)
+class GroupSpread:
+    """A comparison group's distribution of totals: mean, median and quartiles."""
+
+    mean: float
+    median: float
+    q1: float
+    q3: float
+
+    @property
+    def text(self) -> str:
+        return (
+            f"平均 {self.mean:.1f}点、中央値 {self.median:g}点、四分位 {self.q1:g}〜{self.q3:g}点"
+        )
+
+
+SPREAD_GROUPS = ("prefecture", "band", "kaso")
+
+
+@dataclass(frozen=True)
 class NationalStanding:
     year_label: str
     name: str  # 「北海道 〇〇町」
@@ -74,6 +93,8 @@ class NationalStanding:
     bins: tuple[HistogramBin, ...]
     # 1点あたりの試算額（千円）per grant, None where the year's frame is not known.
     per_point: dict[str, float | None] = field(default_factory=dict)
+    # Each comparison group's own distribution (prefecture, band, kaso), as for the nation.
+    spreads: dict[str, GroupSpread] = field(default_factory=dict)
 
     @property
     def rank_lines(self) -> list[str]:
@@ -81,11 +102,17 @@ class NationalStanding:
         band = "同じ規模区分" if self.band is None else f"規模区分{self.band}"
         kaso = "過疎地域" if self.kaso else "過疎地域以外"
         worth = per_point_line(self.per_point)
+
+        def spread(group: str) -> str:
+            found = self.spreads.get(group)
+            return f"（{found.text}）" if found is not None else ""
+
         return [
             f"全国 {self.rank}位／{self.of}市町村（合計 {self.total:g}点）",
-            f"{self.prefecture}内 {self.prefecture_rank}位／{self.prefecture_of}市町村",
-            f"{band}の中で {self.band_rank}位／{self.band_of}市町村",
-            f"{kaso}の中で {self.kaso_rank}位／{self.kaso_of}市町村",
+            f"{self.prefecture}内 {self.prefecture_rank}位／{self.prefecture_of}市町村"
+            + spread("prefecture"),
+            f"{band}の中で {self.band_rank}位／{self.band_of}市町村" + spread("band"),
+            f"{kaso}の中で {self.kaso_rank}位／{self.kaso_of}市町村" + spread("kaso"),
             f"全国の平均 {self.mean:.1f}点、中央値 {self.median:g}点、"
             f"四分位 {self.q1:g}〜{self.q3:g}点",
             *([f"{worth}（基本配分枠による。実際の交付額とは異なります）"] if worth else []),
@@ -161,6 +188,15 @@ def build_standing(
             [m.total for m in dataset.municipalities], municipality.total, catalog.total_max
         ),
         per_point=per_point,
+        spreads={
+            group: GroupSpread(
+                figures[f"{group}_mean"],
+                figures[f"{group}_median"],
+                figures[f"{group}_q1"],
+                figures[f"{group}_q3"],
+            )
+            for group in SPREAD_GROUPS
+        },
         **{name: figures[name] for name in _STANDING_FIGURES},
     )
 

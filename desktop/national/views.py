@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.catalog.model import GOAL_NUMERALS, Catalog
-from desktop.national.analysis import Ranking, item_rates
+from desktop.national.analysis import Ranking, find_prefecture, item_rates, prefecture_view
 from desktop.national.dataset import NationalDataset, NationalMunicipality
 
 MOST_PEERS_PCT = 50.0  # 「比較市町村の多くが該当」
@@ -89,6 +89,36 @@ def peer_table(
         )
     numeric = (True, False, False, True, False, True) + (True,) * len(nodes)
     return Table(title, headers, rows, numeric, frozenset(highlight))
+
+
+def prefecture_table(
+    dataset: NationalDataset,
+    catalog: Catalog,
+    name: str,
+    mark: NationalMunicipality | None = None,
+) -> tuple[Table, dict]:
+    """The prefecture's municipalities, ranked within the prefecture first (ties share the
+    better rank), then nationally, with 「大きく下回る」; and the ``prefecture_view`` figures."""
+    view = prefecture_view(dataset, catalog, name)
+    members = [m for m in dataset.municipalities if m.prefecture_no == find_prefecture(dataset, name)]
+    table = peer_table(dataset, catalog, members, f"{view['prefecture']}の市町村", mark=mark)
+    ranks = {row["serial"]: row["prefecture_rank"] for row in view["municipalities"]}
+    below = {row["serial"] for row in view["far_below"]["municipalities"]}
+    ordered = sorted(members, key=lambda m: (-m.total, m.serial))  # peer_table's row order
+    rows = [
+        (ranks[m.serial], *row, "○" if m.serial in below else "")
+        for m, row in zip(ordered, table.rows, strict=True)
+    ]
+    return (
+        Table(
+            table.title,
+            ("都道府県内順位", *table.headers, "大きく下回る"),
+            rows,
+            (True, *table.numeric, False),
+            table.highlight,
+        ),
+        view,
+    )
 
 
 def gap_table(

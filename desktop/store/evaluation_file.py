@@ -32,6 +32,7 @@ from desktop.store.opening import (
     migrated_copy,
     probe,
 )
+from desktop.store.peer_tables import PeerTables
 from desktop.store.schema import SCHEMA_VERSION, application_id, mark, pending
 from desktop.store.wording_tables import WordingTables
 
@@ -52,7 +53,13 @@ def default_user() -> str:
 
 
 class EvaluationFile(
-    EvaluationTables, AnswerTables, EvidenceTables, WordingTables, EffortTables, AuditedWrites
+    EvaluationTables,
+    AnswerTables,
+    EvidenceTables,
+    WordingTables,
+    EffortTables,
+    PeerTables,
+    AuditedWrites,
 ):
     """An open evaluation file. Use :meth:`open`; close it (or use ``with``).
 

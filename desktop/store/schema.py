@@ -203,12 +203,31 @@ def _v5_gap_efforts(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v6_peer_choices(conn: sqlite3.Connection) -> None:
+    """The municipalities the user chose to compare with (比較する市町村を自分で選ぶ)."""
+    _run_script(
+        conn,
+        """
+        CREATE TABLE peer_choices (
+            evaluation_id INTEGER NOT NULL REFERENCES evaluations(id),
+            serial INTEGER NOT NULL,
+            prefecture TEXT NOT NULL,
+            name TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            PRIMARY KEY (evaluation_id, serial)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[sqlite3.Connection], None]]] = [
     (1, "評価ファイルの基本構造", _v1_base),
     (2, "根拠資料の添付", _v2_attachments),
     (3, "国による評価結果", _v3_official_results),
     (4, "貼り付けた公式文言と前提条件の適用", _v4_item_texts_and_waivers),
     (5, "伸びしろの実現性", _v5_gap_efforts),
+    (6, "自分で選んだ比較する市町村", _v6_peer_choices),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -14,12 +14,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QTabWidget,
@@ -29,13 +27,17 @@ from PySide6.QtWidgets import (
 
 from desktop.formats import year_label
 from desktop.national import analysis as A
+from desktop.national.chosen import CHOSEN_KIND, CHOSEN_LABEL, chosen_peers
 from desktop.national.errors import NationalFileError
 from desktop.national.frames import frames_for
 from desktop.national.history import item_history
 from desktop.national.library import NationalLibrary
-from desktop.national.views import Table, gap_table, peer_table, save_table_xlsx
+from desktop.national.views import Table, gap_table, peer_table, prefecture_table
 from desktop.ui.guarded_combo import GuardedComboBox
+from desktop.ui.national_dialog_actions import SOURCE_NOTE, NationalDialogActions
 from desktop.ui.national_histogram import HistogramWidget
+from desktop.ui.national_own_result import TAB_TITLE as OWN_TAB_TITLE
+from desktop.ui.national_own_result import refresh_own_result
 from desktop.ui.national_table import NationalTableModel, make_table_view
 
 PEER_CHOICES = (
@@ -43,11 +45,19 @@ PEER_CHOICES = (
     ("kaso", "同じ過疎区分"),
     ("band_kaso", "同じ規模区分・過疎区分"),
     ("prefecture", "同じ都道府県"),
+    (CHOSEN_KIND, CHOSEN_LABEL),
 )
-SOURCE_NOTE = "厚生労働省 全国集計結果（市町村分）から作成"
 
 
-class NationalDialog(QDialog):
+def _spread(figures: dict, prefix: str) -> str:
+    """「平均 453.0・中央値 455・四分位 400〜510」 of one comparison group, as for the nation."""
+    return (
+        f"平均 {figures[f'{prefix}_mean']:.1f}・中央値 {figures[f'{prefix}_median']:g}・"
+        f"四分位 {figures[f'{prefix}_q1']:g}〜{figures[f'{prefix}_q3']:g}"
+    )
+
+
+class NationalDialog(NationalDialogActions, QDialog):
     official_applied = Signal()
     seeded = Signal(int)  # the fiscal year of the evaluation just created
 
@@ -105,8 +115,20 @@ class NationalDialog(QDialog):
         self.peer_kind = GuardedComboBox(objectName="peerKind")
         for key, label in PEER_CHOICES:
             self.peer_kind.addItem(label, key)
+        self.choose_peers_button = QPushButton(
+            "比較する市町村を選ぶ…", objectName="choosePeers"
+        )
+        self.peer_note = QLabel(objectName="peerNote")
+        self.peer_note.setWordWrap(True)
         self.tabs.addTab(
-            self._table_tab(self.peer_model, "peerTable", self.peer_kind), "比較する市町村"
+            self._table_tab(
+                self.peer_model,
+                "peerTable",
+                self.peer_kind,
+                self.choose_peers_button,
+                self.peer_note,
+            ),
+            "比較する市町村",
         )
         self.pref_model = NationalTableModel(self)
         self.pref_combo = GuardedComboBox(objectName="prefectureChoice")
@@ -125,6 +147,12 @@ class NationalDialog(QDialog):
             self._table_tab(self.gap_model, "nationalGapTable", self.gap_note),
             "伸びしろ（実際の該当率）",
         )
+        self.own_model = NationalTableModel(self)
+        self.own_summary = QLabel(objectName="ownResultSummary")
+        self.own_summary.setWordWrap(True)
+        self.tabs.addTab(
+            self._table_tab(self.own_model, "ownResultTable", self.own_summary), OWN_TAB_TITLE
+        )
         self.history_model = NationalTableModel(self)
         self.tabs.addTab(self._table_tab(self.history_model, "historyTable"), "3年間の推移")
         self.tabs.addTab(self._amount_tab(), "交付見込額（試算）")
@@ -138,6 +166,11 @@ class NationalDialog(QDialog):
         self.year_combo.currentIndexChanged.connect(lambda _i: self._load_year())
         self.muni_combo.activated.connect(lambda _i: self._choose_municipality())
         self.peer_kind.currentIndexChanged.connect(lambda _i: self._refresh())
+        self.choose_peers_button.clicked.connect(lambda: self.choose_peers())
+        writable = self.session is not None and not self.session.read_only
+        self.choose_peers_button.setEnabled(writable)
+        if not writable:
+            self.choose_peers_button.setToolTip("書き込める評価ファイルを開くと選べます")
         self.pref_combo.activated.connect(lambda _i: self._refresh_prefecture())
         self.apply_button.clicked.connect(self.apply_official)
         self.seed_button.clicked.connect(lambda: self.seed_evaluation())
@@ -154,6 +187,7 @@ class NationalDialog(QDialog):
                 ("prefecture", "都道府県内"),
                 ("band", "同じ規模区分"),
                 ("kaso", "同じ過疎区分"),
+                ("chosen", CHOSEN_LABEL),
             )
         ):
             grid.addWidget(QLabel(title), row, 0)
@@ -341,14 +375,15 @@ class NationalDialog(QDialog):
             f"四分位 {result['q1']:g}〜{result['q3']:g}）"
         )
         self.rank_labels["prefecture"].setText(
-            f"{result['prefecture_rank']}位 / {result['prefecture_of']}（{m.prefecture}、平均 {result['prefecture_mean']:.1f}）"
+            f"{result['prefecture_rank']}位 / {result['prefecture_of']}（{m.prefecture}、"
+            f"{_spread(result, 'prefecture')}）"
         )
         self.rank_labels["band"].setText(
-            f"{result['band_rank']}位 / {result['band_of']}{band}（平均 {result['band_mean']:.1f}）"
+            f"{result['band_rank']}位 / {result['band_of']}{band}（{_spread(result, 'band')}）"
         )
         kaso = "過疎地域" if m.kaso else "過疎地域以外"
         self.rank_labels["kaso"].setText(
-            f"{result['kaso_rank']}位 / {result['kaso_of']}（{kaso}、平均 {result['kaso_mean']:.1f}）"
+            f"{result['kaso_rank']}位 / {result['kaso_of']}（{kaso}、{_spread(result, 'kaso')}）"
         )
         self.histogram.set_data(
             [x.total for x in self.dataset.municipalities],
@@ -358,21 +393,70 @@ class NationalDialog(QDialog):
             caption=f"{self.dataset.year_label} 全国の合計点の分布（{m.prefecture}{m.name}を赤で表示）",
         )
         self._refresh_what_if()
+        chosen = chosen_peers(self.dataset, m, self.peer_choices())
+        self._show_chosen_rank(chosen)
         kind = self.peer_kind.currentData()
-        members = A.peers(self.dataset, m, kind)
+        members = chosen.members if kind == CHOSEN_KIND else A.peers(self.dataset, m, kind)
+        self.peer_note.setText(self._peer_note(kind, chosen))
+        self.peer_note.setVisible(bool(self.peer_note.text()))
         self.peer_model.set_table(
             peer_table(
                 self.dataset,
                 self.catalog,
                 members,
-                f"{self.peer_kind.currentText()}の市町村（{m.prefecture}{m.name}）",
+                f"{CHOSEN_LABEL}（{m.prefecture}{m.name}と比べる）"
+                if kind == CHOSEN_KIND
+                else f"{self.peer_kind.currentText()}の市町村（{m.prefecture}{m.name}）",
                 mark=m,
             )
         )
         self._refresh_prefecture()
         self._refresh_gaps(members)
+        refresh_own_result(self.own_model, self.own_summary, self.session, self.dataset, m)
         self._refresh_history()
         self._refresh_amount()
+
+    def peer_choices(self) -> list:
+        """The municipalities chosen to compare with, saved with the open evaluation."""
+        return self.session.peer_choices() if self.session is not None else []
+
+    def _show_chosen_rank(self, chosen) -> None:
+        label = self.rank_labels["chosen"]
+        if not chosen.chosen_count:
+            label.setText("まだ選んでいません（「比較する市町村」の「比較する市町村を選ぶ…」で選べます）")
+            return
+        totals = [m.total for m in chosen.members]
+        f = A.group_figures(self.municipality.total, totals, "chosen")
+        label.setText(
+            f"{f['chosen_rank']}位 / {f['chosen_of']}（選んだ{chosen.chosen_count}市町村と自分、"
+            f"{_spread(f, 'chosen')}）"
+        )
+
+    def _peer_note(self, kind, chosen) -> str:
+        if kind != CHOSEN_KIND:
+            return ""
+        if not chosen.chosen_count and not chosen.missing:
+            return "まだ選んでいません。「比較する市町村を選ぶ…」で比べたい市町村を選ぶと、ここに並びます。"
+        return chosen.missing_line()
+
+    def choose_peers(self, *, pick=None) -> bool:
+        """Open the picker; the choice is saved with the evaluation as one action and the
+        chosen group is shown. ``pick(dialog) -> bool`` replaces running the dialog."""
+        from desktop.ui.national_peer_picker import PeerPickerDialog
+
+        if self.session is None or self.session.read_only or self.municipality is None:
+            return False
+        picker = PeerPickerDialog(self, self.dataset, self.municipality, self.peer_choices())
+        accepted = pick(picker) if pick is not None else picker.exec() == QDialog.DialogCode.Accepted
+        if not accepted:
+            return False
+        self.session.set_peer_choices(picker.choices(), source="全国の評価結果と比べる")
+        index = self.peer_kind.findData(CHOSEN_KIND)
+        if self.peer_kind.currentIndex() != index:
+            self.peer_kind.setCurrentIndex(index)  # refreshes
+        else:
+            self._refresh()
+        return True
 
     def _refresh_what_if(self) -> None:
         m = self.municipality
@@ -396,30 +480,9 @@ class NationalDialog(QDialog):
         if self.dataset is None or number is None:
             return
         name = self.pref_combo.currentText()
-        view = A.prefecture_view(self.dataset, self.catalog, name)
-        members = [m for m in self.dataset.municipalities if m.prefecture_no == number]
-        table = peer_table(
-            self.dataset, self.catalog, members, f"{name}の市町村", mark=self.municipality
-        )
+        table, view = prefecture_table(self.dataset, self.catalog, name, mark=self.municipality)
+        self.pref_model.set_table(table)
         far = view["far_below"]
-        below = {m["serial"] for m in far["municipalities"]}
-        rows = [
-            (*row, "○" if m_serial in below else "")
-            for row, m_serial in zip(
-                table.rows,
-                [m.serial for m in sorted(members, key=lambda m: (-m.total, m.serial))],
-                strict=True,
-            )
-        ]
-        self.pref_model.set_table(
-            Table(
-                table.title,
-                (*table.headers, "大きく下回る"),
-                rows,
-                (*table.numeric, False),
-                table.highlight,
-            )
-        )
         reached = [t["tier"] for t in view["tiers"] if t["reached"]]
         self.pref_summary.setText(
             f"{name}: {view['count']}市町村、平均 {view['average']:.1f}点（全国平均 {view['national_mean']:.1f}点）。"
@@ -509,92 +572,3 @@ class NationalDialog(QDialog):
                 )
         lines.append(result["note"])
         self.amount_label.setText("\n".join(lines))
-
-    # --- actions ------------------------------------------------------------------------------
-    def apply_official(self) -> bool:
-        from desktop.national.views import official_values
-        from desktop.report.official import enter_official_results
-
-        session = self.session
-        if session is None or session.record.fiscal_year != self.dataset.fiscal_year:
-            QMessageBox.information(
-                self,
-                "国による評価結果",
-                f"{self.dataset.year_label}の評価を開いてから反映してください。",
-            )
-            return False
-        if session.read_only:
-            QMessageBox.information(
-                self, "国による評価結果", "読み取り専用で開いているため反映できません。"
-            )
-            return False
-        values = official_values(session.catalog, self.dataset, self.municipality)
-        enter_official_results(session, values)
-        self.official_applied.emit()
-        return True
-
-    def seed_target(self):
-        """The catalog to start (desktop.national.seed.seed_target), or None."""
-        from desktop.national.seed import seed_target
-
-        held = self.document.fiscal_years() if self.document is not None else set()
-        return seed_target(self.dataset.fiscal_year, held)
-
-    def seed_evaluation(self, *, confirm=None) -> int | None:
-        """Start a year's evaluation from the municipality's official result (preview,
-        backup, one action); ``confirm(lines) -> bool`` replaces the question dialog."""
-        from desktop.national.seed import apply_seed, plan_seed, seeded_municipality
-
-        title = "国の評価結果から評価を始める"
-        if self.document is None or self.document.read_only:
-            QMessageBox.information(
-                self, title, "書き込める評価ファイルを開いてから使ってください。"
-            )
-            return None
-        target = self.seed_target()
-        if target is None:
-            QMessageBox.information(
-                self,
-                title,
-                f"{self.dataset.year_label}とその翌年度の評価は、このファイルにすでにあります。",
-            )
-            return None
-        m = self.municipality
-        own = self.document.municipality()
-        if own is not None and own.name and own.name != m.name:
-            QMessageBox.information(
-                self,
-                title,
-                f"このファイルは{own.name}の評価ファイルです。{m.name}の評価は別のファイルに作ってください。",
-            )
-            return None
-        plan = plan_seed(target, self.dataset, m)
-        lines = [*plan.summary_lines(), "", "作成の前に、このファイルのバックアップを作ります。"]
-        accepted = (
-            confirm(lines)
-            if confirm is not None
-            else QMessageBox.question(self, title, "\n".join(lines) + "\n\n作成しますか？")
-            == QMessageBox.StandardButton.Yes
-        )
-        if not accepted:
-            return None
-        municipality = None if own is not None and own.name else seeded_municipality(m)
-        apply_seed(self.document, plan, municipality=municipality)
-        self.seeded.emit(target.fiscal_year)
-        return target.fiscal_year
-
-    def export(self, model: NationalTableModel, path: str | None = None) -> Path | None:
-        from desktop.safe_save import SaveError
-
-        if path is None:
-            path, _filter = QFileDialog.getSaveFileName(
-                self, "Excel に出力する", f"{model.table.title}.xlsx", "Excel (*.xlsx)"
-            )
-            if not path:
-                return None
-        try:
-            save_table_xlsx(model.table, path, note=f"{SOURCE_NOTE}（{self.dataset.year_label}）")
-        except SaveError as exc:
-            QMessageBox.warning(self, "出力できません", str(exc))
-            return None
-        return Path(path)

@@ -155,3 +155,31 @@ def test_item_rates_match_the_generated_rows(national_r8):
     assert rates[key] == pytest.approx(met * 100 / len(national_r8.municipalities))
     tier_key = "suishin.I.activity.score-rank.tier:ア"
     assert rates["suishin.I.activity.score-rank.tier"] == rates[tier_key]
+
+
+def test_every_group_has_its_median_and_quartiles():
+    """Not only the nation: the prefecture, the 規模区分 and the 過疎 group each get mean,
+    median and quartiles (the issue's 「mean, median and quartiles of each」)."""
+    totals = {1: 600, 2: 500, 3: 450, 4: 300, 5: 420, 6: 380, 7: 200}
+    munis = [
+        _muni(1, 600, band=2),
+        _muni(2, 500, band=1, kaso=True),
+        _muni(3, 450, band=1, pref=2),
+        _muni(4, 300, band=1, kaso=True),
+        _muni(5, 420, band=1),
+        _muni(6, 380, band=1, pref=2, kaso=True),
+        _muni(7, 200, band=1, kaso=True),
+    ]
+    result = standing(_dataset(munis), munis[2], registry.for_year(2026))
+    groups = {
+        "prefecture": [totals[s] for s in (3, 6)],
+        "band": [totals[s] for s in (2, 3, 4, 5, 6, 7)],
+        "kaso": [totals[s] for s in (1, 3, 5)],
+    }
+    for prefix, values in groups.items():
+        expected = distribution(values)
+        assert result[f"{prefix}_of"] == len(values)
+        assert result[f"{prefix}_median"] == expected.median
+        assert (result[f"{prefix}_q1"], result[f"{prefix}_q3"]) == (expected.q1, expected.q3)
+    # band: 200 300 380 450 500 420 → sorted 200 300 380 420 450 500
+    assert (result["band_q1"], result["band_median"], result["band_q3"]) == (320, 400, 442.5)

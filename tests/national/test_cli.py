@@ -6,6 +6,7 @@ import json
 
 from desktop.cli import main
 from desktop.evaluation.session import Session
+from desktop.formats import fmt_points
 from desktop.store import EvaluationFile
 from tests.national.synthetic import expected_total, make_workbook
 
@@ -93,6 +94,66 @@ def test_rank_json(tmp_path, capsys, national_r8):
         assert field in data
     goal = data["goals"][0]
     assert set(goal) >= {"grant", "goal", "points", "national_mean"}
+
+
+def test_rank_text_gives_each_groups_median_and_quartiles(tmp_path, capsys, national_r8):
+    import statistics
+
+    db = _imported(tmp_path, capsys, national_r8)
+    target = national_r8.municipalities[10]
+    who = f"{target.prefecture}/{target.name}"
+    code, out, _err = _run(capsys, "national", "rank", "--db", db, "--name", who)
+    assert code == 0
+    data = json.loads(_run(capsys, "national", "rank", "--db", db, "--name", who, "--json")[1])
+    band = [expected_total(m) for m in national_r8.municipalities if m.band == target.band]
+    q1, _q2, q3 = statistics.quantiles(band, n=4, method="inclusive")
+    assert (data["band_median"], data["band_q1"], data["band_q3"]) == (
+        statistics.median(band),
+        q1,
+        q3,
+    )
+    lines = out.splitlines()
+    for prefix, start in (
+        ("prefecture", f"{target.prefecture}内"),
+        ("band", "規模区分"),
+        ("kaso", "過疎地域"),
+    ):
+        (line,) = [line for line in lines if line.startswith(start)]
+        median, q1, q3 = (fmt_points(data[f"{prefix}_{k}"]) for k in ("median", "q1", "q3"))
+        assert f"中央値 {median}点、四分位 {q1}〜{q3}点" in line, line
+
+
+def test_rank_includes_the_peers_chosen_in_the_evaluation(tmp_path, capsys, national_r8):
+    """The list picked in the window (saved in the evaluation file) is a comparison group
+    of 'national rank' too: chosen_rank, chosen_of, chosen_mean, chosen_median, chosen_q1/q3."""
+    import statistics
+
+    from desktop.catalog import registry
+    from desktop.evaluation.session import create_evaluation
+    from desktop.records import PeerChoice
+
+    db = _imported(tmp_path, capsys, national_r8)
+    target = national_r8.municipalities[10]
+    who = ["--name", f"{target.prefecture}/{target.name}", "--json"]
+    data = json.loads(_run(capsys, "national", "rank", "--db", db, *who)[1])
+    assert "chosen_rank" not in data  # no evaluation file: no chosen group
+
+    picked = [national_r8.municipalities[i] for i in (2, 30, 55)]
+    with EvaluationFile.open(db, user="t") as store:
+        session = create_evaluation(store, registry.for_year(2026))
+        session.set_peer_choices([PeerChoice(m.serial, m.prefecture, m.name) for m in picked])
+    code, out, err = _run(capsys, "national", "rank", "--db", db, *who)
+    assert code == 0, err
+    data = json.loads(out)
+    group = [expected_total(m) for m in [target, *picked]]
+    mine = expected_total(target)
+    q1, _q2, q3 = statistics.quantiles(group, n=4, method="inclusive")
+    assert (data["chosen_rank"], data["chosen_of"]) == (1 + sum(t > mine for t in group), 4)
+    assert data["chosen_median"] == statistics.median(group)
+    assert (data["chosen_q1"], data["chosen_q3"]) == (q1, q3)
+    assert data["chosen"] == [f"{m.prefecture}{m.name}" for m in picked]
+    code, out, _err = _run(capsys, "national", "rank", "--db", db, *who[:-1])
+    assert f"自分で選んだ市町村の中で {data['chosen_rank']}位 / 4" in out
 
 
 def test_rank_by_insurer_and_unknown(tmp_path, capsys, national_r8):
@@ -191,6 +252,26 @@ def test_new_from_national_seeds_answers_marked_for_review(tmp_path, capsys, nat
         assert answers[key] == ("該当" if target.points[key] else "非該当")
         assert key in store.carried_items(session.evaluation_id)
         assert store.municipality().name == target.name
+
+
+def test_new_from_national_dry_run_lists_each_sub_item(tmp_path, capsys, national_r7):
+    db = _imported(tmp_path, capsys, national_r7)
+    target = national_r7.municipalities[5]
+    argv = ["new", "--db", db, "--catalog", "municipal-r8", "--from-national", "R7"]
+    who = ["--name", f"{target.prefecture}/{target.name}"]
+    code, out, err = _run(capsys, *argv, *who, "--dry-run")
+    assert code == 0, err
+    key = "suishin.I.process.features.a"
+    answer = "該当" if target.points[key] else "非該当"
+    lines = out.splitlines()
+    heading = next(
+        i for i, line in enumerate(lines) if line.startswith("推進 目標Ⅰ 体制・取組指標群 1 ")
+    )
+    assert lines[heading + 1] == f"　ア: {answer}（国の得点 {target.points[key]:g}点／4点）"
+    assert "確認のみ" in out
+    if (tmp_path / "town.sqlite").exists():  # nothing written by the dry run
+        with EvaluationFile.open(db, user="t", read_only=True) as store:
+            assert 2026 not in {r.fiscal_year for r in store.evaluations()}
 
 
 def test_no_dataset_yet(tmp_path, capsys):

@@ -70,3 +70,17 @@ def test_xlsx_file_opens_with_the_section(tmp_path, picked_session):
     out = save_report_xlsx(build_report(session), tmp_path / "report.xlsx")
     sheet = openpyxl.load_workbook(out)[NATIONAL_SHEET]
     assert me.name in sheet.cell(2, 1).value
+
+
+def test_every_group_line_has_its_mean_median_and_quartiles(picked_session):
+    """The report's rank lines give each group's own distribution, not only the nation's."""
+    from desktop.national.analysis import distribution, peers
+
+    session, dataset, me = picked_session
+    lines = session_standing(session).rank_lines
+    for index, kind in ((1, "prefecture"), (2, "band"), (3, "kaso")):
+        stats = distribution([m.total for m in peers(dataset, me, kind)])
+        assert lines[index].endswith(
+            f"（平均 {stats.mean:.1f}点、中央値 {stats.median:g}点、"
+            f"四分位 {stats.q1:g}〜{stats.q3:g}点）"
+        ), lines[index]

@@ -167,3 +167,109 @@ def test_the_picked_municipality_is_remembered(window, qtbot, tmp_path, workbook
     again = window.national.show_national()
     assert (again.municipality.serial, again.municipality.name) == (other.serial, other.name)
     again.close()
+
+
+def test_peers_chosen_by_the_user_are_saved_with_the_evaluation_and_compared(
+    window, qtbot, tmp_path, workbook_with_town
+):
+    from desktop.national.chosen import CHOSEN_KIND
+    from desktop.records import PeerChoice
+
+    info, town = workbook_with_town
+    db = tmp_path / "town.sqlite"
+    half_answered(db, registry.for_year(2026))
+    assert window.open_path(db)
+    qtbot.waitUntil(lambda: window.session is not None)
+    assert window.national.import_national(info.path, confirm=lambda lines: True)
+    dialog = window.national.show_national()
+    dialog.resize(1280, 800)
+    assert dialog.municipality.name == "北塩原村"
+    assert "まだ選んでいません" in dialog.rank_labels["chosen"].text()
+    dialog.peer_kind.setCurrentIndex(dialog.peer_kind.findData(CHOSEN_KIND))
+    assert dialog.peer_model.rowCount() == 1  # only the municipality itself
+    assert "まだ選んでいません" in dialog.peer_note.text()
+
+    # Three municipalities picked by hand, whatever their band or prefecture.
+    picked = [info.municipalities[i] for i in (3, 40, 77)]
+    audit_before = window.session.store.audit_count()
+
+    def pick(picker):
+        picker.search.setText(picked[0].name)
+        visible = [i for i in picker.items() if not i.isHidden()]
+        assert visible and all(picked[0].name in i.text() for i in visible)
+        picker.search.setText("")
+        picker.set_checked({m.serial for m in picked})
+        assert picker.count_label.text() == "選んだ市町村: 3"
+        picker.resize(1280, 800)
+        picker.show()
+        qtbot.waitExposed(picker)
+        picker.grab().save("/tmp/h13a-peer-picker.png")
+        return True
+
+    assert dialog.choose_peers(pick=pick)
+    expected = sorted(
+        (PeerChoice(m.serial, m.prefecture, m.name) for m in picked), key=lambda c: c.serial
+    )
+    assert window.session.peer_choices() == expected
+    assert window.session.store.audit_count() == audit_before + 1  # one action
+
+    # The table and the rank tab show that group: the three and the municipality itself.
+    rows = dialog.peer_model.table.rows
+    assert sorted(r[2] for r in rows) == sorted([*(m.name for m in picked), "北塩原村"])
+    totals = [expected_total(m) for m in (*picked, town)]
+    mine = expected_total(town)
+    rank = 1 + sum(1 for t in totals if t > mine)
+    text = dialog.rank_labels["chosen"].text()
+    assert text.startswith(f"{rank}位 / 4（選んだ3市町村と自分")
+    ordered = sorted(totals)
+    assert f"中央値 {(ordered[1] + ordered[2]) / 2:g}" in text
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.tabs.setCurrentIndex(1)
+    dialog.grab().save("/tmp/h13a-peers-chosen.png")
+    dialog.tabs.setCurrentIndex(0)
+    dialog.grab().save("/tmp/h13a-rank-chosen.png")
+    dialog.close()
+
+    # Saved in the evaluation file itself, and shown again next time.
+    with EvaluationFile.open(db, user="t", read_only=True) as store:
+        assert store.peer_choices(store.evaluation_for_year(2026).id) == expected
+    again = window.national.show_national()
+    again.peer_kind.setCurrentIndex(again.peer_kind.findData(CHOSEN_KIND))
+    assert again.peer_model.rowCount() == 4
+    assert again.rank_labels["chosen"].text().startswith(f"{rank}位 / 4")
+
+    # Cancelling the picker changes nothing; unticking all clears the list.
+    assert not again.choose_peers(pick=lambda picker: False)
+    assert window.session.peer_choices() == expected
+    assert again.choose_peers(pick=lambda picker: picker.clear_all() or True)
+    assert window.session.peer_choices() == []
+    assert again.peer_model.rowCount() == 1
+    again.close()
+
+
+def test_every_comparison_group_shows_its_median_and_quartiles(
+    window, qtbot, tmp_path, workbook_with_town
+):
+    import statistics
+
+    info, town = workbook_with_town
+    db = tmp_path / "town.sqlite"
+    half_answered(db, registry.for_year(2026))
+    assert window.open_path(db)
+    qtbot.waitUntil(lambda: window.session is not None)
+    assert window.national.import_national(info.path, confirm=lambda lines: True)
+    dialog = window.national.show_national()
+    groups = {
+        "prefecture": lambda m: m.prefecture_no == town.prefecture_no,
+        "band": lambda m: m.band == town.band,
+        "kaso": lambda m: m.kaso == town.kaso,
+    }
+    for key, keep in groups.items():
+        totals = sorted(expected_total(m) for m in info.municipalities if keep(m))
+        text = dialog.rank_labels[key].text()
+        assert f"中央値 {statistics.median(totals):g}" in text, key
+        if len(totals) > 1:
+            q1, _q2, q3 = statistics.quantiles(totals, n=4, method="inclusive")
+            assert f"四分位 {q1:g}〜{q3:g}" in text, key
+    dialog.close()

@@ -57,3 +57,31 @@ def test_the_municipality_itself_is_marked_in_the_peers(national_r8):
     table = peer_table(dataset, registry.for_year(2026), peers(dataset, me, "kaso"), "x", mark=me)
     (row,) = table.highlight
     assert (table.rows[row][1], table.rows[row][2]) == (me.prefecture, me.name)
+
+
+def test_the_prefecture_table_ranks_within_the_prefecture(national_r8):
+    from collections import Counter
+
+    from desktop.national.views import prefecture_table
+
+    dataset = read_national(national_r8.path)
+    catalog = registry.for_year(2026)
+    number, _count = Counter(m.prefecture_no for m in dataset.municipalities).most_common(1)[0]
+    members = [m for m in dataset.municipalities if m.prefecture_no == number]
+    assert len(members) >= 2
+    name = members[0].prefecture
+    table, view = prefecture_table(dataset, catalog, name, mark=members[1])
+    assert table.headers[:2] == ("都道府県内順位", "全国順位")
+    assert table.headers[-1] == "大きく下回る"
+    local = [m.total for m in members]
+    every = [m.total for m in dataset.municipalities]
+    assert sorted(r[0] for r in table.rows) == sorted(1 + sum(t > x for t in local) for x in local)
+    for row in table.rows:
+        mine = row[6]  # 合計
+        assert row[0] == 1 + sum(t > mine for t in local)  # within the prefecture
+        assert row[1] == 1 + sum(t > mine for t in every)  # nationally
+    assert table.rows[0][0] == 1
+    assert any(r[0] != r[1] for r in table.rows)  # the two ranks are told apart
+    (marked,) = table.highlight
+    assert table.rows[marked][3] == members[1].name
+    assert view["count"] == len(members)

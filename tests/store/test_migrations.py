@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from desktop.evaluation.session import Session
+from desktop.records import PeerChoice
 from desktop.store import EvaluationFile, schema
 from desktop.store import backup as backups
 from desktop.store.errors import MigrationFailed
@@ -31,6 +32,7 @@ TABLES_ADDED = {
     3: {"official_results"},
     4: {"item_texts", "prerequisite_waivers"},
     5: {"gap_efforts"},
+    6: {"peer_choices"},
 }
 
 
@@ -97,7 +99,7 @@ def test_the_fixture_files_are_at_their_versions(old_file, fixture_spec):
             conn.close()
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixture_spec, version):
     path = old_file(version)
     original = path.read_bytes()
@@ -164,17 +166,21 @@ def test_an_old_file_is_migrated_with_its_data_and_a_backup_first(old_file, fixt
         )
         assert store.item_texts(evaluation.id)["suishin.I.process.features.a"].text == "公式の文"
         store.set_official_results(evaluation.id, {"suishin.I": 80})
-        assert session.gap_efforts() == {}
+        efforts = dict([fixture_spec.GAP_EFFORT]) if version >= 5 else {}
+        assert session.gap_efforts() == efforts
         session.set_gap_effort("suishin.I.process.features.b", "要調整")
+        assert session.peer_choices() == []
+        session.set_peer_choices([PeerChoice(12, "福島県", "猪苗代町")])
     assert path.read_bytes() != original
     with EvaluationFile.open(path, backup_on_open=False) as store:
         assert store.migrated_from is None  # nothing left to migrate
         evaluation_id = store.evaluation_for_year().id
         assert store.official_results(evaluation_id) == {"suishin.I": 80}
         assert store.gap_efforts(evaluation_id) == {"suishin.I.process.features.b": "要調整"}
+        assert store.peer_choices(evaluation_id) == [PeerChoice(12, "福島県", "猪苗代町")]
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_a_failing_step_rolls_everything_back(old_file, fingerprint, monkeypatch, version):
     path = old_file(version)
     number, title, last_step = MIGRATIONS[-1]
@@ -227,7 +233,7 @@ def test_a_failing_step_also_fails_the_read_only_copy_without_touching_the_file(
     assert fingerprint(path) == before
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize("version", [1, 2, 3, 4, 5])
 def test_an_old_file_opened_read_only_stays_old_but_reads_like_a_new_one(
     old_file, fixture_spec, fingerprint, version
 ):
@@ -238,6 +244,8 @@ def test_an_old_file_opened_read_only_stays_old_but_reads_like_a_new_one(
         evaluation = reader.evaluation_for_year()
         assert reader.answers(evaluation.id) == fixture_spec.ANSWERS
         assert reader.official_results(evaluation.id) == {}  # a table the file lacks
-        assert reader.gap_efforts(evaluation.id) == {}  # and the newest one
+        efforts = dict([fixture_spec.GAP_EFFORT]) if version >= 5 else {}
+        assert reader.gap_efforts(evaluation.id) == efforts
+        assert reader.peer_choices(evaluation.id) == []  # and the newest one
         assert len(reader.attachments(evaluation.id)) == (1 if version >= 2 else 0)
     assert fingerprint(path) == before

@@ -1,13 +1,15 @@
-"""Which columns the national results reader takes: every catalog item exactly once."""
+"""Which columns the national results reader takes: every catalog item exactly once, and
+nothing from the ~1,200 columns after 推進・支援合計."""
 
 from __future__ import annotations
 
 import pytest
 
 from desktop.cli import main
+from desktop.national.columns import catalog_columns
 from desktop.national.errors import NationalFileError
 from desktop.national.reader import read_national
-from tests.national.synthetic import make_workbook
+from tests.national.synthetic import STAT_ORDER, expected_total, make_workbook
 
 FEATURES_D = "suishin.I.process.features.d"  # 推進 目標Ⅰ 体制・取組 1 エ
 
@@ -66,3 +68,33 @@ def test_two_columns_for_one_item_are_refused_naming_both(tmp_path, capsys):
     assert "同じ小項目を指しています" in err
     assert not (tmp_path / "hyoka-desk-national.sqlite").exists()
 
+
+def test_about_1200_trailing_columns_that_look_like_scores_are_ignored(tmp_path):
+    """Beyond 推進・支援合計: 配点, sub-item letters and even another 推進・支援合計."""
+    plain = make_workbook(tmp_path / "plain.xlsx", year=2026, count=30, trailing=0, seed=3)
+
+    def tempt(rows, info):
+        first_trailing = info.total_column + 2  # after 今年度順位
+        max_row = 8 + STAT_ORDER[2026].index("配点")
+        for c in range(first_trailing, len(rows[0])):
+            rows[max_row][c] = 5
+            rows[6][c] = "アイウエオ"[c % 5]
+        rows[1][first_trailing + 600] = "推進・支援合計"
+
+    info = make_workbook(
+        tmp_path / "wide.xlsx",
+        year=2026,
+        trailing=1200,
+        municipalities=plain.municipalities,
+        mutate=tempt,
+    )
+    assert info.total_column + 1200 < 1600  # about the real file's 1,563 columns
+    wide = read_national(info.path)
+    assert wide.count == 30
+    assert set(wide.columns) == {s.key for s in catalog_columns(info.catalog).specs}
+    for muni in info.municipalities:
+        assert wide.by_serial()[muni.serial].total == expected_total(muni)
+    # The same figures as the file without them.
+    narrow = read_national(plain.path)
+    assert wide.columns == narrow.columns
+    assert wide.municipalities == narrow.municipalities

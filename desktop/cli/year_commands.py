@@ -190,16 +190,18 @@ def _signed(value: float) -> str:
 
 # --- gaps ----------------------------------------------------------------------------------
 def run_gaps(args: argparse.Namespace) -> int:
-    from desktop.report.gaps import session_gaps
+    from desktop.report.gaps import session_gaps, session_rate_source
 
     with open_session(args, read_only=True) as session:
-        gaps = session_gaps(session, include_state_scored=args.state_scored)
+        source = session_rate_source(session)  # the year's national results, where imported
+        gaps = session_gaps(session, include_state_scored=args.state_scored, rates=source)
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         print_json(
             {
                 "year": session.catalog.year_code,
                 "count": len(gaps),
+                "rates_source": source.label,
                 "gaps": [gap.to_dict() | {"rank": rank} for rank, gap in enumerate(shown, 1)],
             }
         )
@@ -209,7 +211,7 @@ def run_gaps(args: argparse.Namespace) -> int:
         return 0
     print(
         f"{session.catalog.year_label} 伸びしろ: 未該当の小項目 {len(gaps)}件"
-        "（全国該当率 60% 以上を先に、加点の大きい順）"
+        f"（全国該当率 60% 以上を先に、加点の大きい順。全国該当率は{source.label}による）"
     )
     for rank, gap in enumerate(shown, 1):
         rate = "—" if gap.national_rate_pct is None else f"{gap.national_rate_pct:.1f}%"

@@ -10,12 +10,12 @@ meeting an item is worth is its points × one point's worth (試算) of its gran
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from desktop.national.analysis import item_rates, peers
 from desktop.national.standing import SessionNational, per_point_values, session_national
 from desktop.national.views import MOST_PEERS_PCT
-from desktop.report.gaps import Gap, rank
+from desktop.report.gaps import Gap, RateSource
 
 ESTIMATE_WORD = "試算"
 
@@ -65,14 +65,9 @@ def gap_rates(found: SessionNational, per_point: dict[str, float | None]) -> Gap
 
 
 def with_real_rates(gaps: list[Gap], rates: GapRates) -> list[Gap]:
-    """The gaps with the year's national 該当率 in place of the catalog's, ranked again."""
-    updated = [
-        replace(gap, lost=replace(gap.lost, national_rate_pct=rates.national[gap.item_id]))
-        if gap.item_id in rates.national
-        else gap
-        for gap in gaps
-    ]
-    return rank(updated)
+    """The gaps with the year's national 該当率 in place of the catalog's, ranked again
+    (the rule of :class:`desktop.report.gaps.RateSource`)."""
+    return RateSource(f"{rates.year_label}の全国集計結果", rates.national).apply(gaps)
 
 
 def session_gap_rates(session) -> GapRates | None:

@@ -11,6 +11,12 @@ Ranking: items most municipalities already meet (national share ≥ 60 %:
 each, by points added, then by national share. Items that add nothing on their own
 come last, and after them the state-scored ones where listed.
 
+Which 全国該当率 a row shows: the share of all municipalities that scored the item in
+the national results of the evaluation's year, where they are imported beside the
+file; else (and for an item the results have no column for) the catalog's stored
+rate. :func:`session_rate_source` decides it for the report, the command line and
+the window alike.
+
 Each row carries an effort mark (容易・要調整・不可) the user sets per evaluation;
 until then the state-scored items read 不可 and the rest 未設定
 (:func:`desktop.records.default_effort`). The state-scored items themselves
@@ -19,8 +25,8 @@ are listed only on request (``include_state_scored``): nobody can tick them.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 
 from desktop.catalog.model import (
     ALL_OF,
@@ -32,6 +38,7 @@ from desktop.catalog.model import (
     Catalog,
     Item,
 )
+from desktop.national.year_rates import session_year_rates
 from desktop.records import EFFORT_UNSET, default_effort
 from desktop.report.losses import LostItem, lost_items
 from desktop.report.wording import item_reference
@@ -222,11 +229,55 @@ def rank(gaps: list[Gap]) -> list[Gap]:
     )
 
 
-def session_gaps(session, *, include_state_scored: bool = False) -> list[Gap]:
-    """:func:`find_gaps` for an open :class:`desktop.evaluation.session.Session`."""
+# Where the 全国該当率 come from when the year's national results are not imported.
+CATALOG_RATES_LABEL = "評価指標の資料"
+
+
+@dataclass(frozen=True)
+class RateSource:
+    """Where 伸びしろ's 全国該当率 come from: ``label`` says it in words
+    (「令和8年度の全国集計結果」, else 「評価指標の資料」), ``rates`` holds the year's
+    real rates by item id (empty: the catalog's stored rates stand)."""
+
+    label: str = CATALOG_RATES_LABEL
+    rates: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def imported(self) -> bool:
+        return bool(self.rates)
+
+    def apply(self, gaps: list[Gap]) -> list[Gap]:
+        """The gaps with the real rates in place of the catalog's, ranked again; an item
+        the national results have no column for keeps the catalog's rate."""
+        if not self.rates:
+            return gaps
+        return rank(
+            [
+                replace(gap, lost=replace(gap.lost, national_rate_pct=self.rates[gap.item_id]))
+                if gap.item_id in self.rates
+                else gap
+                for gap in gaps
+            ]
+        )
+
+
+def session_rate_source(session) -> RateSource:
+    """The year's imported national rates for ``session``, else the catalog's."""
+    found = session_year_rates(session)
+    if found is None:
+        return RateSource()
+    return RateSource(f"{found.year_label}の全国集計結果", found.rates)
+
+
+def session_gaps(
+    session, *, include_state_scored: bool = False, rates: RateSource | None = None
+) -> list[Gap]:
+    """:func:`find_gaps` for an open :class:`desktop.evaluation.session.Session`, with the
+    全国該当率 of ``rates`` (default: :func:`session_rate_source`)."""
+    rates = rates if rates is not None else session_rate_source(session)
     answers = session.answers()
     waived = session.waived_prerequisites()
-    return find_gaps(
+    gaps = find_gaps(
         session.catalog,
         answers,
         tree=score(session.catalog, answers, waived),
@@ -236,6 +287,7 @@ def session_gaps(session, *, include_state_scored: bool = False) -> list[Gap]:
         efforts=session.gap_efforts(),
         include_state_scored=include_state_scored,
     )
+    return rates.apply(gaps)
 
 
 def indicator_sections(session) -> dict[str, str]:

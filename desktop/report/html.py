@@ -270,7 +270,8 @@ def _gap_blocks(report: Report) -> list[Block]:
         _heading("伸びしろ（未該当の小項目）")
         + f"<p>未該当の小項目 {report.gap_count}件のうち上位 {len(report.gaps)}件。"
         f"★＝全国該当率 60% 以上（{escape(report.high_share_note)}）。★の項目を先に、"
-        "加点の大きい順。［未回答］はまだ回答していない小項目です。</p>"
+        f"加点の大きい順。全国該当率は{escape(report.gap_rates_source)}による。"
+        "［未回答］はまだ回答していない小項目です。</p>"
     )
     blocks = _table_start(heading, header, new_page=True)
     widths = [width for _title, width in GAP_COLUMNS]

@@ -21,7 +21,15 @@ from datetime import date
 from desktop.catalog.model import STATE_SCORED_KINDS, Catalog
 from desktop.national.standing import NationalStanding, session_standing
 from desktop.report.comparison import YearComparison, compare_with_previous
-from desktop.report.gaps import Gap, find_gaps, high_share_note, indicator_sections
+from desktop.report.gaps import (
+    CATALOG_RATES_LABEL,
+    Gap,
+    RateSource,
+    find_gaps,
+    high_share_note,
+    indicator_sections,
+    session_rate_source,
+)
 from desktop.report.losses import LostItem, group_by_indicator, lines_by_indicator, lost_items
 from desktop.report.official import Figure, resolve
 from desktop.report.wording import item_reference, points_text, self_name
@@ -175,6 +183,8 @@ class Report:
     # Rank and distribution among all municipalities, where the national results of the
     # year are imported and the municipality is picked (desktop.national.standing).
     national: NationalStanding | None = None
+    # Where 伸びしろ's 全国該当率 come from (the year's national results, else the catalog).
+    gap_rates_source: str = CATALOG_RATES_LABEL
 
     @property
     def high_share_note(self) -> str:
@@ -218,6 +228,7 @@ def build_report(session, *, gap_limit: int = GAPS_IN_REPORT) -> Report:
         gap_limit=gap_limit,
         sections=indicator_sections(session),
         efforts=session.gap_efforts(),
+        rate_source=session_rate_source(session),
     )
     return replace(report, national=session_standing(session))
 
@@ -237,6 +248,7 @@ def assemble_report(
     waived: Collection[str] = (),
     sections: dict[str, str] | None = None,
     efforts: dict[str, str] | None = None,
+    rate_source: RateSource | None = None,
 ) -> Report:
     figures = resolve(tree, official)
     builder = _RowBuilder(catalog, tree, figures, planned, wordings, comparison)
@@ -253,14 +265,17 @@ def assemble_report(
         tables.append(GrantTable(grant.id, grant.name, _short(grant.id), tuple(rows)))
     total = builder.total_row(ROW_TOTAL, tree.root, "", f"合計（{tree.root.max_points}点満点）")
     frames = tuple(builder.group_row(frame, "", kind=ROW_FRAME) for frame in tree.frames)
-    gaps = find_gaps(
-        catalog,
-        answers,
-        tree=tree,
-        user_wordings=wordings,
-        waived=waived,
-        sections=sections,
-        efforts=efforts,
+    rate_source = rate_source or RateSource()
+    gaps = rate_source.apply(
+        find_gaps(
+            catalog,
+            answers,
+            tree=tree,
+            user_wordings=wordings,
+            waived=waived,
+            sections=sections,
+            efforts=efforts,
+        )
     )
     uses_official = any(figure.uses_official for figure in figures.values())
     has_estimates = total.is_estimate or any(row.is_estimate for row in frames)
@@ -304,6 +319,7 @@ def assemble_report(
         previous_year_label=comparison.previous_year_label if comparison else None,
         notes=tuple(notes),
         self_name=self_name(municipality),
+        gap_rates_source=rate_source.label,
     )
 
 

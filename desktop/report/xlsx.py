@@ -364,7 +364,7 @@ def _write_gaps(sheet: Worksheet, ids: Worksheet, report: Report) -> None:
         2,
         f"{report.municipality}　未該当の小項目 {report.gap_count}件のうち上位 {shown}件。"
         f"★＝全国該当率 60% 以上（{report.high_share_note}）。★の項目を先に、加点の大きい順。"
-        "［未回答］はまだ回答していない小項目です。",
+        f"全国該当率は{report.gap_rates_source}による。［未回答］はまだ回答していない小項目です。",
         width,
     )
     _header_row(sheet, 3, GAP_HEADERS)

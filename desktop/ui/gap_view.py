@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from desktop.national.gap_rates import GapRates
 from desktop.records import EFFORT_UNSET, EFFORTS, default_effort
-from desktop.report.gaps import HIGH_SHARE_PCT, Gap, high_share_note
+from desktop.report.gaps import CATALOG_RATES_LABEL, HIGH_SHARE_PCT, Gap, high_share_note
 from desktop.ui.filter_change import change_row_filter
 from desktop.ui.guarded_combo import GuardedComboBox
 
@@ -472,9 +472,9 @@ class GapView(QWidget):
         self.model.set_gaps(gaps)
         self._update_count()
 
-    def set_rates(self, rates: GapRates | None) -> None:
-        """Show the year's real rates, peers' rates and 試算額 (gaps given already carry the
-        real national rates: :func:`desktop.national.gap_rates.with_real_rates`)."""
+    def set_rates(self, rates: GapRates | None, source: str = CATALOG_RATES_LABEL) -> None:
+        """Show peers' rates and 試算額 where ``rates`` has them; ``source`` says where the
+        gaps' 全国該当率 come from (:func:`desktop.report.gaps.session_rate_source`)."""
         self.model.set_rates(rates)
         for column in (COL_PEER_SHARE, COL_MOST_PEERS):
             self.table.setColumnHidden(column, rates is None)
@@ -483,7 +483,7 @@ class GapView(QWidget):
             item = self.order.model().item(index)
             item.setEnabled(not self.table.isColumnHidden(column))
         if rates is None:
-            self.rates_label.setText("全国該当率は評価指標の資料の値です。")
+            self.rates_label.setText(f"全国該当率は{source}の値です。")
         else:
             self.rates_label.setText(
                 f"全国該当率は{rates.year_label}の全国集計結果、比較市町村は{rates.peers_label}。"

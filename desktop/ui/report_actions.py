@@ -79,8 +79,8 @@ def export_report(parent: QWidget | None, session: Session) -> Path | None:
 
 def show_gaps(parent: QWidget | None, session: Session, on_jump: Callable[[str], None]) -> QDialog:
     """Open the 伸びしろ list (non-modal); double-clicking an item calls ``on_jump(item_id)``."""
-    from desktop.national.gap_rates import session_gap_rates, with_real_rates
-    from desktop.report.gaps import session_gaps
+    from desktop.national.gap_rates import session_gap_rates
+    from desktop.report.gaps import session_gaps, session_rate_source
 
     dialog = QDialog(parent)
     dialog.setWindowTitle(f"伸びしろ（未該当の小項目）— {session.catalog.year_label}")
@@ -94,12 +94,11 @@ def show_gaps(parent: QWidget | None, session: Session, on_jump: Callable[[str],
         return True
 
     with _busy():
-        gaps = session_gaps(session, include_state_scored=True)
-        rates = session_gap_rates(session)  # the year's national results, where imported
-        if rates is not None:
-            gaps = with_real_rates(gaps, rates)
+        source = session_rate_source(session)  # the year's national results, where imported
+        gaps = session_gaps(session, include_state_scored=True, rates=source)
+        rates = session_gap_rates(session)  # peers and 試算額: needs the municipality too
         view = GapView(gaps, dialog, set_effort=None if session.read_only else set_effort)
-        view.set_rates(rates)
+        view.set_rates(rates, source.label)
     view.itemActivated.connect(on_jump)
     layout = QVBoxLayout(dialog)
     layout.addWidget(view)

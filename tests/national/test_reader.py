@@ -11,7 +11,12 @@ import pytest
 from desktop.national.columns import catalog_columns
 from desktop.national.errors import NationalFileError
 from desktop.national.reader import read_national
-from tests.national.synthetic import STAT_ORDER, expected_total, make_workbook
+from tests.national.synthetic import (
+    STAT_ORDER,
+    expected_total,
+    make_municipalities,
+    make_workbook,
+)
 
 
 @pytest.mark.parametrize("fixture", ["national_r6", "national_r7", "national_r8"])
@@ -160,6 +165,75 @@ PUBLISHED = {
     2025: (1741, 434.99, 446, 92.3),
     2026: (1741, 455.13, 469, 87.7),
 }
+# R8 in more detail (same note): the sum of totals, the municipalities and mean total per
+# 規模区分 1–5 and per 過疎 (該当, not), and the "far below" line (national mean rate −
+# 2 × SD) in points with the number of municipalities under it. Means are published to
+# one decimal.
+PUBLISHED_R8 = {
+    "sum": 792_375,
+    "band_counts": [451, 535, 608, 83, 64],
+    "band_means": [407.6, 448.8, 481.1, 508.0, 527.8],
+    "kaso_counts": [885, 856],
+    "kaso_means": [437.4, 473.5],
+    "far_below_line": 279.7,
+    "far_below_count": 55,
+}
+
+
+def detailed_figures(dataset) -> dict:
+    """The figures of PUBLISHED_R8 as the app finds them (far below: the ``national
+    prefecture`` figures, the same for every prefecture)."""
+    from desktop.catalog import registry
+    from desktop.national.analysis import prefecture_view
+
+    def mean(members) -> float | None:
+        return statistics.fmean(m.total for m in members) if members else None
+
+    munis = dataset.municipalities
+    bands = [[m for m in munis if m.band == band] for band in range(1, 6)]
+    kaso = [[m for m in munis if m.kaso], [m for m in munis if not m.kaso]]
+    catalog = registry.for_year(dataset.fiscal_year)
+    far = prefecture_view(dataset, catalog, munis[0].prefecture)["far_below"]
+    return {
+        "sum": sum(m.total for m in munis),
+        "band_counts": [len(b) for b in bands],
+        "band_means": [mean(b) for b in bands],
+        "kaso_counts": [len(k) for k in kaso],
+        "kaso_means": [mean(k) for k in kaso],
+        "far_below_line": far["line_points"],
+        "far_below_count": far["national_count"],
+    }
+
+
+def test_detailed_figures_on_a_generated_file(tmp_path):
+    """The real-file test's figures, checked against the generator's own numbers (two
+    municipalities with nothing met, so that some are far below)."""
+    from desktop.catalog import registry
+
+    munis = make_municipalities(registry.for_year(2026), 40, seed=5)
+    for m in munis[:2]:
+        m.points = dict.fromkeys(m.points, 0)
+    info = make_workbook(tmp_path / "r8.xlsx", year=2026, count=40, municipalities=munis)
+    found = detailed_figures(read_national(info.path))
+    totals = {m.serial: expected_total(m) for m in info.municipalities}
+    values = list(totals.values())
+    assert found["sum"] == sum(values)
+
+    def means(groups):
+        return [statistics.fmean(totals[m.serial] for m in g) if g else None for g in groups]
+
+    bands = [[m for m in info.municipalities if m.band == b] for b in range(1, 6)]
+    kaso = [
+        [m for m in info.municipalities if m.kaso],
+        [m for m in info.municipalities if not m.kaso],
+    ]
+    assert found["band_counts"] == [len(b) for b in bands]
+    assert found["band_means"] == pytest.approx(means(bands))
+    assert found["kaso_counts"] == [len(k) for k in kaso] and all(found["kaso_counts"])
+    assert found["kaso_means"] == pytest.approx(means(kaso))
+    line = statistics.fmean(values) - 2 * statistics.pstdev(values)
+    assert found["far_below_line"] == pytest.approx(line, abs=0.01)
+    assert found["far_below_count"] == sum(1 for v in values if v < line) > 0
 
 
 @pytest.mark.skipif(not REAL, reason="HYOKA_NATIONAL_XLSX が未設定（実ファイルがない）")
@@ -173,9 +247,15 @@ def test_the_real_file_reproduces_the_published_figures():
     assert abs(statistics.pstdev(totals) - sd) < 0.1
     assert sum(1 for m in dataset.municipalities if m.insurer is None) > 150
     if dataset.fiscal_year == 2026:
-        bands = [sum(1 for m in dataset.municipalities if m.band == b) for b in range(1, 6)]
-        assert bands == [451, 535, 608, 83, 64]
-        assert sum(1 for m in dataset.municipalities if m.kaso) == 885
+        found = detailed_figures(dataset)
+        expected = PUBLISHED_R8
+        assert found["sum"] == expected["sum"]
+        assert found["band_counts"] == expected["band_counts"]
+        assert found["kaso_counts"] == expected["kaso_counts"]
+        assert found["band_means"] == pytest.approx(expected["band_means"], abs=0.051)
+        assert found["kaso_means"] == pytest.approx(expected["kaso_means"], abs=0.051)
+        assert found["far_below_line"] == pytest.approx(expected["far_below_line"], abs=0.051)
+        assert found["far_below_count"] == expected["far_below_count"]
 
 
 def test_benchmark_child_reads_stores_and_views(tmp_path, national_r8):

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from desktop.report.gaps import HIGH_SHARE_NOTE, find_gaps, high_share_note, session_gaps
+from desktop.report.gaps import (
+    HIGH_SHARE_NOTE,
+    RateSource,
+    find_gaps,
+    high_share_note,
+    session_gaps,
+)
 from desktop.scoring import score
 
 
@@ -28,6 +34,24 @@ def test_high_national_share_ranks_above_low_share_of_equal_points(session_r8):
     assert high_share_note("本村") == HIGH_SHARE_NOTE.format(self_name="本村")
     assert "本村は未該当" in high_share_note("本村")
     assert not gaps[low].high_share
+
+
+def test_real_rates_replace_the_catalogs_and_items_without_a_figure_keep_theirs(session_r8):
+    """The year's rates (desktop.national.year_rates) replace the catalog's item by item;
+    an item the national results have no column for keeps the catalog's rate."""
+    high, low = "shien.II.process.supporters.a", "shien.II.process.supporters.e"
+    other = "suishin.I.process.features.b"
+    session_r8.set_answers({high: "非該当", low: "非該当", other: "非該当"})
+    catalog = {gap.item_id: gap.national_rate_pct for gap in session_gaps(session_r8)}
+    assert catalog[high] >= 60 > catalog[low]
+    real = RateSource("令和8年度の全国集計結果", {high: 12.5, low: 75.0})
+    gaps = {gap.item_id: gap for gap in real.apply(session_gaps(session_r8))}
+    assert (gaps[high].national_rate_pct, gaps[low].national_rate_pct) == (12.5, 75.0)
+    assert gaps[other].national_rate_pct == catalog[other]  # no figure: the catalog's
+    assert gaps[low].high_share and not gaps[high].high_share
+    order = ids(real.apply(session_gaps(session_r8)))
+    assert order.index(low) < order.index(high)  # ranked again by the real rates
+    assert ids(RateSource().apply(session_gaps(session_r8))) == ids(session_gaps(session_r8))
 
 
 def test_high_share_items_come_first_even_with_fewer_points(session_r8):

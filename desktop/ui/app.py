@@ -111,8 +111,14 @@ def run_gui(args: argparse.Namespace) -> int:
         # A windowed build has no console: log unexpected errors and tell the user.
         # (A --screenshot run is unattended: errors go to stderr and the exit status.)
         install_excepthook(default_log_dir())
+    from desktop.catalog import parsed_cache
     from desktop.ui.main_window import MainWindow
     from desktop.wording.packs import add_pack_folder
+
+    if not args.screenshot:  # a screenshot leaves the user's folders alone
+        # Parsed catalogs are kept between starts: opening skips the YAML (start-up speed).
+        cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        parsed_cache.use_folder(Path(cache) / "catalogs" if cache else None)
 
     # Shared wording packs: also those the user (or the prefecture) put in the data folder.
     data_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)

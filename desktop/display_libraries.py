@@ -10,7 +10,6 @@ No Qt here: it must run when Qt itself cannot be imported.
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from pathlib import Path
@@ -80,6 +79,8 @@ def _loadable(soname: str) -> bool:
     for folder in _bundled_library_folders():
         if (folder / soname).exists():
             return True
+    import ctypes  # only when checking: not on Windows, macOS or offscreen (start-up speed)
+
     try:
         ctypes.CDLL(soname)
     except OSError:

@@ -1,16 +1,31 @@
-"""Catalogs: the evaluation indicators of one fiscal year and level (no Qt)."""
+"""Catalogs: the evaluation indicators of one fiscal year and level (no Qt).
 
-from desktop.catalog.errors import CatalogError, CatalogProblem
-from desktop.catalog.loader import content_hash, load_catalog, load_catalog_text
-from desktop.catalog.model import Catalog, Indicator, Item
+The names below load on first use: opening an evaluation whose parsed catalog is cached
+(``desktop.catalog.parsed_cache``) needs neither PyYAML nor the loader.
+"""
 
-__all__ = [
-    "Catalog",
-    "CatalogError",
-    "CatalogProblem",
-    "Indicator",
-    "Item",
-    "content_hash",
-    "load_catalog",
-    "load_catalog_text",
-]
+from __future__ import annotations
+
+import importlib
+
+_WHERE = {
+    "CatalogError": "desktop.catalog.errors",
+    "CatalogProblem": "desktop.catalog.errors",
+    "content_hash": "desktop.catalog.loader",
+    "load_catalog": "desktop.catalog.loader",
+    "load_catalog_text": "desktop.catalog.loader",
+    "Catalog": "desktop.catalog.model",
+    "Indicator": "desktop.catalog.model",
+    "Item": "desktop.catalog.model",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

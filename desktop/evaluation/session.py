@@ -12,13 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from desktop.catalog import registry
+from desktop.catalog import parsed_cache
 from desktop.catalog.errors import CatalogError
-from desktop.catalog.loader import content_hash, load_catalog_text
 from desktop.catalog.model import Catalog
 from desktop.catalog.wording import PACK, TextLayers
 from desktop.evaluation.upgrade import CatalogUpgrade, plan_upgrade
 from desktop.formats import now_iso
+from desktop.hashing import content_hash
 from desktop.records import (
     EFFORTS,
     NOTE_FIELD_LABELS,
@@ -78,7 +78,7 @@ class Plan(Protocol):
 
 @lru_cache(maxsize=16)
 def _parse_snapshot(text: str, name: str) -> Catalog:
-    return load_catalog_text(text, name)
+    return parsed_cache.load_catalog_text(text, name)
 
 
 def pinned_catalog(store: EvaluationFile, record: EvaluationRecord) -> Catalog:
@@ -394,6 +394,8 @@ class Session:
     # --- catalog revisions -----------------------------------------------------------
     def available_upgrade(self) -> Catalog | None:
         """A shipped catalog with the same id and a newer revision, if there is one."""
+        from desktop.catalog import registry  # reads the shipped catalogs: not at opening
+
         try:
             shipped = registry.find(self.catalog.id)
         except (registry.UnknownCatalog, CatalogError):

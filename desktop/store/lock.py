@@ -34,10 +34,12 @@ import errno
 import hashlib
 import json
 import os
-import socket
 import sys
 import time
-import uuid
+
+# socket.gethostname itself: the socket module builds its enums on import and uuid loads
+# more still, ≈ 6 ms of the window's start-up for a host name and a random token.
+from _socket import gethostname
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -240,7 +242,7 @@ def is_stale(
                 return False
         return True
     now = now or _now()
-    if holder.host == socket.gethostname():
+    if holder.host == gethostname():
         return not holder_alive_here(holder)
     try:
         beat = datetime.fromisoformat(holder.heartbeat)
@@ -298,7 +300,7 @@ class FileLock:
         self.db_path = Path(db_path)
         self.path = lock_path(db_path)
         self.user = user
-        self.token = uuid.uuid4().hex
+        self.token = os.urandom(16).hex()  # as uuid4().hex: 128 random bits
         self.since = _now().isoformat(timespec="seconds")
         self.started = process_start_time(os.getpid())
         self.held = False
@@ -307,7 +309,7 @@ class FileLock:
         text = json.dumps(
             {
                 "user": self.user,
-                "host": socket.gethostname(),
+                "host": gethostname(),
                 "pid": os.getpid(),
                 "started": self.started,
                 "since": self.since,

@@ -111,13 +111,14 @@ def run_gui(args: argparse.Namespace) -> int:
         # A windowed build has no console: log unexpected errors and tell the user.
         # (A --screenshot run is unattended: errors go to stderr and the exit status.)
         install_excepthook(default_log_dir())
+    from desktop.catalog import parsed_cache
     from desktop.ui.main_window import MainWindow
-    from desktop.wording.packs import add_pack_folder
 
-    # Shared wording packs: also those the user (or the prefecture) put in the data folder.
-    data_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    if data_folder and not args.screenshot:
-        add_pack_folder(Path(data_folder) / "wording")
+    if not args.screenshot:  # a screenshot leaves the user's folders alone
+        # Parsed catalogs are kept between starts: opening skips the YAML (start-up speed).
+        cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        parsed_cache.use_folder(Path(cache) / "catalogs" if cache else None)
+
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
     if args.screenshot:
         from desktop.safe_save import SaveError, check_output_target
@@ -132,6 +133,10 @@ def run_gui(args: argparse.Namespace) -> int:
     # Who changes are recorded as: --user, else the name set in the app, else the OS user.
     user = args.user or (None if args.screenshot else UiSettings().recorded_name())
     window = MainWindow(user=user)
+    # Shared wording packs: also those the user (or the prefecture) put in the data folder.
+    data_folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    if data_folder and not args.screenshot:
+        window.pack_folders.append(Path(data_folder) / "wording")
     window.open_path(
         path, read_only=args.read_only, takeover=args.takeover, interactive=not args.screenshot
     )

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
-    QStyle,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -25,13 +24,16 @@ from desktop.ui.row_views import read_only_rows
 
 
 class RateBarDelegate(QStyledItemDelegate):
+    def initStyleOption(self, option, index) -> None:
+        super().initStyleOption(option, index)
+        option.text = ""  # the bar is drawn instead of the text
+
     def paint(self, painter: QPainter, option, index) -> None:
-        # Let the style paint selection/background first, then the bar on top.
+        # The item itself first (selection, background: no text), then the bar on top.
+        # Through the delegate rather than QStyle: PySide builds QStyle's enums on first
+        # use (about 8 ms at start-up).
+        super().paint(painter, option, index)
         self.initStyleOption(option, index)
-        option.text = ""
-        style = option.widget.style() if option.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         rate, projected, average = index.data(BAR_ROLE) or (None, None, None)
         if projected is None and rate is None:
             return

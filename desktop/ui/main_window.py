@@ -78,6 +78,9 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         self._prompts = None
         self._pending_open = None
         self._shown_once = False
+        # Folders of shared wording packs besides the shipped one, registered with
+        # desktop.wording.packs before the first evaluation is used (after the first paint).
+        self.pack_folders: list[Path] = []
         self.ui_settings = UiSettings(settings)
         self.undo_group = QUndoGroup(self)
         # The work area is built on first use (start-up speed); None until then.
@@ -286,7 +289,10 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
             self._update_chrome()
             return
         from desktop.ui.controller import EvaluationController
+        from desktop.wording.packs import add_pack_folder
 
+        for folder in self.pack_folders:  # the controller reads the shared packs' texts
+            add_pack_folder(folder)
         self._ensure_work_area()
         self.panel.clear()
         controller = EvaluationController(session, self)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -257,3 +258,35 @@ def test_a_lock_that_cannot_be_created_is_a_read_only_folder(tmp_path, monkeypat
     with pytest.raises(ReadOnlyFile) as caught:
         FileLock(tmp_path / "評価.sqlite", "私").acquire()
     assert "ロックファイルを作れません: 権限がありません" in str(caught.value)
+
+
+
+def test_taking_the_lock_loads_neither_socket_nor_uuid(tmp_path):
+    """Start-up: the host name and the token come without the socket and uuid modules."""
+    script = (
+        "import json, sys\n"
+        "from desktop.store.lock import FileLock, read_holder, lock_path\n"
+        "lock = FileLock(sys.argv[1], user='x')\n"
+        "lock.acquire()\n"
+        "holder = read_holder(lock_path(sys.argv[1]))\n"
+        "print(json.dumps({'socket': 'socket' in sys.modules, 'uuid': 'uuid' in sys.modules,\n"
+        "                  'host': holder.host, 'token': lock.token}))\n"
+        "lock.release()\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "評価.sqlite")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=root,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(root)},
+    )
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert result["host"] == socket.gethostname()
+    assert len(result["token"]) == 32
+    int(result["token"], 16)  # hexadecimal, as uuid4().hex was
+    assert result["socket"] is False
+    assert result["uuid"] is False

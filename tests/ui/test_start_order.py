@@ -1,0 +1,87 @@
+"""The window's start: what waits until after the first paint, and is there when needed."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# Runs what `hyoka-desk --db FILE` runs, with a MainWindow subclass noting at its first
+# paint which modules are loaded, and once the evaluation is on screen where packs are
+# read from and whether the parsed catalog came from the cache.
+SCRIPT = r"""
+import json, sys
+from PySide6.QtCore import QTimer
+import desktop.ui.main_window as main_window
+
+seen = {}
+
+class Watched(main_window.MainWindow):
+    def paintEvent(self, event):
+        if "first_paint" not in seen:
+            seen["first_paint"] = sorted(
+                m for m in ("desktop.wording.packs", "desktop.store.evaluation_file", "yaml") if m in sys.modules
+            )
+        super().paintEvent(event)
+        if self.session is not None and "shown" not in seen:
+            from desktop.wording.packs import pack_folders
+            seen["shown"] = {
+                "title": self.windowTitle(),
+                "pack_folders": [str(f) for f in pack_folders()],
+                "loader": "desktop.catalog.loader" in sys.modules,
+            }
+            QTimer.singleShot(0, self.close)
+
+main_window.MainWindow = Watched
+from desktop.cli import main
+main(["--db", sys.argv[1]])
+print("RESULT " + json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def start(db: Path, home: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        {
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(home / "config"),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CACHE_HOME": str(home / "cache"),
+            "PYTHONPATH": str(REPO_ROOT),
+        }
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(db)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    line = [x for x in completed.stdout.splitlines() if x.startswith("RESULT ")][-1]
+    return json.loads(line.removeprefix("RESULT "))
+
+
+def test_the_shell_paints_first_and_the_packs_folder_is_registered_for_the_evaluation(
+    tmp_path, session_r8, store
+):
+    store.close()
+    home = tmp_path / "home"
+    first = start(store.path, home)
+    # The first paint (the shell) comes before the store, the wording packs and PyYAML.
+    assert first["first_paint"] == []
+    shown = first["shown"]
+    assert shown["title"].startswith("北塩原村 令和8年度")
+    # The user's own pack folder is read for the evaluation, as before.
+    assert any(Path(f).parts[-1] == "wording" and str(home) in f for f in shown["pack_folders"])
+    assert shown["loader"] is True  # first start: the catalog text was parsed
+    again = start(store.path, home)
+    assert again["shown"]["loader"] is False  # a returning start reads the parsed catalog
+    assert again["shown"]["pack_folders"] == shown["pack_folders"]

@@ -13,6 +13,13 @@ new version looks for another entry, so a stale entry is never used; an entry th
 cannot be read, or does not hold a catalog, is parsed again and replaced. Nothing is
 cached until :func:`use_folder` names a folder (the window does; the command line
 and the tests parse every time).
+
+Trust: entries are pickles, and unpickling runs code, so an entry is read only from
+the user's own cache folder (QStandardPaths.CacheLocation, under the user's profile),
+which the app alone writes. Whoever can write there can equally change the program,
+which the per-user installer puts in the same profile; no file that travels between
+people (evaluation files, workbooks, packs) is ever read this way. The type check
+below only catches entries that are damaged or from another version.
 """
 
 from __future__ import annotations
@@ -98,7 +105,7 @@ def _read(entry: Path) -> Catalog | None:
         return None
     try:
         catalog = pickle.loads(data)
-    except Exception:  # a damaged or foreign entry: parse again and replace it
+    except Exception:  # a damaged entry or another version's: parse again and replace it
         return None
     return catalog if type(catalog) is Catalog else None
 

@@ -119,7 +119,7 @@ def paste_document(parent, session) -> bool:
         f"{path.name} から {len(result.found)} の評価指標を見つけ、小項目 {len(texts)} 件の文を"
         "読み取りました。内容を確かめて保存してください（変更履歴に残ります）。"
     )
-    lines = preview_lines(session.catalog, result.found, result.not_found)
+    lines = preview_lines(session.catalog, result.found, result.not_found, result.dropped)
     if not confirm_preview(
         parent, "公式文言の読み込み", summary, lines, "公式文言（貼り付け）として保存する"
     ):

@@ -117,6 +117,36 @@ def test_paste_shows_a_preview_and_stores_the_texts_as_one_recorded_action(
     _save(window, "wording-pasted.png")
 
 
+# A block that spans one page break holds the next page's header once: not glued onto ア.
+ONE_HEADER_BLOCK = """ア　年度ごとに計画値と実績値を把握し、乖離の状況を分
+析している
+- 5 -
+令和８年度 保険者機能強化推進交付金 評価指標（市町村分）
+イ．乖離の要因と対応策を、外部の関係者を含む場で検証している
+"""
+
+
+def test_the_paste_preview_shows_a_header_seen_once_as_dropped(qtbot, r8):
+    from desktop.ui.paste_dialog import PasteDialog
+
+    dialog = PasteDialog(r8, r8.indicator(PROGRESS))
+    qtbot.addWidget(dialog)
+    dialog.source.setPlainText(ONE_HEADER_BLOCK)
+    assert dialog.texts() == {
+        f"{PROGRESS}.a": "年度ごとに計画値と実績値を把握し、乖離の状況を分析している",
+        f"{PROGRESS}.b": "乖離の要因と対応策を、外部の関係者を含む場で検証している",
+    }
+    assert dialog.dropped.text() == (
+        "除いた行（ページ番号・見出しなど）: "
+        "「令和８年度 保険者機能強化推進交付金 評価指標（市町村分）」、ページ番号 1件"
+    )
+    assert not dialog.dropped.isHidden()
+    dialog.source.setPlainText("ア　年度ごとに把握している")
+    assert dialog.dropped.isHidden()
+    dialog.source.setPlainText(ONE_HEADER_BLOCK)
+    _save(dialog, "wording-paste-dropped.png")
+
+
 def test_cancelling_the_paste_stores_nothing(make_window, db_path, r8):
     window = new_window(make_window, db_path, r8)
     window.jump_to(PROGRESS)

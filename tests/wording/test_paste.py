@@ -129,3 +129,68 @@ def test_a_text_over_the_limit_is_kept_whole_and_refused_when_saved(r8, session_
     with pytest.raises(InvalidInput, match=f"公式文言は {TEXT_LIMIT}文字まで"):
         session_r8.set_item_texts(paste.texts, kind="pasted")
     assert session_r8.item_texts() == {}
+
+
+# A page break inside one indicator: the header of the next page appears only once in
+# the pasted block, so it does not repeat; it must still not be glued onto ア's text.
+ONE_PAGE_BREAK = """ア　年に１回以上、評価結果を庁内の関係者間で説明・共
+有する場がある
+- 12 -
+令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）
+イ．アの場には、庁内のみならず、外部の関係者が参画している
+ウ アの場における意見を、施策の改善・見直し等に活用している
+目標Ⅱ 公正・公平な給付を行う体制を構築する
+エ 市町村において全ての評価結果を公表している
+"""
+
+
+def test_a_running_header_seen_once_is_dropped_and_listed_not_glued(r8):
+    paste = place_block(r8.indicator(SHARING), ONE_PAGE_BREAK)
+    assert paste.texts == {f"{SHARING}.{k}": v for k, v in OFFICIAL.items()}
+    assert paste.unplaced == []
+    assert paste.dropped == [
+        "- 12 -",
+        "令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）",
+        "目標Ⅱ 公正・公平な給付を行う体制を構築する",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "令和８年度評価指標（市町村分）",
+        "保険者機能強化推進交付金及び介護保険保険者努力支援交付金に係る評価指標（市町村分）",
+        "（ⅰ）体制・取組指標群",
+        "別添１　令和8年度 評価指標 3",
+    ],
+)
+def test_header_lines_are_recognised_by_what_they_say(line):
+    block = split_block(f"ア 場を設けている\n{line}\nイ 公表している")
+    assert [s.text for s in block.segments] == ["場を設けている", "公表している"]
+    assert block.dropped == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "保険者機能強化推進交付金等に係る評価結果を公表している",
+        "評価指標を設定している",
+        "令和８年度中に実施予定である",
+    ],
+)
+def test_a_sentence_that_names_the_grant_or_a_year_stays(line):
+    block = split_block(f"ア 次のとおり\n{line}")
+    assert block.segments[0].text == f"次のとおり{line}"
+    assert block.dropped == []
+
+
+def test_the_preview_lists_what_was_dropped(r8):
+    from desktop.wording.document import preview_lines
+
+    paste = place_block(r8.indicator(SHARING), ONE_PAGE_BREAK)
+    lines = preview_lines(r8, [paste], [])
+    assert (
+        "  除いた行（ページ番号・見出しなど）: "
+        "「令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）」、"
+        "「目標Ⅱ 公正・公平な給付を行う体制を構築する」、ページ番号 1件"
+    ) in lines

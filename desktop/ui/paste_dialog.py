@@ -57,6 +57,11 @@ class PasteDialog(QDialog):
         self.unplaced.setWordWrap(True)
         self.unplaced.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unplaced.setStyleSheet(f"color: {fmt.BLOCKED.name()};")
+        self.definitions = QLabel()  # tier definitions (上位3割 …): not stored, shown
+        self.definitions.setObjectName("pasteDefinitions")
+        self.definitions.setWordWrap(True)
+        self.definitions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.definitions.setStyleSheet(f"color: {fmt.MUTED.name()};")
         self.dropped = QLabel()  # page numbers and headers left out, so the user can check
         self.dropped.setObjectName("pasteDropped")
         self.dropped.setWordWrap(True)
@@ -74,6 +79,7 @@ class PasteDialog(QDialog):
         preview_layout.addWidget(QLabel("分けた結果（小項目ごとの文言）"))
         preview_layout.addWidget(self.table, 1)
         preview_layout.addWidget(self.unplaced)
+        preview_layout.addWidget(self.definitions)
         preview_layout.addWidget(self.dropped)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.source)
@@ -120,6 +126,12 @@ class PasteDialog(QDialog):
             lines.append(f"どの小項目にも入らなかった文: {text}")
         self.unplaced.setText("\n".join(lines))
         self.unplaced.setVisible(bool(lines))
+        self.definitions.setText(
+            "使わなかった段階の定義（各段階の内容は選択肢に表示）: " + "／".join(paste.definitions)
+            if paste.definitions
+            else ""
+        )
+        self.definitions.setVisible(bool(paste.definitions))
         dropped = describe_dropped(paste.dropped)
         self.dropped.setText(f"除いた行（ページ番号・見出しなど）: {dropped}" if dropped else "")
         self.dropped.setVisible(bool(dropped))

@@ -174,6 +174,10 @@ def preview_lines(
             lines.append(f"  文のない小項目: {'・'.join(paste.missing)}")
         for text in paste.unplaced:
             lines.append(f"  置き場所のない文: {text}")
+        if paste.definitions:
+            lines.append(
+                f"  使わなかった段階の定義（各段階の内容は選択肢に表示）: {'／'.join(paste.definitions)}"
+            )
         if paste.dropped:
             lines.append(f"  除いた行（ページ番号・見出しなど）: {describe_dropped(paste.dropped)}")
     if dropped:

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from desktop.catalog.model import OPTION_RULES, Indicator
+from desktop.catalog.model import OPTION_RULES, Indicator, Item
 from desktop.wording.text import normalize_text, squash
 
 LETTERS = "アイウエオカキクケコサシスセソタチツテト"
@@ -193,6 +193,7 @@ class IndicatorPaste:
     unplaced: list[str]  # text that belongs to no sub-item (shown in the preview)
     missing: list[str]  # labels of sub-items the block had no text for
     dropped: list[str] = field(default_factory=list)  # page numbers, headers (for the preview)
+    definitions: list[str] = field(default_factory=list)  # tier definitions, not stored
 
     @property
     def texts(self) -> dict[str, str]:
@@ -200,25 +201,45 @@ class IndicatorPaste:
 
 
 def place_block(indicator: Indicator, text: str) -> IndicatorPaste:
-    """Split ``text`` and give each segment to the sub-item (or all-of condition) it names."""
+    """Split ``text`` and give each segment to the sub-item (or all-of condition) it names.
+
+    A tier item (ア 上位7割 … answered by choosing one) keeps its markers for its tiers:
+    their definitions are not stored (the options already say them) but listed as
+    ``definitions`` for the preview. A tier item whose tiers are the letters themselves
+    (label 「ア〜エ」) has no marker of its own: it takes the description between the
+    indicator's title and the first tier.
+    """
     block = split_block(text)
     targets: dict[str, str] = {}  # label → target id
     option_labels: set[str] = set()
+    described: list[Item] = []  # tier items whose text is the description before the tiers
     for item in indicator.items:
         targets[item.label] = item.id
         for part in item.parts:
             targets[f"{item.label}{part.label}"] = part.id
         if item.rule in OPTION_RULES:
             option_labels.update(option.label for option in item.options)
-    unplaced = [line for line in block.preamble if not _is_title(line, indicator)]
-    unplaced = [join_lines(unplaced)] if unplaced else []
+            tiers = [option.label for option in item.options]
+            if tiers and item.label not in tiers and all(len(t) == 1 and t in LETTERS for t in tiers):
+                described.append(item)
     placements: dict[str, Placement] = {}
+    preamble = [line for line in block.preamble if not _is_title(line, indicator)]
+    preamble = [join_lines(preamble)] if preamble else []
+    unplaced: list[str] = []
+    if preamble and len(described) == 1:
+        item = described[0]
+        placements[item.id] = Placement(item.id, item.label, preamble[0])
+    else:
+        unplaced.extend(preamble)
+    definitions: list[str] = []
     for segment in block.segments:
         segment_text = segment.text
         target_id = targets.get(segment.label)
         if target_id is None or target_id in placements:
             if segment.label in option_labels and target_id is None:
-                continue  # a tier's definition (上位3割 …): the options already say it
+                # A tier's definition (上位3割 …): the options already say it.
+                definitions.append(f"{segment.label} {segment_text}".strip())
+                continue
             unplaced.append(f"{segment.label} {segment_text}".strip())
             continue
         if not segment_text:
@@ -228,7 +249,7 @@ def place_block(indicator: Indicator, text: str) -> IndicatorPaste:
     order = list(targets.values())
     placed = sorted(placements.values(), key=lambda p: order.index(p.target_id))
     missing = [label for label, target in targets.items() if target not in placements]
-    return IndicatorPaste(indicator, placed, unplaced, missing, block.dropped)
+    return IndicatorPaste(indicator, placed, unplaced, missing, block.dropped, definitions)
 
 
 def _is_title(line: str, indicator: Indicator) -> bool:

@@ -147,6 +147,35 @@ def test_the_paste_preview_shows_a_header_seen_once_as_dropped(qtbot, r8):
     _save(dialog, "wording-paste-dropped.png")
 
 
+APPEAL = "suishin.III.activity.appeal-training"
+
+
+def test_a_tier_item_takes_pasted_text_and_the_preview_lists_the_unused_tiers(
+    make_window, db_path, r8
+):
+    window = new_window(make_window, db_path, r8)
+    window.jump_to(APPEAL)
+    window.prompts.paste_text = (
+        f"1 {r8.indicator(APPEAL).title}\n"
+        "高齢者人口１万人当たりの研修修了者数\n"
+        "ア 実績がある\nイ アのうち上位５割\nウ アのうち上位３割\nエ アのうち上位１割\n"
+    )
+    window.panel.paste_button.click()
+    dialog = window.prompts.paste_dialogs[-1]
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == "ア〜エ"
+    assert dialog.definitions.text() == (
+        "使わなかった段階の定義（各段階の内容は選択肢に表示）: "
+        "ア 実績がある／イ アのうち上位５割／ウ アのうち上位３割／エ アのうち上位１割"
+    )
+    assert dialog.unplaced.isHidden()
+    row = window.panel.row_for(f"{APPEAL}.tier")
+    assert row.wording.text() == "高齢者人口１万人当たりの研修修了者数"
+    assert row.source_mark.text() == "公式・貼り付け"
+    _save(dialog, "wording-paste-tiers.png")
+    _save(window, "wording-pasted-tiers.png")
+
+
 def test_cancelling_the_paste_stores_nothing(make_window, db_path, r8):
     window = new_window(make_window, db_path, r8)
     window.jump_to(PROGRESS)

@@ -194,3 +194,67 @@ def test_the_preview_lists_what_was_dropped(r8):
         "「令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）」、"
         "「目標Ⅱ 公正・公平な給付を行う体制を構築する」、ページ番号 1件"
     ) in lines
+
+
+# --- tier items: sub-items answered by a tier (ア 上位7割 …) -----------------------------
+APPEAL = "suishin.III.activity.appeal-training"
+KAYOI = "shien.I.activity.kayoi-participation"
+
+
+def test_a_tier_item_takes_the_description_and_lists_the_tier_definitions_unused(r8):
+    indicator = r8.indicator(APPEAL)
+    block = "\n".join(
+        [
+            f"1 {indicator.title[:20]}",
+            indicator.title[20:],
+            "高齢者人口１万人当たりの、介護の仕事の魅力を伝える研修",
+            "の修了者数（前年度の実績）",
+            "ア　実績がある",
+            "イ　アのうち上位５割",
+            "ウ　アのうち上位３割",
+            "エ　アのうち上位１割",
+        ]
+    )
+    paste = place_block(indicator, block)
+    assert paste.texts == {
+        f"{APPEAL}.tier": "高齢者人口１万人当たりの、介護の仕事の魅力を伝える研修の修了者数（前年度の実績）"
+    }
+    assert [p.label for p in paste.placements] == ["ア〜エ"]
+    assert paste.definitions == [
+        "ア 実績がある",
+        "イ アのうち上位５割",
+        "ウ アのうち上位３割",
+        "エ アのうち上位１割",
+    ]
+    assert paste.unplaced == [] and paste.missing == []
+
+
+def test_tier_items_with_their_own_letter_keep_their_text_and_list_the_tiers(r8):
+    block = (
+        "ア 通いの場への65歳以上の参加率\n① 上位７割\n② 上位５割\n"
+        "イ 週１回以上の通いの場への参加率\n①上位７割\n④ 上位１割\n"
+    )
+    paste = place_block(r8.indicator(KAYOI), block)
+    assert paste.texts == {
+        f"{KAYOI}.a": "通いの場への65歳以上の参加率",
+        f"{KAYOI}.b": "週１回以上の通いの場への参加率",
+    }
+    assert paste.definitions == ["ア① 上位７割", "ア② 上位５割", "イ① 上位７割", "イ④ 上位１割"]
+
+
+def test_a_tier_item_without_a_description_is_missing_and_the_preview_says_what_was_unused(r8):
+    from desktop.wording.document import preview_lines
+
+    indicator = r8.indicator(APPEAL)
+    paste = place_block(indicator, f"1 {indicator.title}\nア 実績がある\nイ 上位５割\n")
+    assert paste.texts == {} and paste.missing == ["ア〜エ"]
+    lines = preview_lines(r8, [paste], [])
+    assert "  使わなかった段階の定義（各段階の内容は選択肢に表示）: ア 実績がある／イ 上位５割" in lines
+
+
+def test_a_tier_item_named_by_its_only_tier_keeps_its_own_marker(r8):
+    """総合事業 エ has the one tier エ: its text comes after 「エ」, not from the description."""
+    diverse = "shien.I.activity.diverse-services-status"
+    paste = place_block(r8.indicator(diverse), "説明の行\nエ 多様な活動を行っている\n")
+    assert paste.texts[f"{diverse}.d"] == "多様な活動を行っている"
+    assert paste.unplaced == ["説明の行"]

@@ -229,13 +229,16 @@ def answered_dialogs(monkeypatch):
     """The wording actions' file choosers and confirmations answer from a script."""
     import desktop.ui.wording_actions as actions
 
-    script = {"source": None, "pack": None, "confirm": True, "previews": [], "told": []}
+    script = {
+        "source": None, "text": None, "pack": None, "confirm": True, "previews": [], "told": []
+    }
 
     def confirm(_parent, title, summary, lines, ok_text):
         script["previews"].append((title, summary, lines))
         return script["confirm"]
 
     monkeypatch.setattr(actions, "ask_source_path", lambda _p: script["source"])
+    monkeypatch.setattr(actions, "ask_document_text", lambda _p: script["text"])
     monkeypatch.setattr(actions, "ask_pack_path", lambda _p, save, suggested="": script["pack"])
     monkeypatch.setattr(actions, "confirm_preview", confirm)
     monkeypatch.setattr(actions, "tell", lambda _p, t, text, problem=False: script["told"].append(text))
@@ -260,6 +263,45 @@ def test_the_whole_document_is_read_from_the_menu_with_a_preview(
     window.jump_to(PROGRESS)
     row = window.panel.row_for(f"{PROGRESS}.a")
     assert (row.source_mark.text(), row.wording.text()) == ("公式・貼り付け", "計画値を把握")
+
+
+def test_the_whole_document_can_be_pasted_instead_of_read_from_a_file(
+    make_window, db_path, r8, answered_dialogs
+):
+    window = new_window(make_window, db_path, r8)
+    answered_dialogs["text"] = (
+        f"2 {r8.indicator(PROGRESS).title}\nア 計画値を把握\n"
+        "令和８年度 評価指標（市町村分）\nエ 公表\n"
+    )
+    window.features.actions["paste_wording_text"].trigger()
+    _title, summary, lines = answered_dialogs["previews"][-1]
+    assert summary.startswith("貼り付けた文から 1 の評価指標を見つけ、小項目 2 件")
+    assert "  ア: 計画値を把握" in lines
+    assert "除いた行（ページ番号・見出しなど）: 「令和８年度 評価指標（市町村分）」" in lines
+    window.jump_to(PROGRESS)
+    row = window.panel.row_for(f"{PROGRESS}.d")
+    assert (row.source_mark.text(), row.wording.text()) == ("公式・貼り付け", "公表")
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        evaluation = store.evaluation_for_year()
+        history = [e for e in store.history(evaluation.id) if e.action == "item_text"]
+    assert {e.source for e in history} == {"公式文言の貼り付け"} and len(history) == 2
+    # Nothing found in the text: said so, nothing stored.
+    answered_dialogs["text"] = "関係のない文"
+    window.features.actions["paste_wording_text"].trigger()
+    assert answered_dialogs["told"][-1].startswith("貼り付けた文から、この年度の評価指標の小項目の文が")
+
+
+def test_the_document_text_dialog_reads_only_when_something_is_pasted(qtbot):
+    from desktop.ui.wording_actions import DocumentTextDialog
+
+    dialog = DocumentTextDialog()
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled()
+    dialog.text.setPlainText("2 介護保険事業計画の進捗状況\nア 計画値を把握")
+    assert dialog.ok.isEnabled()
+    _save(dialog, "wording-document-text.png")
+    dialog.text.setPlainText("　\n")
+    assert not dialog.ok.isEnabled()
 
 
 def test_a_pack_is_written_and_read_back_from_the_menu(

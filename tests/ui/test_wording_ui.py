@@ -176,6 +176,24 @@ def test_a_tier_item_takes_pasted_text_and_the_preview_lists_the_unused_tiers(
     _save(window, "wording-pasted-tiers.png")
 
 
+def test_an_inferred_tier_explains_its_mark_in_a_tooltip(make_window, db_path, r8):
+    import re
+
+    window = new_window(make_window, db_path, r8)
+    window.jump_to(APPEAL)
+    row = window.panel.row_for(f"{APPEAL}.tier")
+    button = row.buttons["イ"]
+    assert "（推定）" in button.text()
+    tip = button.toolTip()
+    assert tip.startswith("全国該当率 16.6%\n")
+    assert "「推定」" in tip and "全国の該当率" in tip
+    assert not re.search(r"[A-Za-z]|https?:|\.yaml|suishin", tip)
+    assert "推定" not in row.buttons["なし"].toolTip()
+    window.jump_to("suishin.I.activity.score-rank")  # tiers from the official text: no mark
+    tips = [b.toolTip() for b in window.panel.row_for("suishin.I.activity.score-rank.tier").buttons.values()]
+    assert tips[1] == "全国該当率 70.5%" and not any("推定" in t for t in tips)
+
+
 def test_cancelling_the_paste_stores_nothing(make_window, db_path, r8):
     window = new_window(make_window, db_path, r8)
     window.jump_to(PROGRESS)

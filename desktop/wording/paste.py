@@ -72,7 +72,9 @@ _HEADER_WORDS = re.compile(
     r"厚生労働省|老健局|ページ|頁|及び|並びに|に係る|等|[0-9０-９]+|"
     r"[\s　・、,，.．:：()（）\[\]［］【】〔〕〈〉《》「」/／\-－‐―ー–—~〜]"
 )
-_HEADER_ANCHOR = re.compile(r"評価指標|交付金")
+# It names the document, not just the grant or a year: a title broken by the PDF may leave
+# 「保険者機能強化推進交付金等に係る」 or 「令和８年度」 alone on a line, and those stay.
+_HEADER_ANCHOR = re.compile(r"評価指標|市町村分|都道府県分|年度.*交付金|交付金.*年度")
 # Headings of the document's structure: 目標Ⅱ …, （ⅰ）体制・取組指標群.
 _GOAL_HEADING = re.compile(r"^目標[\s　]*[ⅠⅡⅢⅣ](?![のをにはでとがや])")
 _GROUP_HEADING = re.compile(

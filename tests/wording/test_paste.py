@@ -162,6 +162,7 @@ def test_a_running_header_seen_once_is_dropped_and_listed_not_glued(r8):
         "保険者機能強化推進交付金及び介護保険保険者努力支援交付金に係る評価指標（市町村分）",
         "（ⅰ）体制・取組指標群",
         "別添１　令和8年度 評価指標 3",
+        "令和８年度 保険者機能強化推進交付金",
     ],
 )
 def test_header_lines_are_recognised_by_what_they_say(line):
@@ -176,6 +177,8 @@ def test_header_lines_are_recognised_by_what_they_say(line):
         "保険者機能強化推進交付金等に係る評価結果を公表している",
         "評価指標を設定している",
         "令和８年度中に実施予定である",
+        "保険者機能強化推進交付金等に係る",  # a piece of a title broken by the PDF
+        "令和８年度",
     ],
 )
 def test_a_sentence_that_names_the_grant_or_a_year_stays(line):
@@ -258,3 +261,12 @@ def test_a_tier_item_named_by_its_only_tier_keeps_its_own_marker(r8):
     paste = place_block(r8.indicator(diverse), "説明の行\nエ 多様な活動を行っている\n")
     assert paste.texts[f"{diverse}.d"] == "多様な活動を行っている"
     assert paste.unplaced == ["説明の行"]
+
+
+def test_a_title_broken_after_the_grant_name_is_still_found_in_the_document(r8):
+    title = r8.indicator(SHARING).title
+    cut = title.index("評価結果")
+    document = f"令和８年度 評価指標（市町村分）\n4 {title[:cut]}\n{title[cut:]}\nア 場がある\n"
+    result = place_document(r8, document)
+    assert result.texts == {f"{SHARING}.a": "場がある"}
+    assert result.dropped == ["令和８年度 評価指標（市町村分）"]

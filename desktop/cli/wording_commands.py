@@ -115,11 +115,12 @@ def run_paste(args: argparse.Namespace) -> int:
                     "（hyoka-desk show --json で ID を確認できます）。"
                 )
             pastes, not_found = [place_block(catalog.indicator(args.indicator), text)], []
+            dropped = []
         else:
             document = place_document(catalog, text)
-            pastes, not_found = document.found, document.not_found
+            pastes, not_found, dropped = document.found, document.not_found, document.dropped
         texts: dict[str, str] = {}
-        for line in preview_lines(catalog, pastes, not_found):
+        for line in preview_lines(catalog, pastes, not_found, dropped):
             print(line)
         for paste in pastes:
             texts.update(paste.texts)

@@ -293,7 +293,11 @@ def assemble_report(
             f"前年度 = {comparison.previous_year_label}の得点（国による評価結果があればその値）。"
         )
     if waived:
-        names = "、".join(item_reference(catalog, item_id) for item_id in sorted(waived))
+        names = "、".join(  # each with its indicator's title: the footnote is read out of context
+            f"{item_reference(catalog, item_id)}"
+            f"（{catalog.indicator_of(item_id).title.rstrip('。')}）"
+            for item_id in sorted(waived)
+        )
         notes.append(
             f"次の小項目は、前提条件（国の資料の文言ではなく推定したもの）を適用せずに採点しています: {names}。"
         )

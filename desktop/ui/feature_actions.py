@@ -41,6 +41,8 @@ ENTRIES = [
      "文言集（Excel）の公式文言を取り込みます（変更内容を確認してから）", None, True),
     ("paste_wording_document", MENU_EVALUATION, SECTION_FEATURES, "国の評価指標から公式文言を読み込む(&R)…",
      "国の評価指標（PDF・テキスト）から各評価指標を探し、小項目ごとの公式文言として保存します", None, True),
+    ("paste_wording_text", MENU_EVALUATION, SECTION_FEATURES, "国の評価指標の文を貼り付けて読み込む(&P)…",
+     "国の評価指標からコピーした文から各評価指標を探し、小項目ごとの公式文言として保存します", None, True),
     ("show_gaps", MENU_EVALUATION, SECTION_FEATURES, "伸びしろ（減点項目の一覧）(&G)…",
      "未該当の小項目を、加点と全国該当率の順に一覧します", "Ctrl+G", False),
     ("edit_planned_responses", MENU_EVALUATION, SECTION_FEATURES, "今後の対応を入力(&T)…",
@@ -185,6 +187,13 @@ class FeatureActions:
         from desktop.ui.wording_actions import paste_document
 
         if paste_document(self.window, session):
+            self.window.reload()
+            self.window.statusBar().showMessage("公式文言（貼り付け）を保存しました（変更履歴に記録）")
+
+    def _paste_wording_text(self, session) -> None:
+        from desktop.ui.wording_actions import paste_document_text
+
+        if paste_document_text(self.window, session):
             self.window.reload()
             self.window.statusBar().showMessage("公式文言（貼り付け）を保存しました（変更履歴に記録）")
 

@@ -23,6 +23,10 @@ ESTIMATE_SHORT = "見込"  # in narrow columns
 STATE_SCORED_BADGE = "見込み（国が算定）"
 EXTERNAL_BADGE = "見込み／国の通知"
 OUTSIDE_TOTAL_MARK = "別枠"
+INFERRED_TIER_TIP = (  # beside a tier marked （推定）
+    "「推定」: この段階の基準は、国の評価指標の文ではなく、全国の該当率から読み取ったものです。"
+    "国の評価指標に基準が書かれているときは、そちらに従って選んでください。"
+)
 
 # How far below the national average (in rate points) still counts as "a little".
 WARN_MARGIN = 0.10

@@ -503,9 +503,12 @@ class OptionRow(ItemRow):
             button.clicked.connect(
                 lambda on, v=value: self.request(self.item.id, v if on else None)
             )
-            option = item.option(value)
+            option, tips = item.option(value), []
             if option is not None and option.national_rate_pct is not None:
-                button.setToolTip(f"全国該当率 {fmt.percent(option.national_rate_pct)}")
+                tips.append(f"全国該当率 {fmt.percent(option.national_rate_pct)}")
+            if option is not None and INFERRED_MARK in (option.note or ""):
+                tips.append(fmt.INFERRED_TIER_TIP)  # the （推定） in its text, explained
+            button.setToolTip("\n".join(tips))
             self.buttons[value] = button
             flow.addWidget(button)
         self.layout().insertWidget(2, self.options_box)

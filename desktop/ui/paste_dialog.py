@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.catalog.model import Catalog, Indicator
 from desktop.ui import formatting as fmt
 from desktop.ui.dialog_buttons import action_buttons
-from desktop.wording.paste import place_block
+from desktop.wording.paste import describe_dropped, place_block
 
 COL_LABEL, COL_TEXT, COL_NOTE = 0, 1, 2
 
@@ -57,6 +57,16 @@ class PasteDialog(QDialog):
         self.unplaced.setWordWrap(True)
         self.unplaced.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.unplaced.setStyleSheet(f"color: {fmt.BLOCKED.name()};")
+        self.definitions = QLabel()  # tier definitions (上位3割 …): not stored, shown
+        self.definitions.setObjectName("pasteDefinitions")
+        self.definitions.setWordWrap(True)
+        self.definitions.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.definitions.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        self.dropped = QLabel()  # page numbers and headers left out, so the user can check
+        self.dropped.setObjectName("pasteDropped")
+        self.dropped.setWordWrap(True)
+        self.dropped.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.dropped.setStyleSheet(f"color: {fmt.MUTED.name()};")
 
         title = QLabel(f"{indicator.number}. {indicator.title}")
         title.setWordWrap(True)
@@ -69,6 +79,8 @@ class PasteDialog(QDialog):
         preview_layout.addWidget(QLabel("分けた結果（小項目ごとの文言）"))
         preview_layout.addWidget(self.table, 1)
         preview_layout.addWidget(self.unplaced)
+        preview_layout.addWidget(self.definitions)
+        preview_layout.addWidget(self.dropped)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.source)
         splitter.addWidget(preview)
@@ -80,7 +92,7 @@ class PasteDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(
             QLabel(
-                "ページ番号や見出しの繰り返しは除き、PDF で切れた行はつなげています。"
+                "ページ番号や見出しは除き（除いた行は上に表示）、PDF で切れた行はつなげています。"
                 "保存した文言は変更履歴に残り、小項目に「公式・貼り付け」と表示されます。"
             )
         )
@@ -114,6 +126,15 @@ class PasteDialog(QDialog):
             lines.append(f"どの小項目にも入らなかった文: {text}")
         self.unplaced.setText("\n".join(lines))
         self.unplaced.setVisible(bool(lines))
+        self.definitions.setText(
+            "使わなかった段階の定義（各段階の内容は選択肢に表示）: " + "／".join(paste.definitions)
+            if paste.definitions
+            else ""
+        )
+        self.definitions.setVisible(bool(paste.definitions))
+        dropped = describe_dropped(paste.dropped)
+        self.dropped.setText(f"除いた行（ページ番号・見出しなど）: {dropped}" if dropped else "")
+        self.dropped.setVisible(bool(dropped))
         self.save_button.setEnabled(bool(self.texts()))
 
     def texts(self) -> dict[str, str]:

@@ -83,22 +83,82 @@ def tell(parent, title: str, text: str, *, problem: bool = False) -> None:
 
 
 # --- the ministry's whole document -------------------------------------------------------------------
+PASTED_NAME = "貼り付けた文"
+
+
+class DocumentTextDialog(QDialog):
+    """The whole document (or several indicators of it) pasted instead of a file."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("国の評価指標の文を貼り付けて読み込む")
+        self.text = QPlainTextEdit()
+        self.text.setObjectName("documentText")
+        self.text.setPlaceholderText(
+            "国の評価指標（PDF・Excel）の文を、いくつかの評価指標の分でも全部でも、"
+            "コピーしてここに貼り付けてください。"
+        )
+        buttons, self.ok = action_buttons(self, "読み取る")
+        self.ok.setEnabled(False)
+        self.text.textChanged.connect(lambda: self.ok.setEnabled(bool(self.pasted().strip())))
+        layout = QVBoxLayout(self)
+        label = QLabel(
+            "評価指標の番号と題名（評価の視点）で各評価指標を探し、小項目ごとに分けます。"
+            "保存する前に、分けた結果を確かめられます。"
+        )
+        label.setWordWrap(True)
+        layout.addWidget(label)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+        width = self.fontMetrics().horizontalAdvance("国") * 56
+        self.resize(width, int(width * 0.7))
+
+    def pasted(self) -> str:
+        return self.text.toPlainText()
+
+
+def ask_document_text(parent: QWidget | None) -> str | None:
+    dialog = DocumentTextDialog(parent)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.pasted()
+
+
 def paste_document(parent, session) -> bool:
     """Read the ministry's PDF (or a text file), preview, then store 公式文言（貼り付け）."""
-    from desktop.evaluation.errors import StoreError
-    from desktop.wording.document import (
-        SourceError,
-        place_document,
-        preview_lines,
-        read_source,
-        shipped_official,
-    )
+    from desktop.wording.document import SourceError, read_source
 
     path = ask_source_path(parent)
     if path is None:
         return False
     try:
-        result = place_document(session.catalog, read_source(path))
+        text = read_source(path)
+    except SourceError as exc:
+        tell(parent, "公式文言の読み込み", str(exc), problem=True)
+        return False
+    return read_document(parent, session, text, path.name)
+
+
+def paste_document_text(parent, session) -> bool:
+    """The same for text pasted from the document: same parser, same preview."""
+    text = ask_document_text(parent)
+    if text is None or not text.strip():
+        return False
+    return read_document(parent, session, text, PASTED_NAME)
+
+
+def read_document(parent, session, text: str, name: str) -> bool:
+    """Find each indicator in ``text``, preview, then store the texts as one action."""
+    from desktop.evaluation.errors import StoreError
+    from desktop.wording.document import (
+        SourceError,
+        place_document,
+        preview_lines,
+        shipped_official,
+    )
+
+    try:
+        result = place_document(session.catalog, text)
     except SourceError as exc:
         tell(parent, "公式文言の読み込み", str(exc), problem=True)
         return False
@@ -107,26 +167,28 @@ def paste_document(parent, session) -> bool:
         for target, text in result.texts.items()
         if not shipped_official(session.catalog, target)
     }
+    where = name if name == PASTED_NAME else f"{name} "  # a file name stands apart
     if not texts:
         tell(
             parent,
             "公式文言の読み込み",
-            f"{path.name} から、この年度の評価指標の小項目の文が見つかりませんでした。何も保存していません。",
+            f"{where}から、この年度の評価指標の小項目の文が見つかりませんでした。何も保存していません。",
             problem=True,
         )
         return False
     summary = (
-        f"{path.name} から {len(result.found)} の評価指標を見つけ、小項目 {len(texts)} 件の文を"
+        f"{where}から {len(result.found)} の評価指標を見つけ、小項目 {len(texts)} 件の文を"
         "読み取りました。内容を確かめて保存してください（変更履歴に残ります）。"
     )
-    lines = preview_lines(session.catalog, result.found, result.not_found)
+    lines = preview_lines(session.catalog, result.found, result.not_found, result.dropped)
     if not confirm_preview(
         parent, "公式文言の読み込み", summary, lines, "公式文言（貼り付け）として保存する"
     ):
         return False
+    source = "公式文言の貼り付け" if name == PASTED_NAME else f"公式文言の貼り付け: {name}"
     try:
         session.set_item_texts(
-            texts, kind=TEXT_PASTED, origin=path.name, source=f"公式文言の貼り付け: {path.name}"
+            texts, kind=TEXT_PASTED, origin="" if name == PASTED_NAME else name, source=source
         )
     except StoreError as exc:
         tell(parent, "公式文言の読み込み", str(exc), problem=True)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from desktop.catalog.model import Catalog, Indicator
 from desktop.wording.limits import MAX_PDF_BYTES, MAX_PDF_PAGES, MAX_SOURCE_CHARS
-from desktop.wording.paste import IndicatorPaste, drop_page_furniture, place_block
+from desktop.wording.paste import IndicatorPaste, describe_dropped, place_block, split_furniture
 from desktop.wording.text import normalize_text, squash
 
 
@@ -33,6 +33,7 @@ class SourceError(Exception):
 class DocumentPaste:
     found: list[IndicatorPaste]
     not_found: list[Indicator] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # page numbers, headers, headings
 
     @property
     def texts(self) -> dict[str, str]:
@@ -107,7 +108,7 @@ def pdf_text(path: str | Path) -> str:
 
 def place_document(catalog: Catalog, text: str) -> DocumentPaste:
     """Find every indicator of ``catalog`` in the document and split its block."""
-    lines = drop_page_furniture(normalize_text(limit(text)).split("\n"), repeats=3)
+    lines, dropped = split_furniture(normalize_text(limit(text)).split("\n"), repeats=3)
     # One squashed string of the whole document, with where each line starts in it.
     starts, parts, position = [], [], 0
     for line in lines:
@@ -142,7 +143,7 @@ def place_document(catalog: Catalog, text: str) -> DocumentPaste:
             block_lines.pop()
         found.append(place_block(indicator, "\n".join(block_lines)))
     located = {span[2].id for span in spans}
-    return DocumentPaste(found, [i for i in indicators if i.id not in located])
+    return DocumentPaste(found, [i for i in indicators if i.id not in located], dropped)
 
 
 def _offset(starts: list[int], line: int) -> int:
@@ -155,8 +156,11 @@ def shipped_official(catalog: Catalog, target_id: str) -> bool:
     return bool(target.wording)
 
 
-def preview_lines(catalog: Catalog, pastes: list[IndicatorPaste], not_found) -> list[str]:
-    """The preview: each indicator, each sub-item with its text, and what could not be placed."""
+def preview_lines(
+    catalog: Catalog, pastes: list[IndicatorPaste], not_found, dropped: list[str] = ()
+) -> list[str]:
+    """The preview: each indicator, each sub-item with its text, what could not be placed,
+    and what was dropped as page furniture (``dropped``: the whole document's)."""
     from desktop.report.wording import indicator_reference
 
     lines = []
@@ -170,6 +174,14 @@ def preview_lines(catalog: Catalog, pastes: list[IndicatorPaste], not_found) -> 
             lines.append(f"  文のない小項目: {'・'.join(paste.missing)}")
         for text in paste.unplaced:
             lines.append(f"  置き場所のない文: {text}")
+        if paste.definitions:
+            lines.append(
+                f"  使わなかった段階の定義（各段階の内容は選択肢に表示）: {'／'.join(paste.definitions)}"
+            )
+        if paste.dropped:
+            lines.append(f"  除いた行（ページ番号・見出しなど）: {describe_dropped(paste.dropped)}")
+    if dropped:
+        lines.append(f"除いた行（ページ番号・見出しなど）: {describe_dropped(list(dropped))}")
     if not_found:
         lines.append(f"資料に見つからなかった評価指標: {len(not_found)}件")
     return lines

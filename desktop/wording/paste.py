@@ -12,8 +12,10 @@ The block looks like this once copied (page furniture and broken lines included)
 Sub-items start at a line beginning with a marker: a katakana letter (ア イ ウ …,
 full- or half-width, bare or in brackets, followed by a space, 「．」「）」 or a circled
 number) or a circled number (① ② …, which belongs to the last letter seen: イ then ①
-is イ①). Page numbers and running headers (a short line repeated on every page) are
-dropped; the lines of one sub-item are joined, without a space between Japanese
+is イ①). Page numbers, running headers or footers (a line repeated on every page, or
+one made only of the document's name, year and grant: a block spanning one page break
+holds it once) and the document's headings (目標Ⅱ …) are dropped and listed for the
+preview; the lines of one sub-item are joined, without a space between Japanese
 characters. Whatever cannot be placed on a sub-item of the indicator is returned as
 ``unplaced`` so that the preview shows it.
 """
@@ -24,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from desktop.catalog.model import OPTION_RULES, Indicator
+from desktop.catalog.model import OPTION_RULES, Indicator, Item
 from desktop.wording.text import normalize_text, squash
 
 LETTERS = "アイウエオカキクケコサシスセソタチツテト"
@@ -58,27 +60,76 @@ class Segment:
 class SplitBlock:
     preamble: list[str]  # lines before the first marker (usually the indicator's title)
     segments: list[Segment]
+    dropped: list[str] = field(default_factory=list)  # page numbers, headers, headings
 
 
-def drop_page_furniture(lines: list[str], *, repeats: int = 2) -> list[str]:
-    """Without page numbers and running headers or footers (a line seen on several pages).
+# What a running header or footer is made of: the document's name, year and grant, page
+# words and numbers. A line made only of these (and naming the document) is furniture even
+# when it appears once in the pasted text, as it does when a block spans one page break.
+_HEADER_WORDS = re.compile(
+    r"(?:令和|平成)\s*[0-9０-９元]+\s*年度|保険者機能強化推進交付金|介護保険保険者努力支援交付金|"
+    r"推進交付金|努力支援交付金|交付金|評価指標|市町村分|都道府県分|別添|別紙|参考資料|資料|"
+    r"厚生労働省|老健局|ページ|頁|及び|並びに|に係る|等|[0-9０-９]+|"
+    r"[\s　・、,，.．:：()（）\[\]［］【】〔〕〈〉《》「」/／\-－‐―ー–—~〜]"
+)
+# It names the document, not just the grant or a year: a title broken by the PDF may leave
+# 「保険者機能強化推進交付金等に係る」 or 「令和８年度」 alone on a line, and those stay.
+_HEADER_ANCHOR = re.compile(r"評価指標|市町村分|都道府県分|年度.*交付金|交付金.*年度")
+# Headings of the document's structure: 目標Ⅱ …, （ⅰ）体制・取組指標群.
+_GOAL_HEADING = re.compile(r"^目標[\s　]*[ⅠⅡⅢⅣ](?![のをにはでとがや])")
+_GROUP_HEADING = re.compile(
+    r"^[(（]?[ⅰⅱⅲⅳ1-4１-４]?[)）]?[\s　]*(?:体制・取組指標群|活動指標群|成果指標群|成果指向型?配分枠)$"
+)
 
-    A repeated line counts as furniture only from 8 characters on: a short piece of a
-    broken sentence (「がある」) may well repeat and must stay.
+
+def is_running_header(line: str) -> bool:
+    """A page's header or footer, or a heading of the document, recognised by what it says."""
+    line = line.strip(_SPACE)
+    if _GOAL_HEADING.match(line) or _GROUP_HEADING.match(line):
+        return True
+    return bool(_HEADER_ANCHOR.search(line)) and not _HEADER_WORDS.sub("", line)
+
+
+def split_furniture(lines: list[str], *, repeats: int = 2) -> tuple[list[str], list[str]]:
+    """(lines kept, furniture dropped): page numbers, running headers or footers, headings.
+
+    A header is recognised by what it says (:func:`is_running_header`) or by repeating on
+    several pages; a repeated line counts only from 8 characters on: a short piece of a
+    broken sentence (「がある」) may well repeat and must stay. The dropped lines come
+    once each, in order, for the preview.
     """
     stripped = [line.strip(_SPACE) for line in lines]
     counts = Counter(line for line in stripped if line)
-    kept = []
+    kept: list[str] = []
+    dropped: list[str] = []
     for line in stripped:
         if not line:
             continue
-        if PAGE_NUMBER.match(line):
-            continue
         letter, circled = _marker_of(line)
-        if counts[line] >= repeats and 8 <= len(line) <= 80 and not (letter or circled):
-            continue  # a running header or footer
-        kept.append(line)
-    return kept
+        furniture = (
+            PAGE_NUMBER.match(line)
+            or (counts[line] >= repeats and 8 <= len(line) <= 80 and not (letter or circled))
+            or (not (letter or circled) and is_running_header(line))
+        )
+        if not furniture:
+            kept.append(line)
+        elif line not in dropped:
+            dropped.append(line)
+    return kept, dropped
+
+
+def describe_dropped(dropped: list[str]) -> str:
+    """The dropped lines as the preview names them: each header quoted, page numbers counted."""
+    pages = [line for line in dropped if PAGE_NUMBER.match(line)]
+    parts = [f"「{line}」" for line in dropped if not PAGE_NUMBER.match(line)]
+    if pages:
+        parts.append(f"ページ番号 {len(pages)}件")
+    return "、".join(parts)
+
+
+def drop_page_furniture(lines: list[str], *, repeats: int = 2) -> list[str]:
+    """The lines without page numbers, running headers or footers (see split_furniture)."""
+    return split_furniture(lines, repeats=repeats)[0]
 
 
 def _marker_of(line: str) -> tuple[str, str]:
@@ -94,7 +145,7 @@ def _marker_of(line: str) -> tuple[str, str]:
 
 
 def split_block(text: str) -> SplitBlock:
-    lines = drop_page_furniture(normalize_text(text).split("\n"))
+    lines, dropped = split_furniture(normalize_text(text).split("\n"))
     preamble: list[str] = []
     segments: list[Segment] = []
     letter = ""
@@ -111,7 +162,7 @@ def split_block(text: str) -> SplitBlock:
         label = f"{letter}{circled}"
         body = line[MARKER.match(line).end() :].strip(_SPACE)
         segments.append(Segment(label, [body] if body else []))
-    return SplitBlock(preamble, segments)
+    return SplitBlock(preamble, segments, dropped)
 
 
 def join_lines(lines: list[str]) -> str:
@@ -143,6 +194,8 @@ class IndicatorPaste:
     placements: list[Placement]
     unplaced: list[str]  # text that belongs to no sub-item (shown in the preview)
     missing: list[str]  # labels of sub-items the block had no text for
+    dropped: list[str] = field(default_factory=list)  # page numbers, headers (for the preview)
+    definitions: list[str] = field(default_factory=list)  # tier definitions, not stored
 
     @property
     def texts(self) -> dict[str, str]:
@@ -150,25 +203,45 @@ class IndicatorPaste:
 
 
 def place_block(indicator: Indicator, text: str) -> IndicatorPaste:
-    """Split ``text`` and give each segment to the sub-item (or all-of condition) it names."""
+    """Split ``text`` and give each segment to the sub-item (or all-of condition) it names.
+
+    A tier item (ア 上位7割 … answered by choosing one) keeps its markers for its tiers:
+    their definitions are not stored (the options already say them) but listed as
+    ``definitions`` for the preview. A tier item whose tiers are the letters themselves
+    (label 「ア〜エ」) has no marker of its own: it takes the description between the
+    indicator's title and the first tier.
+    """
     block = split_block(text)
     targets: dict[str, str] = {}  # label → target id
     option_labels: set[str] = set()
+    described: list[Item] = []  # tier items whose text is the description before the tiers
     for item in indicator.items:
         targets[item.label] = item.id
         for part in item.parts:
             targets[f"{item.label}{part.label}"] = part.id
         if item.rule in OPTION_RULES:
             option_labels.update(option.label for option in item.options)
-    unplaced = [line for line in block.preamble if not _is_title(line, indicator)]
-    unplaced = [join_lines(unplaced)] if unplaced else []
+            tiers = [option.label for option in item.options]
+            if tiers and item.label not in tiers and all(len(t) == 1 and t in LETTERS for t in tiers):
+                described.append(item)
     placements: dict[str, Placement] = {}
+    preamble = [line for line in block.preamble if not _is_title(line, indicator)]
+    preamble = [join_lines(preamble)] if preamble else []
+    unplaced: list[str] = []
+    if preamble and len(described) == 1:
+        item = described[0]
+        placements[item.id] = Placement(item.id, item.label, preamble[0])
+    else:
+        unplaced.extend(preamble)
+    definitions: list[str] = []
     for segment in block.segments:
         segment_text = segment.text
         target_id = targets.get(segment.label)
         if target_id is None or target_id in placements:
             if segment.label in option_labels and target_id is None:
-                continue  # a tier's definition (上位3割 …): the options already say it
+                # A tier's definition (上位3割 …): the options already say it.
+                definitions.append(f"{segment.label} {segment_text}".strip())
+                continue
             unplaced.append(f"{segment.label} {segment_text}".strip())
             continue
         if not segment_text:
@@ -178,7 +251,7 @@ def place_block(indicator: Indicator, text: str) -> IndicatorPaste:
     order = list(targets.values())
     placed = sorted(placements.values(), key=lambda p: order.index(p.target_id))
     missing = [label for label, target in targets.items() if target not in placements]
-    return IndicatorPaste(indicator, placed, unplaced, missing)
+    return IndicatorPaste(indicator, placed, unplaced, missing, block.dropped, definitions)
 
 
 def _is_title(line: str, indicator: Indicator) -> bool:

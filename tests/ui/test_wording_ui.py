@@ -117,6 +117,83 @@ def test_paste_shows_a_preview_and_stores_the_texts_as_one_recorded_action(
     _save(window, "wording-pasted.png")
 
 
+# A block that spans one page break holds the next page's header once: not glued onto ア.
+ONE_HEADER_BLOCK = """ア　年度ごとに計画値と実績値を把握し、乖離の状況を分
+析している
+- 5 -
+令和８年度 保険者機能強化推進交付金 評価指標（市町村分）
+イ．乖離の要因と対応策を、外部の関係者を含む場で検証している
+"""
+
+
+def test_the_paste_preview_shows_a_header_seen_once_as_dropped(qtbot, r8):
+    from desktop.ui.paste_dialog import PasteDialog
+
+    dialog = PasteDialog(r8, r8.indicator(PROGRESS))
+    qtbot.addWidget(dialog)
+    dialog.source.setPlainText(ONE_HEADER_BLOCK)
+    assert dialog.texts() == {
+        f"{PROGRESS}.a": "年度ごとに計画値と実績値を把握し、乖離の状況を分析している",
+        f"{PROGRESS}.b": "乖離の要因と対応策を、外部の関係者を含む場で検証している",
+    }
+    assert dialog.dropped.text() == (
+        "除いた行（ページ番号・見出しなど）: "
+        "「令和８年度 保険者機能強化推進交付金 評価指標（市町村分）」、ページ番号 1件"
+    )
+    assert not dialog.dropped.isHidden()
+    dialog.source.setPlainText("ア　年度ごとに把握している")
+    assert dialog.dropped.isHidden()
+    dialog.source.setPlainText(ONE_HEADER_BLOCK)
+    _save(dialog, "wording-paste-dropped.png")
+
+
+APPEAL = "suishin.III.activity.appeal-training"
+
+
+def test_a_tier_item_takes_pasted_text_and_the_preview_lists_the_unused_tiers(
+    make_window, db_path, r8
+):
+    window = new_window(make_window, db_path, r8)
+    window.jump_to(APPEAL)
+    window.prompts.paste_text = (
+        f"1 {r8.indicator(APPEAL).title}\n"
+        "高齢者人口１万人当たりの研修修了者数\n"
+        "ア 実績がある\nイ アのうち上位５割\nウ アのうち上位３割\nエ アのうち上位１割\n"
+    )
+    window.panel.paste_button.click()
+    dialog = window.prompts.paste_dialogs[-1]
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == "ア〜エ"
+    assert dialog.definitions.text() == (
+        "使わなかった段階の定義（各段階の内容は選択肢に表示）: "
+        "ア 実績がある／イ アのうち上位５割／ウ アのうち上位３割／エ アのうち上位１割"
+    )
+    assert dialog.unplaced.isHidden()
+    row = window.panel.row_for(f"{APPEAL}.tier")
+    assert row.wording.text() == "高齢者人口１万人当たりの研修修了者数"
+    assert row.source_mark.text() == "公式・貼り付け"
+    _save(dialog, "wording-paste-tiers.png")
+    _save(window, "wording-pasted-tiers.png")
+
+
+def test_an_inferred_tier_explains_its_mark_in_a_tooltip(make_window, db_path, r8):
+    import re
+
+    window = new_window(make_window, db_path, r8)
+    window.jump_to(APPEAL)
+    row = window.panel.row_for(f"{APPEAL}.tier")
+    button = row.buttons["イ"]
+    assert "（推定）" in button.text()
+    tip = button.toolTip()
+    assert tip.startswith("全国該当率 16.6%\n")
+    assert "「推定」" in tip and "全国の該当率" in tip
+    assert not re.search(r"[A-Za-z]|https?:|\.yaml|suishin", tip)
+    assert "推定" not in row.buttons["なし"].toolTip()
+    window.jump_to("suishin.I.activity.score-rank")  # tiers from the official text: no mark
+    tips = [b.toolTip() for b in window.panel.row_for("suishin.I.activity.score-rank.tier").buttons.values()]
+    assert tips[1] == "全国該当率 70.5%" and not any("推定" in t for t in tips)
+
+
 def test_cancelling_the_paste_stores_nothing(make_window, db_path, r8):
     window = new_window(make_window, db_path, r8)
     window.jump_to(PROGRESS)
@@ -170,13 +247,16 @@ def answered_dialogs(monkeypatch):
     """The wording actions' file choosers and confirmations answer from a script."""
     import desktop.ui.wording_actions as actions
 
-    script = {"source": None, "pack": None, "confirm": True, "previews": [], "told": []}
+    script = {
+        "source": None, "text": None, "pack": None, "confirm": True, "previews": [], "told": []
+    }
 
     def confirm(_parent, title, summary, lines, ok_text):
         script["previews"].append((title, summary, lines))
         return script["confirm"]
 
     monkeypatch.setattr(actions, "ask_source_path", lambda _p: script["source"])
+    monkeypatch.setattr(actions, "ask_document_text", lambda _p: script["text"])
     monkeypatch.setattr(actions, "ask_pack_path", lambda _p, save, suggested="": script["pack"])
     monkeypatch.setattr(actions, "confirm_preview", confirm)
     monkeypatch.setattr(actions, "tell", lambda _p, t, text, problem=False: script["told"].append(text))
@@ -201,6 +281,45 @@ def test_the_whole_document_is_read_from_the_menu_with_a_preview(
     window.jump_to(PROGRESS)
     row = window.panel.row_for(f"{PROGRESS}.a")
     assert (row.source_mark.text(), row.wording.text()) == ("公式・貼り付け", "計画値を把握")
+
+
+def test_the_whole_document_can_be_pasted_instead_of_read_from_a_file(
+    make_window, db_path, r8, answered_dialogs
+):
+    window = new_window(make_window, db_path, r8)
+    answered_dialogs["text"] = (
+        f"2 {r8.indicator(PROGRESS).title}\nア 計画値を把握\n"
+        "令和８年度 評価指標（市町村分）\nエ 公表\n"
+    )
+    window.features.actions["paste_wording_text"].trigger()
+    _title, summary, lines = answered_dialogs["previews"][-1]
+    assert summary.startswith("貼り付けた文から 1 の評価指標を見つけ、小項目 2 件")
+    assert "  ア: 計画値を把握" in lines
+    assert "除いた行（ページ番号・見出しなど）: 「令和８年度 評価指標（市町村分）」" in lines
+    window.jump_to(PROGRESS)
+    row = window.panel.row_for(f"{PROGRESS}.d")
+    assert (row.source_mark.text(), row.wording.text()) == ("公式・貼り付け", "公表")
+    with EvaluationFile.open(db_path, read_only=True) as store:
+        evaluation = store.evaluation_for_year()
+        history = [e for e in store.history(evaluation.id) if e.action == "item_text"]
+    assert {e.source for e in history} == {"公式文言の貼り付け"} and len(history) == 2
+    # Nothing found in the text: said so, nothing stored.
+    answered_dialogs["text"] = "関係のない文"
+    window.features.actions["paste_wording_text"].trigger()
+    assert answered_dialogs["told"][-1].startswith("貼り付けた文から、この年度の評価指標の小項目の文が")
+
+
+def test_the_document_text_dialog_reads_only_when_something_is_pasted(qtbot):
+    from desktop.ui.wording_actions import DocumentTextDialog
+
+    dialog = DocumentTextDialog()
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled()
+    dialog.text.setPlainText("2 介護保険事業計画の進捗状況\nア 計画値を把握")
+    assert dialog.ok.isEnabled()
+    _save(dialog, "wording-document-text.png")
+    dialog.text.setPlainText("　\n")
+    assert not dialog.ok.isEnabled()
 
 
 def test_a_pack_is_written_and_read_back_from_the_menu(

@@ -138,6 +138,7 @@ def test_paste_one_indicator_from_a_text_file(cli_db, tmp_path, capsys, r8):
     args = ("wording", "paste", "--db", cli_db, "--indicator", PROGRESS, source)
     code, stdout, _ = run(capsys, *args, "--dry-run")
     assert code == 0 and "ア: 計画値と実績値を把握している" in stdout and "文のない小項目: ウ・エ" in stdout
+    assert "除いた行（ページ番号・見出しなど）: ページ番号 1件" in stdout
     code, stdout, _ = run(capsys, *args, "--yes")
     assert code == 0 and "2件を保存しました" in stdout
     items = show_items(capsys, cli_db)
@@ -149,12 +150,15 @@ def test_paste_the_whole_document_and_unknown_indicator(cli_db, tmp_path, capsys
     source = tmp_path / "全体.txt"
     source.write_text(
         f"1 {r8.indicator('suishin.I.process.features').title}\nア 特徴を把握\n"
+        "令和８年度 評価指標（市町村分）\n"
         f"2 {r8.indicator(PROGRESS).title}\nエ 公表している\n",
         encoding="utf-8",
     )
     code, stdout, _ = run(capsys, "wording", "paste", "--db", cli_db, source, "--yes")
     assert code == 0 and "2件を保存しました" in stdout
     assert "資料に見つからなかった評価指標" in stdout
+    assert "除いた行（ページ番号・見出しなど）: 「令和８年度 評価指標（市町村分）」" in stdout
+    assert "特徴を把握令和" not in stdout
     code, _, err = run(capsys, "wording", "paste", "--db", cli_db, "--indicator", "x.y", source)
     assert code != 0 and "x.y" in err
 

@@ -88,5 +88,5 @@ def test_a_switched_off_prerequisite_is_a_footnote_of_the_report(session_r8):
     notes = [note for note in build_report(session_r8).notes if "前提条件" in note]
     assert notes == [
         "次の小項目は、前提条件（国の資料の文言ではなく推定したもの）を適用せずに採点しています:"
-        " 支援 目標Ⅱ 体制・取組指標群 3-ウ。"
+        " 支援 目標Ⅱ 体制・取組指標群 3-ウ（難聴高齢者の早期発見・早期介入に係る取組を行っているか）。"
     ]

@@ -129,3 +129,144 @@ def test_a_text_over_the_limit_is_kept_whole_and_refused_when_saved(r8, session_
     with pytest.raises(InvalidInput, match=f"公式文言は {TEXT_LIMIT}文字まで"):
         session_r8.set_item_texts(paste.texts, kind="pasted")
     assert session_r8.item_texts() == {}
+
+
+# A page break inside one indicator: the header of the next page appears only once in
+# the pasted block, so it does not repeat; it must still not be glued onto ア's text.
+ONE_PAGE_BREAK = """ア　年に１回以上、評価結果を庁内の関係者間で説明・共
+有する場がある
+- 12 -
+令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）
+イ．アの場には、庁内のみならず、外部の関係者が参画している
+ウ アの場における意見を、施策の改善・見直し等に活用している
+目標Ⅱ 公正・公平な給付を行う体制を構築する
+エ 市町村において全ての評価結果を公表している
+"""
+
+
+def test_a_running_header_seen_once_is_dropped_and_listed_not_glued(r8):
+    paste = place_block(r8.indicator(SHARING), ONE_PAGE_BREAK)
+    assert paste.texts == {f"{SHARING}.{k}": v for k, v in OFFICIAL.items()}
+    assert paste.unplaced == []
+    assert paste.dropped == [
+        "- 12 -",
+        "令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）",
+        "目標Ⅱ 公正・公平な給付を行う体制を構築する",
+    ]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "令和８年度評価指標（市町村分）",
+        "保険者機能強化推進交付金及び介護保険保険者努力支援交付金に係る評価指標（市町村分）",
+        "（ⅰ）体制・取組指標群",
+        "別添１　令和8年度 評価指標 3",
+        "令和８年度 保険者機能強化推進交付金",
+    ],
+)
+def test_header_lines_are_recognised_by_what_they_say(line):
+    block = split_block(f"ア 場を設けている\n{line}\nイ 公表している")
+    assert [s.text for s in block.segments] == ["場を設けている", "公表している"]
+    assert block.dropped == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "保険者機能強化推進交付金等に係る評価結果を公表している",
+        "評価指標を設定している",
+        "令和８年度中に実施予定である",
+        "保険者機能強化推進交付金等に係る",  # a piece of a title broken by the PDF
+        "令和８年度",
+    ],
+)
+def test_a_sentence_that_names_the_grant_or_a_year_stays(line):
+    block = split_block(f"ア 次のとおり\n{line}")
+    assert block.segments[0].text == f"次のとおり{line}"
+    assert block.dropped == []
+
+
+def test_the_preview_lists_what_was_dropped(r8):
+    from desktop.wording.document import preview_lines
+
+    paste = place_block(r8.indicator(SHARING), ONE_PAGE_BREAK)
+    lines = preview_lines(r8, [paste], [])
+    assert (
+        "  除いた行（ページ番号・見出しなど）: "
+        "「令和８年度 保険者機能強化推進交付金・介護保険保険者努力支援交付金 評価指標（市町村分）」、"
+        "「目標Ⅱ 公正・公平な給付を行う体制を構築する」、ページ番号 1件"
+    ) in lines
+
+
+# --- tier items: sub-items answered by a tier (ア 上位7割 …) -----------------------------
+APPEAL = "suishin.III.activity.appeal-training"
+KAYOI = "shien.I.activity.kayoi-participation"
+
+
+def test_a_tier_item_takes_the_description_and_lists_the_tier_definitions_unused(r8):
+    indicator = r8.indicator(APPEAL)
+    block = "\n".join(
+        [
+            f"1 {indicator.title[:20]}",
+            indicator.title[20:],
+            "高齢者人口１万人当たりの、介護の仕事の魅力を伝える研修",
+            "の修了者数（前年度の実績）",
+            "ア　実績がある",
+            "イ　アのうち上位５割",
+            "ウ　アのうち上位３割",
+            "エ　アのうち上位１割",
+        ]
+    )
+    paste = place_block(indicator, block)
+    assert paste.texts == {
+        f"{APPEAL}.tier": "高齢者人口１万人当たりの、介護の仕事の魅力を伝える研修の修了者数（前年度の実績）"
+    }
+    assert [p.label for p in paste.placements] == ["ア〜エ"]
+    assert paste.definitions == [
+        "ア 実績がある",
+        "イ アのうち上位５割",
+        "ウ アのうち上位３割",
+        "エ アのうち上位１割",
+    ]
+    assert paste.unplaced == [] and paste.missing == []
+
+
+def test_tier_items_with_their_own_letter_keep_their_text_and_list_the_tiers(r8):
+    block = (
+        "ア 通いの場への65歳以上の参加率\n① 上位７割\n② 上位５割\n"
+        "イ 週１回以上の通いの場への参加率\n①上位７割\n④ 上位１割\n"
+    )
+    paste = place_block(r8.indicator(KAYOI), block)
+    assert paste.texts == {
+        f"{KAYOI}.a": "通いの場への65歳以上の参加率",
+        f"{KAYOI}.b": "週１回以上の通いの場への参加率",
+    }
+    assert paste.definitions == ["ア① 上位７割", "ア② 上位５割", "イ① 上位７割", "イ④ 上位１割"]
+
+
+def test_a_tier_item_without_a_description_is_missing_and_the_preview_says_what_was_unused(r8):
+    from desktop.wording.document import preview_lines
+
+    indicator = r8.indicator(APPEAL)
+    paste = place_block(indicator, f"1 {indicator.title}\nア 実績がある\nイ 上位５割\n")
+    assert paste.texts == {} and paste.missing == ["ア〜エ"]
+    lines = preview_lines(r8, [paste], [])
+    assert "  使わなかった段階の定義（各段階の内容は選択肢に表示）: ア 実績がある／イ 上位５割" in lines
+
+
+def test_a_tier_item_named_by_its_only_tier_keeps_its_own_marker(r8):
+    """総合事業 エ has the one tier エ: its text comes after 「エ」, not from the description."""
+    diverse = "shien.I.activity.diverse-services-status"
+    paste = place_block(r8.indicator(diverse), "説明の行\nエ 多様な活動を行っている\n")
+    assert paste.texts[f"{diverse}.d"] == "多様な活動を行っている"
+    assert paste.unplaced == ["説明の行"]
+
+
+def test_a_title_broken_after_the_grant_name_is_still_found_in_the_document(r8):
+    title = r8.indicator(SHARING).title
+    cut = title.index("評価結果")
+    document = f"令和８年度 評価指標（市町村分）\n4 {title[:cut]}\n{title[cut:]}\nア 場がある\n"
+    result = place_document(r8, document)
+    assert result.texts == {f"{SHARING}.a": "場がある"}
+    assert result.dropped == ["令和８年度 評価指標（市町村分）"]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from desktop import sqlite_access
 from desktop.formats import NamedFiscalYear, year_label
@@ -350,3 +350,34 @@ class NationalLibrary:
                 ],
             )
         dataset.imported_at = imported_at
+
+
+class SessionLibrary(NamedTuple):
+    evaluation_path: Path  # the evaluation file the session reads
+    library_path: Path  # the national results beside it
+    year: str  # the session's fiscal year, imported there
+
+
+def session_library(session) -> SessionLibrary | None:
+    """Where the national results beside ``session``'s file are, when the session's year
+    is imported there; None otherwise (no file, no library, not that year).
+
+    The one lookup behind every figure the evaluation takes from the national results
+    (its standing, 伸びしろ's rates): each then opens the library for what it needs.
+    """
+    from desktop import paths
+
+    store_path = getattr(getattr(session, "store", None), "path", None)
+    if not store_path:
+        return None
+    library_path = paths.national_library_path(store_path)
+    if not library_path.exists():
+        return None
+    year = session.catalog.fiscal_year
+    try:
+        with NationalLibrary.open(library_path, create=False) as library:
+            if not library.has_year(year):
+                return None
+    except NationalFileError:
+        return None  # an unreadable library: the evaluation goes on without it
+    return SessionLibrary(Path(store_path), library_path, year)

@@ -11,9 +11,7 @@ evaluation's own (by 保険者番号, else prefecture and name). Without either,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from desktop import paths
 from desktop.catalog.model import Catalog
 from desktop.national.analysis import amount_estimate, find_municipality, standing
 from desktop.national.dataset import NationalDataset, NationalMunicipality
@@ -247,20 +245,15 @@ class SessionNational:
 
 def session_national(session) -> SessionNational | None:
     """The stored dataset for the session's year and its picked municipality, or None."""
-    from desktop.national.library import NationalLibrary
+    from desktop.national.library import NationalLibrary, session_library
 
-    store_path = getattr(getattr(session, "store", None), "path", None)
-    if not store_path:
+    found = session_library(session)
+    if found is None:
         return None
-    library_path = paths.national_library_path(store_path)
-    if not library_path.exists():
-        return None
-    year = session.catalog.fiscal_year
+    _evaluation, library_path, year = found
     try:
         with NationalLibrary.open(library_path, create=False) as library:
-            if not library.has_year(year):
-                return None
-            picked = library.picked(str(Path(store_path).resolve()))
+            picked = library.picked(str(found.evaluation_path.resolve()))
             dataset = library.load(year)
             entered = library.entered_frames(year)
     except NationalFileError:

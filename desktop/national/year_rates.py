@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop import paths
 from desktop.national.analysis import item_rates
 from desktop.national.errors import NationalFileError
 
@@ -24,19 +23,14 @@ class YearRates:
 
 def session_year_rates(session) -> YearRates | None:
     """The rates of ``session``'s fiscal year, or None where that year is not imported."""
-    from desktop.national.library import NationalLibrary
+    from desktop.national.library import NationalLibrary, session_library
 
-    store_path = getattr(getattr(session, "store", None), "path", None)
-    if not store_path:
+    found = session_library(session)
+    if found is None:
         return None
-    library_path = paths.national_library_path(store_path)
-    if not library_path.exists():
-        return None
-    year = session.catalog.fiscal_year
+    _evaluation, library_path, year = found
     try:
         with NationalLibrary.open(library_path, create=False) as library:
-            if not library.has_year(year):
-                return None
             dataset = library.load(year)
     except NationalFileError:
         return None  # an unreadable library: 伸びしろ goes on with the catalog's rates

@@ -34,6 +34,7 @@ class Watched(main_window.MainWindow):
                 "pack_folders": [str(f) for f in pack_folders()],
                 "loader": "desktop.catalog.loader" in sys.modules,
                 "openssl": "_hashlib" in sys.modules,
+                "prompts": "desktop.ui.prompts" in sys.modules,
             }
             QTimer.singleShot(0, self.close)
 
@@ -87,4 +88,6 @@ def test_the_shell_paints_first_and_the_packs_folder_is_registered_for_the_evalu
     assert again["shown"]["loader"] is False  # a returning start reads the parsed catalog
     # The catalog text's hash is checked without loading OpenSSL through hashlib.
     assert again["shown"]["openssl"] is False
+    # The lock prompts' dialog module is imported only when a file is locked.
+    assert again["shown"]["prompts"] is False
     assert again["shown"]["pack_folders"] == shown["pack_folders"]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,7 +104,8 @@ def _create_temporary(folder: Path, suffix: str) -> Path:
     is one :func:`remove_stale_temporaries` recognises.
     """
     for _attempt in range(100):
-        candidate = folder / f"{TEMPORARY_PREFIX}{secrets.token_hex(_RANDOM_LENGTH // 2)}{suffix}"
+        # os.urandom as secrets.token_hex uses, without importing secrets (hmac, OpenSSL).
+        candidate = folder / f"{TEMPORARY_PREFIX}{os.urandom(_RANDOM_LENGTH // 2).hex()}{suffix}"
         try:
             handle = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o666)
         except FileExistsError:

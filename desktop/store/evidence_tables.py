@@ -7,11 +7,11 @@ transaction with its audit rows.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from desktop.attachment_files import safe_file_name
 from desktop.formats import now_iso
+from desktop.hashing import sha256
 from desktop.records import ACTION_ATTACH, ACTION_OFFICIAL, Attachment, Change
 from desktop.store import errors
 from desktop.store.audited import reading
@@ -79,7 +79,7 @@ class EvidenceTables:
                         "location": location,
                         "file_name": file_name,
                         "size": len(content) if content is not None else None,
-                        "sha256": hashlib.sha256(content).hexdigest()
+                        "sha256": sha256(content).hexdigest()
                         if content is not None
                         else None,
                         "content": content,

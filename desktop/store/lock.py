@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
 import json
 import os
 import sys
@@ -44,6 +43,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from desktop import __version__
+from desktop.hashing import sha256
 from desktop.store.errors import (
     DiskFull,
     FileLocked,
@@ -290,7 +290,7 @@ class _Snapshot:
 
     @property
     def digest(self) -> str:
-        return hashlib.sha256(self.content).hexdigest()[:16]
+        return sha256(self.content).hexdigest()[:16]
 
 
 class FileLock:

@@ -83,7 +83,6 @@ class FileHandling:
 
     def _open_now(self, path: Path, *, read_only: bool, takeover: bool, interactive: bool) -> bool:
         from desktop.evaluation.document import Document
-        from desktop.ui.prompts import READ_ONLY, TAKE_OVER
 
         self.interactive = interactive
         if not interactive:
@@ -95,6 +94,8 @@ class FileHandling:
                 path, user=self.user, read_only=read_only, takeover=takeover, check_later=True
             )
         except FileLocked as exc:
+            from desktop.ui.prompts import READ_ONLY, TAKE_OVER  # Qt dialog module: only here
+
             # Without a person to ask (a screenshot), reading is the harmless choice.
             choice = self.prompts.locked(exc) if interactive else READ_ONLY
             if choice == READ_ONLY:

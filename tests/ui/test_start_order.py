@@ -33,6 +33,8 @@ class Watched(main_window.MainWindow):
                 "title": self.windowTitle(),
                 "pack_folders": [str(f) for f in pack_folders()],
                 "loader": "desktop.catalog.loader" in sys.modules,
+                "openssl": "_hashlib" in sys.modules,
+                "prompts": "desktop.ui.prompts" in sys.modules,
             }
             QTimer.singleShot(0, self.close)
 
@@ -84,4 +86,8 @@ def test_the_shell_paints_first_and_the_packs_folder_is_registered_for_the_evalu
     assert shown["loader"] is True  # first start: the catalog text was parsed
     again = start(store.path, home)
     assert again["shown"]["loader"] is False  # a returning start reads the parsed catalog
+    # The catalog text's hash is checked without loading OpenSSL through hashlib.
+    assert again["shown"]["openssl"] is False
+    # The lock prompts' dialog module is imported only when a file is locked.
+    assert again["shown"]["prompts"] is False
     assert again["shown"]["pack_folders"] == shown["pack_folders"]

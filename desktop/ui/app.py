@@ -16,7 +16,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QStandardPaths, Qt, QTr
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__
+from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__, dataclass_code_cache
 from desktop.paths import resource
 from desktop.ui.crash import default_log_dir, install_excepthook
 from desktop.ui.fonts import BUNDLED_FAMILY, register_bundled_font
@@ -112,12 +112,15 @@ def run_gui(args: argparse.Namespace) -> int:
         # (A --screenshot run is unattended: errors go to stderr and the exit status.)
         install_excepthook(default_log_dir())
     from desktop.catalog import parsed_cache
-    from desktop.ui.main_window import MainWindow
 
     if not args.screenshot:  # a screenshot leaves the user's folders alone
-        # Parsed catalogs are kept between starts: opening skips the YAML (start-up speed).
+        # Kept between starts for start-up speed: the methods dataclasses compiles (before
+        # the window's modules define their classes) and the parsed catalogs (no YAML).
         cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
+        if cache:
+            dataclass_code_cache.use_folder(cache)
         parsed_cache.use_folder(Path(cache) / "catalogs" if cache else None)
+    from desktop.ui.main_window import MainWindow
 
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)
     if args.screenshot:

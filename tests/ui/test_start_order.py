@@ -28,8 +28,10 @@ class Watched(main_window.MainWindow):
             )
         super().paintEvent(event)
         if self.session is not None and "shown" not in seen:
+            from desktop import dataclass_code_cache
             from desktop.wording.packs import pack_folders
             seen["shown"] = {
+                "dataclass_texts_compiled": dataclass_code_cache.new_texts(),
                 "title": self.windowTitle(),
                 "pack_folders": [str(f) for f in pack_folders()],
                 "loader": "desktop.catalog.loader" in sys.modules,
@@ -84,8 +86,11 @@ def test_the_shell_paints_first_and_the_packs_folder_is_registered_for_the_evalu
     # The user's own pack folder is read for the evaluation, as before.
     assert any(Path(f).parts[-1] == "wording" and str(home) in f for f in shown["pack_folders"])
     assert shown["loader"] is True  # first start: the catalog text was parsed
+    assert shown["dataclass_texts_compiled"] > 100  # and dataclasses compiled their methods
+    assert len(list((home / "cache").rglob("dataclass-methods.marshal"))) == 1
     again = start(store.path, home)
     assert again["shown"]["loader"] is False  # a returning start reads the parsed catalog
+    assert again["shown"]["dataclass_texts_compiled"] == 0  # and the compiled methods
     # The catalog text's hash is checked without loading OpenSSL through hashlib.
     assert again["shown"]["openssl"] is False
     # The lock prompts' dialog module is imported only when a file is locked.

@@ -99,7 +99,7 @@ class DashboardView(QWidget):
             self,
         )
         self.legend.setWordWrap(True)
-        self.legend.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        fmt.set_text_colour(self.legend, fmt.MUTED)
         # 「推進 1点あたり 約N千円（試算）…」 where the year's national results are imported.
         self.per_point = QLabel(self)
         self.per_point.setObjectName("perPointLabel")

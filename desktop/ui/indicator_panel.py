@@ -68,7 +68,7 @@ class IndicatorPanel(QWidget):
 
         self.place = QLabel()
         self.place.setObjectName("breadcrumb")
-        self.place.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        fmt.set_text_colour(self.place, fmt.MUTED)
         self.title = QLabel()
         self.title.setObjectName("indicatorTitle")
         self.title.setWordWrap(True)
@@ -82,11 +82,11 @@ class IndicatorPanel(QWidget):
         self.figures.setTextFormat(Qt.TextFormat.RichText)
         self.combine_note = QLabel()
         self.combine_note.setWordWrap(True)
-        self.combine_note.setStyleSheet(f"color: {fmt.ESTIMATE.name()};")
+        fmt.set_text_colour(self.combine_note, fmt.ESTIMATE)
         self.combine_note.hide()
         self.notes_line = QLabel()  # the catalog's user note on the indicator
         self.notes_line.setWordWrap(True)
-        self.notes_line.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        fmt.set_text_colour(self.notes_line, fmt.MUTED)
         self.notes_line.hide()
 
         header = QWidget()
@@ -124,7 +124,7 @@ class IndicatorPanel(QWidget):
 
         self.empty = QLabel("左の一覧から評価指標を選んでください。")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {fmt.MUTED.name()};")
+        fmt.set_text_colour(self.empty, fmt.MUTED)
 
         content = QWidget()
         content_layout = QVBoxLayout(content)

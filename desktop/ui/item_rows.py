@@ -129,7 +129,7 @@ def show_source(label: QLabel, source: str | None) -> None:
 
 
 def _muted(label: QLabel) -> QLabel:
-    label.setStyleSheet(f"color: {fmt.MUTED.name()};")
+    fmt.set_text_colour(label, fmt.MUTED)
     return label
 
 
@@ -190,7 +190,7 @@ class ItemRow(QFrame):
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setObjectName("reason")
-        self.reason.setStyleSheet(f"color: {fmt.BLOCKED.name()};")
+        fmt.set_text_colour(self.reason, fmt.BLOCKED)
         self.reason.hide()
         self.series = QLabel()  # best_of: whether this series is the one that counts
         self.series.hide()
@@ -245,7 +245,7 @@ class ItemRow(QFrame):
         text, reference = wording_text(self.item, layers)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_text_colour(self.wording, fmt.MUTED if reference else None)
         show_source(self.source_mark, source_of(self.item, layers))
         if self.waive is not None:
             self.waive.setChecked(waived)
@@ -256,11 +256,10 @@ class ItemRow(QFrame):
             self.points_label.setText(
                 f"{fmt.ESTIMATE_MARK} {node.projected_points} / {self.item.points}点"
             )
-            fmt.set_style(self.points_label, f"color: {fmt.ESTIMATE.name()};")
+            fmt.set_text_colour(self.points_label, fmt.ESTIMATE)
         else:
             self.points_label.setText(f"{node.points} / {self.item.points}点")
-            colour = fmt.ITEM_STATUS_COLORS.get(node.status)
-            fmt.set_style(self.points_label, f"color: {colour.name()};" if colour else "")
+            fmt.set_text_colour(self.points_label, fmt.ITEM_STATUS_COLORS.get(node.status))
         rate = self.item.national_rate_pct
         self.rate_label.setText(f"全国 {fmt.percent(rate)}" if rate is not None else "")
         self.rate_label.setToolTip("全国該当率" if rate is not None else "")
@@ -284,7 +283,7 @@ class ItemRow(QFrame):
         self.series.setText(
             "この系列が算入されています" if counts else "算入されません（得点の高い系列だけが算入）"
         )
-        fmt.set_style(self.series, f"color: {(fmt.GOOD if counts else fmt.MUTED).name()};")
+        fmt.set_text_colour(self.series, fmt.GOOD if counts else fmt.MUTED)
         self.series.show()
 
     def is_open(self) -> bool:
@@ -433,7 +432,7 @@ class PartRow(CheckRow):
         text, reference = wording_text(self.part, layers)
         self.wording.setText(text)
         self.wording.setVisible(bool(text))
-        fmt.set_style(self.wording, f"color: {fmt.MUTED.name()};" if reference else "")
+        fmt.set_text_colour(self.wording, fmt.MUTED if reference else None)
         show_source(self.source_mark, source_of(self.part, layers))
         self.show_answer(node)
 
@@ -459,6 +458,9 @@ class AllOfRow(ItemRow):
     def __init__(self, item: Item, node: ScoreNode, parent=None):
         super().__init__(item, node, parent)
         self.result = QLabel()
+        bold = self.result.font()
+        bold.setBold(True)
+        self.result.setFont(bold)
         self.controls.addWidget(_muted(QLabel("すべて該当で得点:")))
         self.controls.addWidget(self.result)
         self.show_node(node)
@@ -470,7 +472,7 @@ class AllOfRow(ItemRow):
         answer = node.answer or "未回答"
         colour = fmt.ITEM_STATUS_COLORS.get(node.status, fmt.MUTED)
         self.result.setText(f"→ {answer}")
-        fmt.set_style(self.result, f"color: {colour.name()}; font-weight: bold;")
+        fmt.set_text_colour(self.result, colour)
 
     def answer_key(self, event: QKeyEvent) -> bool:
         digit = digit_of(event)

@@ -105,6 +105,9 @@ def _goal_rows(goal: ScoreNode, label: str) -> list[DashboardRow]:
     return rows
 
 
+BOLD_KINDS = (T.TOTAL, T.GRANT, T.GOAL)
+
+
 class DashboardModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -182,6 +185,16 @@ class DashboardModel(QAbstractTableModel):
     def rows(self) -> list[DashboardRow]:
         return list(self._rows)
 
+    def column_texts(self, column: int) -> list[tuple[str, bool]]:
+        """What a column shows, row by row, and whether the row is bold (to fit its width)."""
+        if self._tree is None:
+            return []
+        key = self._columns[column]
+        return [
+            (self._display(row, self._tree.node(row.node_id), key), row.kind in BOLD_KINDS)
+            for row in self._rows
+        ]
+
     # --- QAbstractTableModel ---------------------------------------------------------------------
     def rowCount(self, parent=_NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -216,7 +229,7 @@ class DashboardModel(QAbstractTableModel):
             return self._tooltip(row, node)
         if role == Qt.ItemDataRole.TextAlignmentRole and key != NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and row.kind in (T.TOTAL, T.GRANT, T.GOAL):
+        if role == Qt.ItemDataRole.FontRole and row.kind in BOLD_KINDS:
             font = QFont()
             font.setBold(True)
             return font

@@ -180,6 +180,27 @@ def test_dashboard_view_draws_bars_in_the_bar_column_after_extra_columns(qtbot, 
     assert not view.grab().isNull()  # the bars paint without error
 
 
+def test_dashboard_columns_are_never_narrower_than_qt_measures_their_contents(qtbot, r8_tree):
+    from desktop.ui.dashboard_view import DashboardView
+
+    model = DashboardModel()
+    model.reset(r8_tree)
+    view = DashboardView(model)
+    qtbot.addWidget(view)
+    view.show()
+    model.set_extra_columns(previous={"total": 480, "shien": 1234.5}, official={"total": 512.5})
+    header = view.table.horizontalHeader()
+    fitted = [header.sectionSize(column) for column in range(model.columnCount())]
+    for column in range(model.columnCount()):
+        if column == model.column_of(BAR):
+            continue  # stretched over what is left
+        view.table.resizeColumnToContents(column)  # Qt's own measure of every cell
+        assert fitted[column] >= header.sectionSize(column), model.columns[column]
+        # and not much wider: about one character of padding
+        char = view.table.fontMetrics().averageCharWidth()
+        assert fitted[column] <= header.sectionSize(column) + char + 6, model.columns[column]
+
+
 def test_dashboard_and_command_line_show_the_same_national_average(r8_tree):
     """全国平均 reads the same (points, ＊ when summed) in the window and from `score`."""
     from desktop.cli.common import display_width

@@ -40,8 +40,11 @@ class UiSettings:
 
     def add_recent(self, path: Path) -> None:
         text = str(Path(path).resolve())
-        recent = [p for p in _as_list(self.qsettings.value(KEY_RECENT)) if p != text]
-        self.qsettings.setValue(KEY_RECENT, [text, *recent][:MAX_RECENT])
+        before = _as_list(self.qsettings.value(KEY_RECENT))
+        recent = [text, *(p for p in before if p != text)][:MAX_RECENT]
+        if recent == before and self.qsettings.value(KEY_LAST) == text:
+            return  # the same file again: no write to the settings file while it opens
+        self.qsettings.setValue(KEY_RECENT, recent)
         self.qsettings.setValue(KEY_LAST, text)
 
     def remove_recent(self, path: Path) -> None:

@@ -492,3 +492,28 @@ def test_restoring_another_municipalitys_backup_asks_first(make_window, db_path,
     assert window.restore_from_backup()  # yes and yes
     with EvaluationFile.open(db_path, read_only=True) as store:
         assert store.municipality().name == "会津若松市"
+
+
+def test_opening_the_most_recent_file_again_leaves_the_settings_file_unwritten(tmp_path):
+    import os
+
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui.settings import UiSettings
+
+    ini = tmp_path / "settings.ini"
+    first, second = tmp_path / "a.hyoka", tmp_path / "b.hyoka"
+    settings = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+    settings.add_recent(first)
+    settings.add_recent(second)
+    settings.qsettings.sync()
+    long_ago = 1_000_000_000_000_000_000  # ns: a write would give the file today's time
+    os.utime(ini, ns=(long_ago, long_ago))
+    settings.add_recent(second)  # already first and last: nothing changes
+    settings.qsettings.sync()
+    assert ini.stat().st_mtime_ns == long_ago
+    settings.add_recent(first)  # a change is written as before
+    settings.qsettings.sync()
+    assert ini.stat().st_mtime_ns != long_ago
+    again = UiSettings(QSettings(str(ini), QSettings.Format.IniFormat))
+    assert again.recent_files()[:2] == [first.resolve(), second.resolve()]

@@ -90,6 +90,8 @@ def import_source(file_name: str) -> str:
 
 @dataclass(frozen=True)
 class Municipality:
+    """The municipality an evaluation file belongs to."""
+
     name: str
     code: str | None = None
     prefecture: str | None = None
@@ -112,6 +114,8 @@ class PeerChoice:
 
 @dataclass(frozen=True)
 class EvaluationRecord(NamedFiscalYear):
+    """One fiscal year's evaluation in a file, pinned to the catalog text it was started with."""
+
     id: int
     fiscal_year: int
     catalog_id: str
@@ -124,6 +128,8 @@ class EvaluationRecord(NamedFiscalYear):
 
 @dataclass(frozen=True)
 class AnswerRow:
+    """A stored answer with who changed it last, and whether it was carried from last year."""
+
     item_id: str
     value: str
     carried: bool
@@ -133,6 +139,8 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class IndicatorNote:
+    """What is kept per indicator besides the answers: memo, evidence, section, status."""
+
     indicator_id: str
     memo: str = ""
     evidence: str = ""
@@ -148,6 +156,8 @@ class IndicatorNote:
 
 @dataclass(frozen=True)
 class Attachment:
+    """A file kept with (or linked from) an indicator as evidence."""
+
     id: int
     indicator_id: str
     name: str
@@ -165,6 +175,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class AuditEntry:
+    """One row of the change history: who changed what, when, old → new."""
+
     id: int
     at: str
     user: str

@@ -27,6 +27,8 @@ CROSSWALK = "C040"  # 対応表（crosswalk）の誤り
 
 @dataclass(frozen=True)
 class CatalogProblem:
+    """One problem found in a catalog file, with its place."""
+
     file: str
     line: int
     code: str

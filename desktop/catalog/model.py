@@ -207,6 +207,8 @@ class Goal:
 
 @dataclass(frozen=True)
 class Grant:
+    """One of the two grants, with its own goals."""
+
     id: str  # suishin / shien
     name: str
     short_name: str
@@ -230,6 +232,8 @@ class Frame:
 
 @dataclass(frozen=True)
 class Catalog(NamedFiscalYear):
+    """A fiscal year's indicators and points, as the ministry sets them."""
+
     id: str
     title: str
     fiscal_year: int  # FY2026 = 令和8年度

@@ -35,6 +35,8 @@ STATUS_LABELS = {
 
 @dataclass
 class ScoreNode:
+    """The points of one level (total, grant, goal, group, indicator or sub-item)."""
+
     level: str
     id: str
     label: str
@@ -141,6 +143,8 @@ class ScoreNode:
 
 @dataclass
 class ScoreTree:
+    """Every node of a scored evaluation, from the total down, found by id."""
+
     root: ScoreNode
     index: dict[str, ScoreNode]
 

@@ -52,6 +52,8 @@ Progress = Callable[[int, int], None]  # (pages copied, total pages)
 
 @dataclass(frozen=True)
 class BackupInfo:
+    """A backup file beside the evaluation: when and why it was made."""
+
     path: Path
     created: datetime
     reason: str

@@ -154,6 +154,8 @@ class CannotOpen(StoreError):
 
 @dataclass(frozen=True)
 class LockHolder:
+    """Who holds an evaluation file open, as its lock file says."""
+
     user: str
     host: str
     pid: int

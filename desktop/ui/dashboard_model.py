@@ -72,6 +72,8 @@ GROUP_SHORT_NAMES = {
 
 @dataclass(frozen=True)
 class DashboardRow:
+    """A row of the dashboard: a node of the score tree, indented by its depth."""
+
     node_id: str
     kind: str
     depth: int

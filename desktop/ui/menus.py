@@ -29,6 +29,8 @@ SECTION_FEATURES = "features"  # 評価: 前年度から引き継ぐ / 国の評
 
 @dataclass
 class Menus:
+    """The window's menus and their actions, found by name."""
+
     menus: dict[str, QMenu] = field(default_factory=dict)
     actions: dict[str, QAction] = field(default_factory=dict)
     # (menu, section) → the separator that closes the section

@@ -46,6 +46,8 @@ NOTE_STATUS_ROLE = Qt.ItemDataRole.UserRole + 9  # 未着手 … 確定
 
 @dataclass(eq=False)
 class _Row:
+    """A row of the navigation tree: a node of the score tree and where it sits."""
+
     node_id: str
     level: str
     parent: _Row | None

@@ -197,6 +197,8 @@ def _text_cell(sheet, row: int, column: int, value) -> None:
 # --- reading a pack ---------------------------------------------------------------------------
 @dataclass
 class Pack:
+    """The official texts read from a pack, for one catalog and year."""
+
     catalog_id: str
     fiscal_year: int
     texts: dict[str, str]  # target id → official text (non-empty cells only)
@@ -281,6 +283,8 @@ def read_pack(path: str | Path) -> Pack:
 # --- importing into an evaluation ------------------------------------------------------------
 @dataclass(frozen=True)
 class TextChange:
+    """A text that importing a pack would store, with the one it replaces."""
+
     target_id: str
     label: str  # an id-free name: 「推進 目標Ⅰ 体制・取組指標群 4-ア」
     old: str | None
@@ -289,6 +293,8 @@ class TextChange:
 
 @dataclass
 class PackImportPlan:
+    """What importing a pack would change, for the preview."""
+
     file_name: str
     changes: list[TextChange]
     unchanged: int

@@ -95,7 +95,10 @@ def load_catalog_text(text: str, name: str) -> Catalog:
 
 
 def _read(entry: Path) -> Catalog | None:
-    import pickle
+    try:  # the C unpickler alone: pickle.py and its pure-Python fallback cost ≈ 1.3 ms
+        from _pickle import loads
+    except ImportError:  # pragma: no cover - CPython builds it in
+        from pickle import loads
 
     from desktop.catalog.model import Catalog
 
@@ -104,7 +107,7 @@ def _read(entry: Path) -> Catalog | None:
     except OSError:
         return None
     try:
-        catalog = pickle.loads(data)
+        catalog = loads(data)
     except Exception:  # a damaged entry or another version's: parse again and replace it
         return None
     return catalog if type(catalog) is Catalog else None

@@ -62,6 +62,25 @@ def test_opening_an_existing_file_makes_a_consistent_backup(evaluation_file):
         assert read_answers(made[0].path) == read_answers(path)
 
 
+def test_backup_names_are_read_to_the_second_and_impossible_dates_are_skipped(tmp_path):
+    db_path = tmp_path / "ev.hyoka"
+    folder = backups.backup_dir(db_path)
+    folder.mkdir()
+    for name in (
+        "ev-20261204-153007-open.sqlite",
+        "ev-20261204-153007-2-manual.sqlite",
+        "ev-20261332-000000-open.sqlite",  # month 13
+        "ev-20260230-120000-open.sqlite",  # 30 February
+        "ev-20261204-246000-open.sqlite",  # hour 24
+    ):
+        (folder / name).write_bytes(b"")
+    found = backups.list_backups(db_path)
+    assert [(b.created, b.sequence, b.reason) for b in found] == [
+        (datetime(2026, 12, 4, 15, 30, 7), 2, "manual"),
+        (datetime(2026, 12, 4, 15, 30, 7), 0, "open"),
+    ]
+
+
 def test_a_new_file_has_nothing_to_back_up(db_path):
     with EvaluationFile.open(db_path) as store:
         assert store.last_backup is None

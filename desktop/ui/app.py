@@ -16,7 +16,14 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QSize, QStandardPaths, Qt, QTr
 from PySide6.QtGui import QFont, QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication
 
-from desktop import APP_NAME, APP_NAME_JA, ORG_NAME, __version__, dataclass_code_cache
+from desktop import (
+    APP_NAME,
+    APP_NAME_JA,
+    ORG_NAME,
+    __version__,
+    dataclass_code_cache,
+    start_collector,
+)
 from desktop.paths import resource
 from desktop.ui.crash import default_log_dir, install_excepthook
 from desktop.ui.fonts import BUNDLED_FAMILY, register_bundled_font
@@ -101,6 +108,7 @@ def install_translations(app: QApplication) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
+    start_collector.pause()  # until the evaluation is on screen (MainWindow._open_pending)
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         if args.scale != 1:

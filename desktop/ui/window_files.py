@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
+from desktop import start_collector
 from desktop.dates import japanese_datetime
 from desktop.evaluation.errors import FileLocked, NoEvaluation, OtherMunicipality, StoreError
 from desktop.ui.document_controller import DocumentController
@@ -76,10 +77,13 @@ class FileHandling:
         return self._open_now(path, read_only=read_only, takeover=takeover, interactive=interactive)
 
     def _open_pending(self) -> None:
-        if self._pending_open is not None:
-            path, read_only, takeover = self._pending_open
-            self._pending_open = None
-            self._open_now(path, read_only=read_only, takeover=takeover, interactive=True)
+        try:
+            if self._pending_open is not None:
+                path, read_only, takeover = self._pending_open
+                self._pending_open = None
+                self._open_now(path, read_only=read_only, takeover=takeover, interactive=True)
+        finally:  # the start is over, whatever the opening did: collect again after painting
+            self.after_shown(start_collector.resume)
 
     def _open_now(self, path: Path, *, read_only: bool, takeover: bool, interactive: bool) -> bool:
         from desktop.evaluation.document import Document

@@ -13,12 +13,7 @@ class Banner(QFrame):
     def __init__(self, name: str, colour: QColor, action_text: str | None = None, parent=None):
         super().__init__(parent)
         self.setObjectName(name)
-        tint = QColor(colour)
-        tint.setAlpha(40)
-        self.setStyleSheet(
-            f"QFrame#{name} {{ background: rgba({tint.red()},{tint.green()},{tint.blue()},"
-            f"{tint.alpha()}); border: 1px solid {colour.name()}; border-radius: 3px; }}"
-        )
+        self._colour = QColor(colour)
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.action = QPushButton(action_text or "")
@@ -35,6 +30,16 @@ class Banner(QFrame):
         self.hide()
 
     def show_text(self, text: str, *, closable: bool = True) -> None:
+        if not self.styleSheet():
+            # Styled when first shown, not when built: most starts never show a banner,
+            # and the window's first paint need not set up Qt's style-sheet style.
+            colour, tint = self._colour, QColor(self._colour)
+            tint.setAlpha(40)
+            self.setStyleSheet(
+                f"QFrame#{self.objectName()} {{ background: rgba({tint.red()},{tint.green()},"
+                f"{tint.blue()},{tint.alpha()}); border: 1px solid {colour.name()};"
+                " border-radius: 3px; }"
+            )
         self.label.setText(text)
         self.dismiss.setVisible(closable)
         self.show()

@@ -6,9 +6,7 @@ same thing the same way (「12 / 16点」, 「75.0%」, 見込み in amber …).
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor
 
 from desktop.formats import fmt_points
 from desktop.records import (
@@ -18,7 +16,16 @@ from desktop.records import (
     STATUS_REVIEW,
 )
 from desktop.scoring import tree as T
-from desktop.ui.colors import BAD, BLOCKED, ESTIMATE, GOOD, MUTED, NEUTRAL, WARN
+from desktop.ui.colors import (  # noqa: F401  (set_text_colour: the views use it as fmt.…)
+    BAD,
+    BLOCKED,
+    ESTIMATE,
+    GOOD,
+    MUTED,
+    NEUTRAL,
+    WARN,
+    set_text_colour,
+)
 
 ESTIMATE_MARK = "見込み"
 ESTIMATE_SHORT = "見込"  # in narrow columns
@@ -109,29 +116,6 @@ def completion_long(node: T.ScoreNode) -> str:
     if node.estimable:
         return f"見込み入力 {node.estimated}/{node.estimable}"
     return ""
-
-
-_OWN_PALETTE = Qt.WidgetAttribute.WA_SetPalette
-
-
-def set_text_colour(widget: QWidget, colour: QColor | None) -> None:
-    """Colour a widget's text through its palette; None: the colour it inherits again.
-
-    Not a style sheet: a widget with one is polished, measured and painted by Qt's
-    style-sheet style, which costs more each time (about 4 ms for the first indicator
-    on screen, benchmarks/README.md). Nothing is set when the colour is already right,
-    as the rows are refreshed after every answer.
-    """
-    role = QPalette.ColorRole.WindowText
-    if colour is None:
-        if widget.testAttribute(_OWN_PALETTE):
-            widget.setPalette(QPalette())  # an empty palette: everything inherited
-        return
-    palette = widget.palette()
-    if widget.testAttribute(_OWN_PALETTE) and palette.color(role) == colour:
-        return
-    palette.setColor(role, colour)
-    widget.setPalette(palette)
 
 
 def set_style(widget, css: str) -> None:

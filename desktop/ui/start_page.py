@@ -34,7 +34,7 @@ class StartPage(QWidget):
         font.setBold(True)
         title.setFont(font)
         subtitle = QLabel("保険者機能強化推進交付金・介護保険保険者努力支援交付金の自己評価")
-        subtitle.setStyleSheet(f"color: {colors.MUTED.name()};")
+        colors.set_text_colour(subtitle, colors.MUTED)
         self.message = QLabel()
         self.message.setObjectName("startMessage")
         self.message.setWordWrap(True)
@@ -60,7 +60,7 @@ class StartPage(QWidget):
             "入力はその都度ファイルに保存されます。"
         )
         steps.setWordWrap(True)
-        steps.setStyleSheet(f"color: {colors.MUTED.name()};")
+        colors.set_text_colour(steps, colors.MUTED)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)

@@ -156,6 +156,26 @@ def test_rank_includes_the_peers_chosen_in_the_evaluation(tmp_path, capsys, nati
     assert f"自分で選んだ市町村の中で {data['chosen_rank']}位 / 4" in out
 
 
+def test_rank_with_a_file_that_is_not_an_evaluation_says_so_and_leaves_it(
+    tmp_path, capsys, national_r8
+):
+    """--db names a file beside the imported results that is not an evaluation file (a
+    workbook chosen by mistake): a Japanese message naming it, no traceback, file untouched."""
+    _imported(tmp_path, capsys, national_r8)
+    foreign = tmp_path / "町の集計.xlsx"
+    foreign.write_bytes(b"PK\x03\x04 not an evaluation")
+    target = national_r8.municipalities[10]
+    code, out, err = _run(
+        capsys, "national", "rank", "--db", str(foreign), "--name",
+        f"{target.prefecture}/{target.name}", "--json",
+    )
+    assert code == 1
+    assert "町の集計.xlsx" in err and "Traceback" not in err
+    assert out == ""  # no half result on stdout for a script to take as the answer
+    assert foreign.read_bytes() == b"PK\x03\x04 not an evaluation"
+    assert not (tmp_path / "町の集計.xlsx.lock").exists()
+
+
 def test_rank_by_insurer_and_unknown(tmp_path, capsys, national_r8):
     db = _imported(tmp_path, capsys, national_r8)
     target = next(m for m in national_r8.municipalities if m.insurer)

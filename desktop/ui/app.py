@@ -108,7 +108,8 @@ def install_translations(app: QApplication) -> None:
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    start_collector.pause()  # until the evaluation is on screen (MainWindow._open_pending)
+    if not args.screenshot:  # until the evaluation is on screen (MainWindow._open_pending)
+        start_collector.pause()
     if args.screenshot:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         if args.scale != 1:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QThreadPool, QTimer, Signal
 
-from desktop.evaluation.errors import DamagedFile
+from desktop.evaluation import errors
 
 if TYPE_CHECKING:
     from desktop.evaluation.document import Document
@@ -85,7 +85,7 @@ class DocumentController(QObject):
         self.verification_pending = False
         if self.document is None or str(self.document.path) != path:
             return  # another file is open by now
-        if isinstance(error, DamagedFile):
+        if isinstance(error, errors.DamagedFile):
             self.damaged.emit(error)
             self.lock_lost.emit(LOST_BY_DAMAGE)
         elif error is not None:

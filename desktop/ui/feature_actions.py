@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from desktop.evaluation.errors import StoreError
+from desktop.evaluation import errors
 from desktop.ui.menus import (
     MENU_EDIT,
     MENU_EVALUATION,
@@ -125,7 +125,7 @@ class FeatureActions:
         try:
             previous = previous_points(session) or None
             official = session_official_figures(session) or None
-        except StoreError:  # the figures are extras: never block the window for them
+        except errors.StoreError:  # the figures are extras: never block the window for them
             previous = official = None
         window.dashboard_model.set_extra_columns(previous=previous, official=official)
         self.refresh_per_point()

@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME_JA, __version__
-from desktop.evaluation.errors import LockLost, StoreError
+from desktop.evaluation import errors
 from desktop.ui import colors
 from desktop.ui.banners import Banner
 from desktop.ui.document_controller import DocumentController
@@ -339,7 +339,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
             return
         try:
             attachments = controller.attachments(indicator_id)
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             attachments = []
         self.panel.show_indicator(
@@ -418,7 +418,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
             return None
         try:
             return self.document.municipality()
-        except StoreError:
+        except errors.StoreError:
             return None
 
     def _municipality_text(self, municipality) -> str:
@@ -439,7 +439,7 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
             return
         try:
             records = self.document.evaluations()
-        except StoreError:
+        except errors.StoreError:
             records = []
         for record in records:
             self.year_combo.addItem(record.year_label, record.fiscal_year)
@@ -488,11 +488,11 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         if self.current_indicator_id() == indicator_id:
             try:
                 self.panel.update_attachments(self.controller.attachments(indicator_id))
-            except StoreError as exc:
+            except errors.StoreError as exc:
                 self._report(exc)
 
     def _on_failure(self, exc) -> None:
-        if isinstance(exc, LockLost):
+        if isinstance(exc, errors.LockLost):
             self._lock_lost(str(exc))
             return
         self.statusBar().showMessage(f"保存できませんでした: {getattr(exc, 'title', '')}")

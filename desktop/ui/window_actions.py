@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 
-from desktop.evaluation.errors import StoreError
+from desktop.evaluation import errors
 
 if TYPE_CHECKING:
     from desktop.records import Attachment
@@ -164,7 +164,7 @@ class IndicatorActions:
         catalog = self.controller.catalog
         try:
             rows = history_rows(catalog, self.session.history())
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             return
         names = {

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QDialog
 
 from desktop import start_collector
 from desktop.dates import japanese_datetime
-from desktop.evaluation.errors import FileLocked, NoEvaluation, OtherMunicipality, StoreError
+from desktop.evaluation import errors
 from desktop.ui.document_controller import DocumentController
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ class FileHandling:
             document = Document.open(
                 path, user=self.user, read_only=read_only, takeover=takeover, check_later=True
             )
-        except FileLocked as exc:
+        except errors.FileLocked as exc:
             from desktop.ui.prompts import READ_ONLY, TAKE_OVER  # Qt dialog module: only here
 
             # Without a person to ask (a screenshot), reading is the harmless choice.
@@ -110,12 +110,12 @@ class FileHandling:
             if self.document is None:
                 self._show_start("")
             return False
-        except NoEvaluation as exc:  # an empty file opened read-only
+        except errors.NoEvaluation as exc:  # an empty file opened read-only
             self._report(exc)
             if self.document is None:
                 self._show_start(str(exc))
             return False
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             if self.document is None:
                 self._show_start(f"{exc.title}\n{exc}")
@@ -154,11 +154,11 @@ class FileHandling:
     def _open_session(self, fiscal_year: int | None) -> bool:
         try:
             session = self.document.session(fiscal_year)
-        except NoEvaluation:
+        except errors.NoEvaluation:
             self._use_session(None)
             self._show_start(NO_EVALUATION_YET)
             return True
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             self._use_session(None)
             self._show_start(f"{exc.title}\n{exc}")
@@ -200,7 +200,7 @@ class FileHandling:
         try:
             municipality = document.municipality() if document is not None else None
             years = document.fiscal_years() if writable else set()
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             return False
         suggested = str(self.path.parent / "新しい評価.sqlite") if self.path else "評価.sqlite"
@@ -227,7 +227,7 @@ class FileHandling:
             try:
                 document = Document.open(request.target, user=self.user)
                 existing = document.municipality()
-            except StoreError as exc:
+            except errors.StoreError as exc:
                 self._report(exc)
                 return False
             if (
@@ -237,7 +237,7 @@ class FileHandling:
             ):
                 document.close()
                 self._report(
-                    StoreError(
+                    errors.StoreError(
                         request.target,
                         f"{request.target} は {existing.name} の評価ファイルです。"
                         "別の市町村の評価は別のファイルに作ってください。",
@@ -248,7 +248,7 @@ class FileHandling:
             self._adopt(document)
         try:
             session = self.document.create_evaluation(request.catalog, request.municipality)
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             self._open_session(None)
             return False
@@ -307,13 +307,13 @@ class FileHandling:
         try:
             try:
                 restore(path, chosen, user=self.user)
-            except OtherMunicipality as exc:
+            except errors.OtherMunicipality as exc:
                 if not self.prompts.confirm(exc.title, str(exc), "それでも復元する"):
                     raise
                 restore(path, chosen, user=self.user, other_municipality=True)
-        except OtherMunicipality:
+        except errors.OtherMunicipality:
             restored = False  # the user said no: nothing to report
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             restored = False
         reopened = self._open_now(
@@ -396,7 +396,7 @@ class FileHandling:
             return False
         try:
             session.upgrade(newer)
-        except StoreError as exc:
+        except errors.StoreError as exc:
             self._report(exc)
             return False
         self.upgrade_banner.hide()

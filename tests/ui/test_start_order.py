@@ -24,7 +24,7 @@ class Watched(main_window.MainWindow):
     def paintEvent(self, event):
         if "first_paint" not in seen:
             seen["first_paint"] = sorted(
-                m for m in ("desktop.wording.packs", "desktop.store.evaluation_file", "yaml") if m in sys.modules
+                m for m in ("desktop.wording.packs", "desktop.store.evaluation_file", "desktop.store.errors", "yaml") if m in sys.modules
             )
         super().paintEvent(event)
         if self.session is not None and "shown" not in seen:
@@ -84,7 +84,8 @@ def test_the_shell_paints_first_and_the_packs_folder_is_registered_for_the_evalu
     store.close()
     home = tmp_path / "home"
     first = start(store.path, home)
-    # The first paint (the shell) comes before the store, the wording packs and PyYAML.
+    # The first paint (the shell) comes before the store (even its error types), the wording
+    # packs and PyYAML.
     assert first["first_paint"] == []
     shown = first["shown"]
     assert shown["title"].startswith("北塩原村 令和8年度")

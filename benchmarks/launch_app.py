@@ -53,19 +53,53 @@ def peak_rss_mb() -> float | None:
     return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
 
 
+class AfterImport:
+    """Calls ``then(module)`` right after the module ``name`` is first executed.
+
+    The app imports PySide itself, as it does for users (part of that import is served
+    from its start-up cache, desktop/compiled_code_cache.py), so the probe must not import
+    Qt first: it waits on the meta path until the app imports the window's module.
+    """
+
+    def __init__(self, name: str, then) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.name:
+            return None
+        from importlib.machinery import PathFinder
+
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(fullname, path)
+        run_module = spec.loader.exec_module
+
+        def exec_module(module) -> None:
+            run_module(module)
+            self.then(module)
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
 def main(argv: list[str]) -> int:
     import argparse
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     args = parser.parse_args(argv)
+    result: dict = {}
+    sys.meta_path.insert(0, AfterImport("desktop.ui.main_window", lambda m: watch(m, result)))
 
+    from desktop.cli import main as hyoka_desk
+
+    status = hyoka_desk(["--db", args.db])
+    return status if "evaluation_shown" in result else 1
+
+
+def watch(main_window, result: dict) -> None:
+    """Put the watched window and tree view in place (the window's module has just loaded)."""
     from PySide6 import QtWidgets
     from PySide6.QtCore import QEvent, QObject, QTimer
-
-    import desktop.ui.main_window as main_window
-
-    result: dict = {}
 
     class PaintWatcher(QObject):
         """Notes the first Paint event of a widget under a name, then calls ``then``."""
@@ -117,11 +151,6 @@ def main(argv: list[str]) -> int:
 
     main_window.MainWindow = ProbedMainWindow  # run_gui imports it when it starts the window
     QtWidgets.QTreeView = WatchedTreeView  # imported by the navigation pane after the first paint
-
-    from desktop.cli import main as hyoka_desk
-
-    status = hyoka_desk(["--db", args.db])
-    return status if "evaluation_shown" in result else 1
 
 
 if __name__ == "__main__":

@@ -244,7 +244,7 @@ section "3/5 Windows の Python でテスト"
 # skip (no soffice on the Windows side), as do the POSIX-only ones, each with a reason.
 WINDOWS_SUITES=(tests/store tests/evaluation tests/cli tests/catalog tests/scoring
     tests/workbook tests/report tests/wording tests/test_safe_save.py tests/test_windows_files.py
-    tests/test_dataclass_code_cache.py tests/test_start_collector.py)
+    tests/test_compiled_code_cache.py tests/test_user_cache_folder.py tests/test_start_collector.py)
 echo "\$ python.exe -m pytest ${WINDOWS_SUITES[*]}"
 set +e
 win "$PYTHON_EXE" -m pytest -q -p no:cacheprovider -p no:pytest-qt \

@@ -227,14 +227,23 @@ def start_gui(args: argparse.Namespace) -> int:
         missing = libs.missing_packages({**libs.GUI_LIBRARIES, **libs.XCB_LIBRARIES})
         if missing:
             return _fail(args, libs.message(missing))
+    from desktop import compiled_code_cache
+    from desktop.paths import user_cache_folder
+
+    # Kept between starts for start-up speed (a screenshot leaves the user's folders
+    # alone): code compiled while PySide loads and for the window's dataclasses, and
+    # the parsed catalogs (run_gui).
+    cache_folder = None if args.screenshot else user_cache_folder()
+    compiled_code_cache.use_folder(cache_folder)
     try:
-        from desktop.ui.app import run_gui
+        with compiled_code_cache.compiling_from_cache():
+            from desktop.ui.app import run_gui
     except ImportError as exc:
         packages = libs.package_of_import_error(exc)
         if not packages:
             raise
         return _fail(args, libs.message(packages))
-    return run_gui(args)
+    return run_gui(args, cache_folder=cache_folder)
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -21,7 +21,6 @@ from desktop import (
     APP_NAME_JA,
     ORG_NAME,
     __version__,
-    dataclass_code_cache,
     start_collector,
 )
 from desktop.paths import resource
@@ -107,7 +106,8 @@ def install_translations(app: QApplication) -> None:
         app._qtbase_translator = translator  # keep a reference for the app's lifetime
 
 
-def run_gui(args: argparse.Namespace) -> int:
+def run_gui(args: argparse.Namespace, *, cache_folder: Path | None = None) -> int:
+    """The window, on the file of ``args``; ``cache_folder``: where start-up caches are kept."""
     if not args.screenshot:  # until the evaluation is on screen (MainWindow._open_pending)
         start_collector.pause()
     if args.screenshot:
@@ -122,13 +122,8 @@ def run_gui(args: argparse.Namespace) -> int:
         install_excepthook(default_log_dir())
     from desktop.catalog import parsed_cache
 
-    if not args.screenshot:  # a screenshot leaves the user's folders alone
-        # Kept between starts for start-up speed: the methods dataclasses compiles (before
-        # the window's modules define their classes) and the parsed catalogs (no YAML).
-        cache = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation)
-        if cache:
-            dataclass_code_cache.use_folder(cache)
-        parsed_cache.use_folder(Path(cache) / "catalogs" if cache else None)
+    # The parsed catalogs (no YAML) are kept with the start-up caches (desktop.cli.start_gui).
+    parsed_cache.use_folder(cache_folder / "catalogs" if cache_folder else None)
     from desktop.ui.main_window import MainWindow
 
     path = Path(args.db) if args.db else startup_path(remembered=not args.screenshot)

@@ -2,6 +2,17 @@
 
 Before any Qt module is imported, PySide's check of every newly imported module is made
 cheaper (:func:`_quick_pyside_feature_check`).
+
+**Qt classes are named where they are used** when the window does not need them to show an
+evaluation (dialogs, ``QUrl``, a scroll bar): PySide builds a class's Python type,
+with every enum in it, when a module first names the class, ``from PySide6.QtWidgets
+import QFileDialog`` included (≈ 0.1–1 ms each; benchmarks/README.md). The modules that
+load at every start therefore import such classes inside the functions that use them.
+Some calls build types too, because PySide tries a method's overloads in turn:
+``QPainter.fillRect`` with a colour builds ``QGradient``, ``QTimer.singleShot`` with a
+context object ``QMetaMethod``; the window uses calls that do the same without them.
+``tests/ui/test_start_order.py`` lists the classes that must not be built by the time the
+evaluation is on screen.
 """
 
 from __future__ import annotations

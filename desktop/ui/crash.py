@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QStandardPaths, QThread
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QStandardPaths
+from PySide6.QtWidgets import QApplication
 
 from desktop import APP_NAME_JA, __version__
 
@@ -145,6 +145,8 @@ def enable_native_crash_log(log_dir: Path) -> Path | None:
 
 
 def _on_gui_thread() -> bool:
+    from PySide6.QtCore import QThread  # named where used (desktop/ui/__init__.py)
+
     app = QApplication.instance()
     return app is not None and QThread.currentThread() == app.thread()
 
@@ -166,6 +168,8 @@ def crash_message(log_path: Path | None) -> str:
 
 def show_crash_dialog(report: str, log_path: Path | None) -> None:
     """A modal Japanese message box; 「終了する」 quits the application."""
+    from PySide6.QtWidgets import QMessageBox  # named where used (desktop/ui/__init__.py)
+
     box = QMessageBox(QApplication.activeWindow())
     box.setIcon(QMessageBox.Icon.Critical)
     box.setWindowTitle(f"{APP_NAME_JA} — エラー")

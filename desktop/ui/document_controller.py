@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QElapsedTimer, QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 from desktop.evaluation import errors
 
@@ -95,6 +95,8 @@ class DocumentController(QObject):
 
     def wait_for_verification(self, timeout_ms: int = 30_000) -> bool:
         """Block until the background check is done (closing the window; tests)."""
+        from PySide6.QtCore import QElapsedTimer  # named where used (desktop/ui/__init__.py)
+
         QThreadPool.globalInstance().waitForDone(timeout_ms)
         timer = QElapsedTimer()
         timer.start()

@@ -205,7 +205,9 @@ class IndicatorPanel(QWidget):
         )
         self.update_tree(tree, wordings)
         self._show_empty(False)
-        self.scroll.verticalScrollBar().setValue(0)
+        # From its top. (Not through the scroll bar: its type, built on first use, is not
+        # needed for the first frame; desktop/ui/__init__.py.)
+        self.scroll.ensureVisible(0, 0, 0, 0)
         if had_focus:
             self.focus_first_open_row()
 

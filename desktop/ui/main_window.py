@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QStackedWidget,
     QToolBar,
@@ -513,6 +512,8 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         KeyboardHelpDialog(self).exec()
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox  # named where used (desktop/ui/__init__.py)
+
         QMessageBox.about(
             self,
             f"{APP_NAME_JA}について",

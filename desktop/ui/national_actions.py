@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from desktop.formats import year_label
 from desktop.ui.menus import MENU_EVALUATION, MENU_FILE, SECTION_EXCHANGE, SECTION_FEATURES
@@ -47,6 +46,9 @@ class _ReadJob(QRunnable):
 
 def read_in_background(parent, path: Path):
     """(dataset, error) after reading ``path`` on a worker thread, with a busy dialog."""
+    from PySide6.QtCore import QEventLoop  # named where used (desktop/ui/__init__.py)
+    from PySide6.QtWidgets import QProgressDialog
+
     job = _ReadJob(path)
     result: list = []
     loop = QEventLoop()
@@ -100,6 +102,8 @@ class NationalActions:
     # --- import ---------------------------------------------------------------------------
     def import_national(self, path: Path | None = None, *, confirm=None) -> bool:
         """Read, check, preview and store; ``confirm(lines) -> bool`` replaces the dialog."""
+        from PySide6.QtWidgets import QFileDialog, QMessageBox  # named where used
+
         from desktop.national.errors import NationalFileError
         from desktop.national.library import NationalLibrary
 
@@ -148,6 +152,8 @@ class NationalActions:
 
     # --- view --------------------------------------------------------------------------------
     def show_national(self):
+        from PySide6.QtWidgets import QMessageBox  # named where used
+
         from desktop.national.errors import NationalFileError
         from desktop.ui.national_view import NationalDialog
 

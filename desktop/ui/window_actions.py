@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 
 from desktop.evaluation import errors
 
@@ -94,6 +93,9 @@ class IndicatorActions:
         # A copy in a private temporary folder: the file kept in the evaluation file stays untouched.
         target = self.controller.copy_for_opening(attachment)
         if target is not None:
+            from PySide6.QtCore import QUrl  # named where used (desktop/ui/__init__.py)
+            from PySide6.QtGui import QDesktopServices
+
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(target)))
 
     def _paste_wording(self, indicator_id: str) -> None:

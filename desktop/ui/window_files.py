@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QDialog
 
 from desktop import start_collector
 from desktop.dates import japanese_datetime
@@ -213,7 +212,7 @@ class FileHandling:
             parent=self,
         )
         self.new_evaluation_dialog = dialog  # reachable for tests and for the lead's wiring
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        accepted = dialog.exec() == dialog.DialogCode.Accepted
         self.new_evaluation_dialog = None
         if not accepted:
             return False
@@ -363,7 +362,14 @@ class FileHandling:
 
     def after_shown(self, work) -> None:
         """Run ``work`` once the evaluation just loaded has been painted."""
-        QTimer.singleShot(AFTER_SHOWN_DELAY_MS, self, work)
+        # A timer owned by the window, so the work goes with the window. (Not singleShot
+        # with a context object: PySide's choice among its overloads builds QMetaMethod's
+        # type in the first frame; desktop/ui/__init__.py.)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(work)
+        timer.timeout.connect(timer.deleteLater)
+        timer.start(AFTER_SHOWN_DELAY_MS)
 
     def _offer_upgrade_banner(self) -> None:
         session = self.session

@@ -205,3 +205,18 @@ def test_rows_follow_the_rule_kinds(make_window, db_path, r8):
     assert kinds["all_of"] == {"AllOfRow", "PartRow"}
     assert kinds["external"] == {"ExternalRow"}
     assert CheckRow and OptionRow  # imported for the names above
+
+
+def test_a_new_indicator_is_shown_from_its_top(make_window, db_path, r8, qtbot):
+    window = new_window(make_window, db_path, r8)
+    window.resize(1280, 600)
+    window.show()
+    bar = window.panel.scroll.verticalScrollBar()
+    # Two indicators with more sub-items than the panel shows at once.
+    window.jump_to("suishin.I.process.measures-review")
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    bar.setValue(bar.maximum())
+    window.jump_to("suishin.III.process.collaboration")
+    qtbot.wait(10)
+    assert bar.maximum() > 0
+    assert bar.value() == 0

@@ -371,7 +371,9 @@ class MainWindow(FileHandling, IndicatorActions, KeyboardNavigation, QMainWindow
         text = message or "評価ファイルを開くか、新規評価を作成してください。"
         if self.path is not None and self.document is not None:
             text += f"\n開いているファイル: {self.path}"
-        here = self.path.resolve() if self.path is not None else None
+        # Not the file open (or being opened): the list offers the others.
+        current = self.path if self._pending_open is None else self._pending_open[0]
+        here = current.resolve() if current is not None else None
         recent = [p for p in self.ui_settings.recent_files() if p != here]
         self.start_page.show_state(text, recent)
         self.stack.setCurrentIndex(PAGE_START)

@@ -283,6 +283,31 @@ def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path,
     qtbot.waitUntil(lambda: again.splitter.sizes() == sizes)
 
 
+def test_while_a_file_opens_the_start_page_does_not_offer_that_file(
+    make_window, tmp_path, r8, qtbot
+):
+    first, second = tmp_path / "一.sqlite", tmp_path / "二.sqlite"
+    make_file(first, r8)
+    make_file(second, r8)
+    window = make_window()
+    window.open_path(first)
+    window.open_path(second)
+    window.close()
+
+    # As the application starts: the file is named before the window is first shown.
+    again = make_window(show=False)
+    assert again.open_path(first)  # opened right after the first paint
+    assert "一.sqlite を開いています" in again.start_page.message.text()
+    again.resize(1280, 800)
+    again.show()
+    qtbot.waitExposed(again)
+    listed = again.start_page.recent
+    start_page_offered = [listed.item(i).text() for i in range(listed.count())]
+    qtbot.waitUntil(lambda: again.document is not None)
+    assert again.path == first
+    assert [text.split("　")[0] for text in start_page_offered] == ["二.sqlite"]
+
+
 # --- years and new evaluations -------------------------------------------------------------------------
 def test_year_selector_switches_between_evaluations(make_window, db_path, r7, r8):
     make_file(db_path, r8, {ISSUES_A: "該当"})

@@ -256,13 +256,24 @@ def test_the_new_totals_are_painted_before_the_answer_is_saved(
 
 
 # --- remembering ------------------------------------------------------------------------------------
-def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path, r8, qtbot):
+def opened_one_after_the_other(make_window, tmp_path, r8):
+    """Two evaluation files, 一 then 二, opened in a new window (returned, still open)."""
     first, second = tmp_path / "一.sqlite", tmp_path / "二.sqlite"
     make_file(first, r8)
     make_file(second, r8)
     window = make_window()
     window.open_path(first)
     window.open_path(second)
+    return first, second, window
+
+
+def start_page_listed(window) -> list[str]:
+    listed = window.start_page.recent
+    return [listed.item(i).text() for i in range(listed.count())]
+
+
+def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path, r8, qtbot):
+    first, second, window = opened_one_after_the_other(make_window, tmp_path, r8)
     assert window.ui_settings.recent_files()[:2] == [second.resolve(), first.resolve()]
     assert window.ui_settings.last_file() == second.resolve()
     window.fill_recent_menu()
@@ -275,10 +286,7 @@ def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path,
     again = make_window()
     assert again.ui_settings.recent_files()[0] == second.resolve()
     assert again.stack.currentIndex() == PAGE_START
-    listed = [
-        again.start_page.recent.item(i).text() for i in range(again.start_page.recent.count())
-    ]
-    assert listed[0].startswith("二.sqlite")
+    assert start_page_listed(again)[0].startswith("二.sqlite")
     again.open_path(again.ui_settings.last_file())
     qtbot.waitUntil(lambda: again.splitter.sizes() == sizes)
 
@@ -286,12 +294,7 @@ def test_recent_files_last_file_and_layout_are_remembered(make_window, tmp_path,
 def test_while_a_file_opens_the_start_page_does_not_offer_that_file(
     make_window, tmp_path, r8, qtbot
 ):
-    first, second = tmp_path / "一.sqlite", tmp_path / "二.sqlite"
-    make_file(first, r8)
-    make_file(second, r8)
-    window = make_window()
-    window.open_path(first)
-    window.open_path(second)
+    first, _second, window = opened_one_after_the_other(make_window, tmp_path, r8)
     window.close()
 
     # As the application starts: the file is named before the window is first shown.
@@ -301,8 +304,7 @@ def test_while_a_file_opens_the_start_page_does_not_offer_that_file(
     again.resize(1280, 800)
     again.show()
     qtbot.waitExposed(again)
-    listed = again.start_page.recent
-    start_page_offered = [listed.item(i).text() for i in range(listed.count())]
+    start_page_offered = start_page_listed(again)
     qtbot.waitUntil(lambda: again.document is not None)
     assert again.path == first
     assert [text.split("　")[0] for text in start_page_offered] == ["二.sqlite"]

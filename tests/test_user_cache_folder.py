@@ -24,9 +24,9 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths
 from desktop import APP_NAME, ORG_NAME
 from desktop.paths import user_cache_folder
 
-app = QCoreApplication([])
-app.setOrganizationName(ORG_NAME)
-app.setApplicationName(APP_NAME)
+# The names only, no application object (under Wine, one made in a child of pytest hangs).
+QCoreApplication.setOrganizationName(ORG_NAME)
+QCoreApplication.setApplicationName(APP_NAME)
 ours = user_cache_folder()
 print(json.dumps({
     "qt": QStandardPaths.writableLocation(QStandardPaths.StandardLocation.CacheLocation),
@@ -41,7 +41,12 @@ def folders(**environment: str | None) -> dict:
     env["PYTHONPATH"] = str(REPO_ROOT)
     env["QT_QPA_PLATFORM"] = "offscreen"
     completed = subprocess.run(
-        [sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-c", SCRIPT],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert completed.returncode == 0, completed.stderr[-2000:]
     return json.loads(completed.stdout.splitlines()[-1])

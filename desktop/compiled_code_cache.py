@@ -77,6 +77,7 @@ Program = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 _programs: dict[PatternKey, Program] = {}
 _used: set = set()  # what this process compiled or took from the file: what is written
 _learnt = 0  # texts compiled since the file was read or written
+_reused = 0  # texts taken from the cache instead of compiled
 _file: Path | None = None
 _save_at_exit = False
 _builtin_compile = builtins.compile
@@ -88,18 +89,33 @@ _KNOWS_REGEX_INTERNALS = all(
 ) and callable(getattr(getattr(_regex_compiler, "_parser", None), "parse", None))
 
 
+def read_folder(folder: str | os.PathLike | None) -> None:
+    """Reuse the compiled code kept in ``folder`` (read once); nothing is written.
+
+    For a start that must not write (a PyInstaller build's run-time hook, before the
+    command line is read: packaging/pyi_rth_compiled_code.py).
+    """
+    global _file
+    if folder is None:
+        return
+    file = Path(folder) / FILE_NAME
+    if file == _file:
+        return
+    _file = file
+    codes, programs = _read(file)
+    _codes.update(codes)
+    _programs.update(programs)
+
+
 def use_folder(folder: str | os.PathLike | None) -> None:
     """Reuse (and keep) compiled code in ``folder``; written when the process exits.
 
     Without a folder nothing is read or written, and dataclasses compile as before.
     """
-    global _file, _save_at_exit
+    global _save_at_exit
     if folder is None:
         return
-    _file = Path(folder) / FILE_NAME
-    codes, programs = _read(_file)
-    _codes.update(codes)
-    _programs.update(programs)
+    read_folder(folder)
     dataclasses.exec = _exec_cached
     if not _save_at_exit:
         atexit.register(save)
@@ -110,7 +126,7 @@ def use_folder(folder: str | os.PathLike | None) -> None:
 def compiling_from_cache() -> Iterator[None]:
     """Within the block, the built-in ``compile`` uses the cache (for ``import shiboken6``).
 
-    Without a folder (:func:`use_folder`) the block changes nothing.
+    Without a folder (:func:`read_folder`, :func:`use_folder`) the block changes nothing.
     """
     if _file is None or builtins.compile is not _builtin_compile:
         yield
@@ -134,7 +150,7 @@ def stop() -> None:
     builtins.compile = _builtin_compile
     if _KNOWS_REGEX_INTERNALS:
         _regex_compiler.compile = _regex_compile
-    _file, _learnt = None, 0
+    _file, _learnt, _reused = None, 0, 0
     _codes.clear()
     _programs.clear()
     _used.clear()
@@ -145,17 +161,24 @@ def cached_texts() -> int:
     return len(_codes) + len(_programs)
 
 
+def reused_texts() -> int:
+    """How many times a text was taken from the cache instead of compiled."""
+    return _reused
+
+
 def new_texts() -> int:
     """How many texts had to be compiled since the file was read or last written."""
     return _learnt
 
 
 def _compiled(source, filename: str, mode: str, flags: int, optimize: int) -> CodeType:
-    global _learnt
+    global _learnt, _reused
     key = (source, filename, mode, flags, sys.flags.optimize if optimize == -1 else optimize)
     code = _codes.get(key)
     _used.add(key)
-    if code is None:
+    if code is not None:
+        _reused += 1
+    else:
         code = _builtin_compile(source, filename, mode, flags, dont_inherit=True, optimize=optimize)
         if len(_codes) < MAX_ENTRIES:
             _codes[key] = code
@@ -182,13 +205,15 @@ def _compile_cached(source, filename, mode, flags=0, dont_inherit=False, optimiz
 
 def _regex_compile_cached(pattern, flags=0):
     """``re._compiler.compile``, with the pattern's program from the cache."""
-    global _learnt
+    global _learnt, _reused
     if not isinstance(pattern, (str, bytes)) or not isinstance(flags, int) or flags & re.DEBUG:
         return _regex_compile(pattern, flags)
     key = (pattern, flags)
     program = _programs.get(key)
     _used.add(key)
-    if program is None:
+    if program is not None:
+        _reused += 1
+    else:
         # What re._compiler.compile does before it calls _sre.compile.
         parsed = _regex_compiler._parser.parse(pattern, flags)
         code = _regex_compiler._code(parsed, flags)

@@ -7,11 +7,17 @@ import ast
 import builtins
 import dataclasses
 import marshal
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from desktop import compiled_code_cache as cache
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
 
 # Defined afresh by each exec, as a module defines its classes on import. No
 # ``from __future__ import annotations`` here: the annotations are real objects.
@@ -302,3 +308,47 @@ def test_debug_patterns_and_compiled_patterns_are_left_to_re(folder, capsys):
     assert again is debugged
     assert cache.cached_texts() == 0
     assert re._compiler.compile is cache._regex_compile  # restored after the block
+
+
+# What the one-folder build does before the program starts (packaging/pyi_rth_compiled_code.py),
+# in a fresh process each: a window's start that kept the cache, then the hook alone.
+KEEPING_START = """
+from desktop import compiled_code_cache
+from desktop.paths import user_cache_folder
+compiled_code_cache.use_folder(user_cache_folder())
+with compiled_code_cache.compiling_from_cache():
+    import PySide6.QtCore
+print(compiled_code_cache.new_texts())
+"""
+HOOK_THEN_REPORT = """
+import runpy, sys
+runpy.run_path(sys.argv[1])
+from desktop import compiled_code_cache
+reused = compiled_code_cache.reused_texts()
+print(compiled_code_cache.new_texts(), reused > 10, "PySide6.QtCore" in sys.modules)
+"""
+
+
+def test_the_builds_run_time_hook_imports_pyside_from_the_cache_and_writes_nothing(tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO_ROOT),
+        "HOME": str(tmp_path / "home"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "LOCALAPPDATA": str(tmp_path / "local"),
+    }
+
+    def run(script: str, *args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split()
+
+    assert int(run(KEEPING_START)[0]) > 0  # PySide's texts compiled and kept at exit
+    (kept,) = tmp_path.rglob(cache.FILE_NAME)
+    written = kept.stat().st_mtime_ns, kept.read_bytes()
+    hook = REPO_ROOT / "packaging" / "pyi_rth_compiled_code.py"
+    # Nothing compiled, more than ten texts (PySide's modules, patterns) from the file.
+    assert run(HOOK_THEN_REPORT, str(hook)) == ["0", "True", "True"]
+    assert (kept.stat().st_mtime_ns, kept.read_bytes()) == written

@@ -95,6 +95,11 @@ def test_entry_point_imports_and_hooks(linux_build, repo_root):
     # Optional CLI modules are registered with importlib: the whole package is named.
     assert kwargs["hiddenimports"] == FULL_LIST
     assert [Path(p) for p in kwargs["hookspath"]] == [repo_root / "packaging" / "hooks"]
+    # Run before PyInstaller's own PySide6 hook: Qt loads with the compiled-code cache
+    # (what the hook does: tests/test_compiled_code_cache.py).
+    hooks = [Path(p) for p in kwargs["runtime_hooks"]]
+    assert hooks == [repo_root / "packaging" / "pyi_rth_compiled_code.py"]
+    assert hooks[0].is_file()
     for module in (
         "tkinter",
         "PySide6.QtNetwork",

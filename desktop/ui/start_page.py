@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop import APP_NAME_JA
 from desktop.ui import colors
@@ -40,10 +48,12 @@ class StartPage(QWidget):
         self.new_button.clicked.connect(self.new_requested)
         self.open_button.clicked.connect(self.open_requested)
         self.recent_title = QLabel("最近使ったファイル")
-        self.recent_title.hide()
-        # Made when there is a file to list (_recent_list): not while the only file opens.
-        self.recent = None
-        self._recent_paths: list[Path] = []
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentFiles")
+        self.recent.itemActivated.connect(
+            lambda item: self.recent_chosen.emit(item.data(PATH_ROLE))
+        )
+        self.recent.setMaximumHeight(self.fontMetrics().lineSpacing() * 8 + 8)
         steps = QLabel(
             "使い方: ① 新規評価で市町村と年度を選ぶ　② 左の一覧で評価指標を選び、小項目に回答する"
             "（キーボードだけでも操作できます。F1 で一覧）　③ 右の得点の一覧で、全国平均との差を確かめる。"
@@ -66,7 +76,7 @@ class StartPage(QWidget):
         column.addLayout(buttons)
         column.addSpacing(self.fontMetrics().height())
         column.addWidget(self.recent_title)
-        self._column = column
+        column.addWidget(self.recent)
         column.addSpacing(self.fontMetrics().height())
         column.addWidget(steps)
         column.addStretch(2)
@@ -78,41 +88,11 @@ class StartPage(QWidget):
     def show_state(self, message: str, recent: list[Path], can_create: bool = True) -> None:
         self.message.setText(message)
         self.new_button.setEnabled(can_create)
-        self._recent_paths = list(recent)
-        if self.isVisible():
-            self._show_recent()
-
-    def showEvent(self, event) -> None:
-        # The list is filled when the page shows: the window states a page before it
-        # appears, and replaces it when it opens a file right away (start-up speed).
-        self._show_recent()
-        super().showEvent(event)
-
-    def _show_recent(self) -> None:
-        recent = self._recent_paths
-        self.recent_title.setVisible(bool(recent))
-        if not recent and self.recent is None:
-            return
-        from PySide6.QtWidgets import QListWidgetItem  # named where used (desktop/ui/__init__.py)
-
-        listed = self._recent_list()
-        listed.clear()
+        self.recent.clear()
         for path in recent:
             item = QListWidgetItem(f"{path.name}　—　{path.parent}")
             item.setData(PATH_ROLE, path)
             item.setToolTip(str(path))
-            listed.addItem(item)
-        listed.setVisible(bool(recent))
-
-    def _recent_list(self):
-        if self.recent is None:
-            from PySide6.QtWidgets import QListWidget
-
-            self.recent = QListWidget()
-            self.recent.setObjectName("recentFiles")
-            self.recent.itemActivated.connect(
-                lambda item: self.recent_chosen.emit(item.data(PATH_ROLE))
-            )
-            self.recent.setMaximumHeight(self.fontMetrics().lineSpacing() * 8 + 8)
-            self._column.insertWidget(self._column.indexOf(self.recent_title) + 1, self.recent)
-        return self.recent
+            self.recent.addItem(item)
+        self.recent_title.setVisible(bool(recent))
+        self.recent.setVisible(bool(recent))
